@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint install install-test
+
+run: install
+	$(BIN)/quizapp db upgrade
+	$(BIN)/quizapp content sync content
+	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/ruff check quizapp tests migrations/env.py
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check quizapp tests migrations/env.py
+	$(BIN)/ruff format --check quizapp tests migrations/env.py
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@

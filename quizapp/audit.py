@@ -1,0 +1,41 @@
+"""The append-only audit log: every service that changes state on someone's behalf calls this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from quizapp.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, or a named system actor such as the CLI."""
+
+    label: str
+    user_id: int | None = None
+
+
+CLI = Actor("cli")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: str | int,
+    **details: Any,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        details=details,
+    )
+    session.add(event)
+    return event

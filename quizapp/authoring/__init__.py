@@ -1,0 +1,1 @@
+"""Authoring: check, sync and scaffold activity folders."""

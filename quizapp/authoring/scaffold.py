@@ -1,0 +1,95 @@
+"""``quizapp content new``: a starting activity that already passes the checker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from quizapp.content.loader import add_years
+
+ARTICLE_TEMPLATE = """\
+---
+id: {slug}
+title: {title}
+summary: One or two sentences for the catalog.
+provider: Your Accredited Provider
+learning_format: journal-based
+faculty:
+  - name: Firstname Lastname
+    credentials: MD
+    role: Author
+    affiliation: Department, Institution
+    disclosures: none
+accreditation_statement: >-
+  Your Accredited Provider is accredited by the Accreditation Council for Continuing Medical
+  Education (ACCME) to provide continuing medical education for physicians.
+credits:
+  - type: ama-pra-1
+    amount: 1.0
+release_date: {release}
+expiration_date: {expiration}
+estimated_minutes: 60
+objectives:
+  - Describe the first thing a learner will be able to do.
+passing_score: 70
+attempts_allowed: 3
+citation: Author A, Author B. Title of the source article. Journal. Year;Volume:Pages.
+---
+# Introduction
+
+Write the article here in Markdown. Put images in `figures/` and show them with
+`![Alt text](figures/name.png "Figure 1. Caption")`.
+
+# Discussion
+
+The rationale of each posttest question can link to a passage, such as this section.
+"""
+
+POSTTEST_TEMPLATE = """\
+# Posttest
+
+### first-question
+`type: true-false`
+
+Replace this with a statement the learner marks true or false.
+
+- [x] True
+- [ ] False
+
+> **Rationale:** Explain why, and point to the passage: [Discussion](article.md#discussion).
+
+### second-question
+`type: single`
+
+Replace this with a question that has one best answer.
+
+- [x] The correct answer
+- [ ] A plausible distractor
+- [ ] Another plausible distractor
+
+> **Rationale:** Explain why the answer is correct and the others are not.
+"""
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+def scaffold_activity(root: Path, slug: str, today: dt.date) -> Path:
+    folder = root / slug
+    if folder.exists():
+        raise ScaffoldError(f"{folder} already exists; choose another slug")
+    title = slug.replace("-", " ").capitalize()
+    (folder / "figures").mkdir(parents=True)
+    (folder / "article.md").write_text(
+        ARTICLE_TEMPLATE.format(
+            slug=slug,
+            title=title,
+            release=today.isoformat(),
+            expiration=(add_years(today, 3) - dt.timedelta(days=1)).isoformat(),
+        ),
+        encoding="utf-8",
+    )
+    (folder / "posttest.md").write_text(POSTTEST_TEMPLATE, encoding="utf-8")
+    (folder / "figures" / ".gitkeep").write_text("", encoding="utf-8")
+    return folder

@@ -1,0 +1,61 @@
+"""Read-only lookups for the catalog pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.models import Activity, ActivityVersion, Asset
+
+
+@dataclass(frozen=True)
+class ActivityListing:
+    slug: str
+    version: ActivityVersion
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.version.metadata_json
+
+
+def availability(version: ActivityVersion, today: dt.date) -> str:
+    if today < version.release_date:
+        return "upcoming"
+    if today > version.expiration_date:
+        return "expired"
+    return "current"
+
+
+def list_activities(
+    session: Session, today: dt.date, *, include_expired: bool
+) -> dict[str, list[ActivityListing]]:
+    """Released activities grouped as 'current' and (when asked) 'expired', soonest expiry last."""
+    rows = session.execute(
+        select(Activity.slug, ActivityVersion)
+        .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
+        .where(ActivityVersion.release_date <= today)
+        .order_by(ActivityVersion.title)
+    ).all()
+    groups: dict[str, list[ActivityListing]] = {"current": [], "expired": []}
+    for slug, version in rows:
+        state = availability(version, today)
+        if state == "current" or (state == "expired" and include_expired):
+            groups[state].append(ActivityListing(slug, version))
+    return groups
+
+
+def find_activity(session: Session, slug: str) -> tuple[Activity, ActivityVersion] | None:
+    row = session.execute(
+        select(Activity, ActivityVersion)
+        .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
+        .where(Activity.slug == slug)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def find_asset(session: Session, digest: str) -> Asset | None:
+    return session.get(Asset, digest)

@@ -1,0 +1,25 @@
+"""The current time, which a deployment never sets and tests may freeze with ``FROZEN_NOW``.
+
+Activities expire; a test that used the real date would start failing the day the sample
+activity expires. Services take ``now`` from here (or as an argument) and never call
+``datetime.now`` themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, has_app_context
+
+
+def now() -> dt.datetime:
+    frozen = current_app.config.get("FROZEN_NOW") if has_app_context() else None
+    if frozen is not None:
+        if isinstance(frozen, str):
+            frozen = dt.datetime.fromisoformat(frozen)
+        return frozen if frozen.tzinfo else frozen.replace(tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def today() -> dt.date:
+    return now().date()

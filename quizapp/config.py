@@ -1,0 +1,58 @@
+"""Configuration: defaults in code, then ``instance/config.py``, then ``QUIZAPP_*`` variables.
+
+The layering follows the Flask tutorial: code carries safe defaults, the deployment's
+instance folder carries its secrets and database, and the environment wins last so that a
+container or CI run can override anything without writing files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+SECRET_KEY_FILE = "secret_key"
+DEFAULT_SQLITE_NAME = "quizapp.sqlite"
+
+
+def default_settings(instance_path: str) -> dict[str, Any]:
+    return {
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / DEFAULT_SQLITE_NAME}",
+        "CONTENT_DIR": str(Path(instance_path).parent / "content"),
+        "SQLALCHEMY_ECHO": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
+        "SITE_NAME": "quizapp CME",
+    }
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(default_settings(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("QUIZAPP")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Read the deployment's secret, creating it on first start.
+
+    A generated secret kept in the instance folder survives restarts (sessions stay valid)
+    without anyone ever committing or hard-coding one.
+    """
+    path = instance_path / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,106 @@
+"""Split ``---`` front matter from Markdown and read its YAML with line numbers.
+
+PyYAML's safe loader builds the values; its node tree gives each key's line so that a
+problem in the metadata can be reported where the author will look for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+KeyPath = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that an impossible date (2024-02-30) stays text.
+
+    The safe loader raises a bare ``ValueError`` for such a date; kept as text, the checker
+    reports it at its key's line like any other malformed date.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any]
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    start_line: int = 1
+    body: str = ""
+    body_line: int = 1
+
+    def line_of(self, *path: str | int) -> int:
+        """The line of the deepest known part of ``path``, falling back to the opening ``---``."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.start_line
+
+
+def split(text: str) -> FrontMatter:
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError(1, "the file must start with YAML front matter between '---' lines")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            yaml_text = "".join(lines[1:index])
+            body = "".join(lines[index + 1 :])
+            front = _parse_yaml(yaml_text, first_line=2)
+            front.body = body
+            front.body_line = index + 2
+            return front
+    raise FrontMatterError(1, "the front matter is not closed by a '---' line")
+
+
+def _parse_yaml(text: str, *, first_line: int) -> FrontMatter:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = error.problem or "invalid YAML"
+        raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise FrontMatterError(first_line, f"front matter is not valid YAML: {error}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(first_line, "front matter must be a mapping of keys to values")
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _record_lines(node, (), lines, first_line)
+    return FrontMatter(data=data, lines=lines, start_line=first_line - 1)
+
+
+def _record_lines(
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], first_line: int
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = (*path, str(key_node.value))
+            lines[key_path] = first_line + key_node.start_mark.line
+            _record_lines(value_node, key_path, lines, first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            item_path = (*path, index)
+            lines[item_path] = first_line + item.start_mark.line
+            _record_lines(item, item_path, lines, first_line)

@@ -1,0 +1,48 @@
+"""``quizapp db upgrade``: apply the Alembic migrations in ``migrations/`` to the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import current_app
+from flask.cli import with_appcontext
+
+from quizapp.db import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(database: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["database"] = database
+    return config
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database), revision)
+
+
+@click.group("db", help="Database schema migrations.")
+def db_cli() -> None:
+    pass
+
+
+@db_cli.command("upgrade", help="Migrate the database to the newest schema (safe to repeat).")
+@click.argument("revision", default="head")
+@with_appcontext
+def upgrade_command(revision: str) -> None:
+    database: Database = current_app.extensions["quizapp.db"]
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    upgrade(database, revision)
+    click.echo(f"Database at {database.url.render_as_string(hide_password=True)} is up to date.")
+
+
+@db_cli.command("current", help="Show the database's migration revision.")
+@with_appcontext
+def current_command() -> None:
+    database: Database = current_app.extensions["quizapp.db"]
+    command.current(alembic_config(database))

@@ -1,0 +1,281 @@
+"""The schema, in one file so it can be read in one sitting.
+
+Rows that record what a learner did (attempts, responses, claims, certificates, audit events)
+are never deleted by the application; activity versions are never updated once written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+ROLES = ("learner", "author", "admin")
+DEGREES = ("MD", "DO", "PA", "NP", "RN", "PharmD", "other")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC timestamps on every engine (SQLite stores them without a zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+        CheckConstraint(
+            "(birth_month IS NULL AND birth_day IS NULL) OR "
+            "(birth_month BETWEEN 1 AND 12 AND birth_day BETWEEN 1 AND 31)",
+            name="birth_month_day_valid",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, doc="stored lower-case")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    degree: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16), default="learner", server_default="learner")
+    npi: Mapped[str | None] = mapped_column(String(10))
+    license_state: Mapped[str | None] = mapped_column(String(2))
+    license_number: Mapped[str | None] = mapped_column(String(40))
+    certifying_board: Mapped[str | None] = mapped_column(String(80))
+    board_id: Mapped[str | None] = mapped_column(String(40))
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    birth_day: Mapped[int | None] = mapped_column(Integer)
+    nabp_eprofile_id: Mapped[str | None] = mapped_column(String(20))
+    board_report_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Asset(Base):
+    """A figure's bytes, addressed by their SHA-256 so every version keeps its own image."""
+
+    __tablename__ = "assets"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(80))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[str] = mapped_column(String(100), unique=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity_versions.id", use_alter=True)
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    current_version: Mapped[ActivityVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class ActivityVersion(Base):
+    """An immutable snapshot of an activity's files: metadata, article HTML, questions, key."""
+
+    __tablename__ = "activity_versions"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "number"),
+        UniqueConstraint("activity_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    release_date: Mapped[dt.date] = mapped_column(Date)
+    expiration_date: Mapped[dt.date] = mapped_column(Date)
+    metadata_json: Mapped[dict[str, Any]] = mapped_column("metadata", JSONDocument)
+    article_html: Mapped[str] = mapped_column(Text)
+    questions_json: Mapped[list[dict[str, Any]]] = mapped_column("questions", JSONDocument)
+    figures_json: Mapped[dict[str, str]] = mapped_column("figures", JSONDocument)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    activity: Mapped[Activity] = relationship(foreign_keys=[activity_id])
+
+
+class Attempt(Base):
+    """One try at a posttest, pinned to the version and option order the learner saw.
+
+    The unique (user, activity, number) is what keeps the attempt limit under concurrency.
+    """
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("user_id", "activity_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    activity_version_id: Mapped[int] = mapped_column(ForeignKey("activity_versions.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    option_order: Mapped[dict[str, list[str]]] = mapped_column(JSONDocument)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    score_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    passed: Mapped[bool | None] = mapped_column()
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    chosen: Mapped[list[str]] = mapped_column(JSONDocument)
+    correct: Mapped[bool] = mapped_column()
+    points: Mapped[Decimal] = mapped_column(Numeric(6, 4))
+
+
+class Evaluation(Base):
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("user_id", "activity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    activity_version_id: Mapped[int] = mapped_column(ForeignKey("activity_versions.id"))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CreditClaim(Base):
+    __tablename__ = "credit_claims"
+    __table_args__ = (
+        UniqueConstraint("user_id", "activity_id", "credit_type"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    activity_version_id: Mapped[int] = mapped_column(ForeignKey("activity_versions.id"))
+    credit_type: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    attested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Certificate(Base):
+    """A statement of credit with a frozen snapshot of everything printed on it."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'issued', 'revoked', 'superseded')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+
+class CertificateClaim(Base):
+    __tablename__ = "certificate_claims"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("credit_claims.id"), primary_key=True)
+
+
+class AuditEvent(Base):
+    """Append-only record of who did what; admin actions and certificate events land here."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index(None, "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(254), doc="who acted, e.g. 'cli' or an email")
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+__all__ = [
+    "Activity",
+    "ActivityVersion",
+    "Asset",
+    "Attempt",
+    "AuditEvent",
+    "Base",
+    "Certificate",
+    "CertificateClaim",
+    "CreditClaim",
+    "Evaluation",
+    "Response",
+    "User",
+    "func",
+]

@@ -1,0 +1,92 @@
+"""A live quizapp server and the system Chromium, driven through Playwright.
+
+Playwright cannot download its own browsers here, so the tests launch the Chromium that
+Debian installs. Without it the browser tests are skipped, unless
+``QUIZAPP_REQUIRE_BROWSER=1`` (set by CI) turns the absence into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from quizapp.authoring.services import sync_content
+from quizapp.db import Database
+from quizapp.models import Base
+from tests.conftest import REPO, SAMPLE_CONTENT, make_app
+
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("QUIZAPP_CHROMIUM")
+    if configured:
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("QUIZAPP_REQUIRE_BROWSER") == "1":
+            pytest.fail("QUIZAPP_REQUIRE_BROWSER=1 but no Chromium was found")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    sync_content(database, SAMPLE_CONTENT)
+    yield app
+    database.dispose()
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server)  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    """Keep a picture of what the learner saw, for a human to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path

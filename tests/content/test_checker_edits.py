@@ -1,0 +1,102 @@
+"""Checker rules exercised by editing one line of a good activity copied to a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quizapp.content import load_tree
+from quizapp.content.posttest import letter_references
+
+GOOD = Path(__file__).parent / "corpus" / "good" / "heart-failure-update"
+
+
+@pytest.fixture
+def activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(GOOD, tmp_path / "heart-failure-update")
+    monkeypatch.chdir(tmp_path)
+    return Path("heart-failure-update")
+
+
+def replace(path: Path, old: str, new: str) -> int:
+    """Replace the first ``old`` and return the line it was on."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def problems(folder: Path) -> list[str]:
+    return [str(problem) for problem in load_tree(folder).problems]
+
+
+@pytest.mark.parametrize("key", ["title", "release_date", "passing_score", "learning_format"])
+def test_a_required_key_left_empty_is_reported_at_its_line_not_crashing(
+    activity: Path, key: str
+) -> None:
+    article = activity / "article.md"
+    lines = article.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
+    lines[number] = f"{key}:"
+    article.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert f"{article}:{number + 1}: '{key}' must not be empty" in problems(activity)
+
+
+def test_a_link_to_an_anchor_that_no_heading_has_is_reported(activity: Path) -> None:
+    posttest = activity / "posttest.md"
+    text = posttest.read_text(encoding="utf-8")
+    marker = "> **Rationale:**"
+    line = replace(posttest, marker, f"{marker} See [this](article.md#no-such-heading).")
+    assert text.count(marker) >= 1
+    assert problems(activity) == [
+        f"{posttest}:{line}: anchor '#no-such-heading' matches no heading in article.md"
+    ]
+
+
+def test_examples_inside_code_spans_are_not_checked_as_links(activity: Path) -> None:
+    article = activity / "article.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(
+        text + "\nShow an image with `![Alt](figures/missing.png)`.\n", encoding="utf-8"
+    )
+    assert problems(activity) == []
+
+
+def test_a_link_whose_text_wraps_onto_the_next_line_is_still_checked(activity: Path) -> None:
+    article = activity / "article.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + "\nSee [the\nsecret](../../etc/passwd).\n", encoding="utf-8")
+    found = problems(activity)
+    assert len(found) == 1 and "link '../../etc/passwd' is neither a web address" in found[0]
+
+
+def test_a_uan_on_a_credit_other_than_acpe_is_refused(activity: Path) -> None:
+    article = activity / "article.md"
+    line = replace(article, "  - type: ancc\n", "  - type: ancc\n    uan: 0798-9999-24-001-H01-P\n")
+    assert f"{article}:{line + 1}: only ACPE pharmacy credit has a 'uan'" in problems(activity)
+
+
+def test_a_joint_accreditation_uan_is_accepted(activity: Path) -> None:
+    replace(activity / "article.md", "0798-9999-24-001-H01-P", "JA4008229-0000-24-001-H01-P")
+    assert problems(activity) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "letters"),
+    [
+        ("Both a and b", {"a", "b"}),
+        ("Either A or C", {"a", "c"}),
+        ("a, b and c", {"a", "b", "c"}),
+        ("Answers a and d", {"a", "d"}),
+        ("Neither a nor b", {"a", "b"}),
+        ("Vitamins B and C", set()),
+        ("Hepatitis A or B", set()),
+        ("Only a small number of patients", set()),
+        ("E. coli bacteremia", set()),
+    ],
+)
+def test_only_real_references_to_option_letters_count(text: str, letters: set[str]) -> None:
+    assert letter_references(text) == letters

@@ -1,0 +1,90 @@
+"""The application factory, its configuration layers and the health check."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from quizapp import create_app
+from quizapp.config import load_config
+from tests.conftest import make_app
+
+
+def test_without_a_configured_secret_one_is_generated_into_the_instance_folder_and_reused(
+    tmp_path: Path,
+) -> None:
+    first = Flask("quizapp", instance_path=str(tmp_path / "instance"))
+    load_config(first, None)
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.read_text().strip() == first.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+    second = Flask("quizapp", instance_path=str(tmp_path / "instance"))
+    load_config(second, None)
+    assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_instance_config_is_read_then_environment_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('SITE_NAME = "From instance"\nSECRET_KEY = "k"\n')
+    app = Flask("quizapp", instance_path=str(instance), instance_relative_config=True)
+    load_config(app, None)
+    assert app.config["SITE_NAME"] == "From instance"
+
+    monkeypatch.setenv("QUIZAPP_SITE_NAME", "From environment")
+    app = Flask("quizapp", instance_path=str(instance), instance_relative_config=True)
+    load_config(app, None)
+    assert app.config["SITE_NAME"] == "From environment"
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    app = Flask("quizapp", instance_path=str(tmp_path / "instance"))
+    load_config(app, {"SECRET_KEY": "k"})
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'quizapp.sqlite'}"
+
+
+def test_healthz_answers_200_when_the_database_answers(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize(
+    "unreachable",
+    [
+        "sqlite:////nonexistent-directory/quizapp.sqlite",
+        "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2",
+    ],
+)
+def test_healthz_answers_503_when_the_database_does_not(unreachable: str) -> None:
+    app = make_app(unreachable)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client) -> None:
+    response = client.get("/healthz")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unknown_page_gets_a_readable_404(client) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"<h1>Not Found</h1>" in response.data
+    assert b"Traceback" not in response.data
+
+
+def test_create_app_accepts_a_test_config(tmp_path: Path) -> None:
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"})
+    assert app.config["DATABASE_URL"].endswith("a.sqlite")

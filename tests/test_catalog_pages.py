@@ -1,0 +1,207 @@
+"""The catalog and the activity page: what a learner sees before starting, and nothing more."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quizapp.authoring.services import sync_content
+from quizapp.db import Database
+from tests.conftest import SAMPLE_CONTENT
+
+IMATINIB = "/activities/imatinib-bone-edema/"
+
+
+def page_text(response_data: bytes) -> str:
+    """The visible text, whitespace collapsed, so assertions read like the page."""
+    text = re.sub(r"</?(?:em|strong|a|time|code|sup|abbr)\b[^>]*>", "", response_data.decode())
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"\s+", " ", html.unescape(text))
+    return re.sub(r" ([.,;:])", r"\1", text)
+
+
+def test_catalog_lists_the_sample_activity_with_credits_time_and_expiry(
+    synced: Flask, client: FlaskClient
+) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    text = page_text(response.data)
+    assert "Reversible Bone Marrow Edema During Adjuvant Imatinib" in text
+    assert "1.0 AMA PRA Category 1 Credit™" in text
+    assert "1 hour" in text
+    assert "August 31, 2028" in text
+    assert f'href="{IMATINIB}"' in response.data.decode()
+
+
+def test_activity_page_shows_everything_required_before_starting(
+    synced: Flask, client: FlaskClient
+) -> None:
+    response = client.get(IMATINIB)
+    assert response.status_code == 200
+    text = page_text(response.data)
+    for required in (
+        "Before you begin",
+        "Learning objectives",
+        "Method of participation",
+        "Faculty and disclosures",
+        "Accreditation and credit designation",
+        "is accredited by the Accreditation Council for Continuing Medical Education",
+        "designates this journal-based CME activity for a maximum of 1.0 "
+        "AMA PRA Category 1 Credit™.",
+        "Physicians should claim only the credit commensurate with the extent of their "
+        "participation in the activity.",
+        "Passing score 66% on the posttest",
+        "Attempts 3 allowed",
+        "Released September 1, 2026",
+        "Expires August 31, 2028",
+        "Estimated time 1 hour",
+        "Commercial support:",
+        "J Natl Compr Canc Netw 2013;11:1187–1191",
+    ):
+        assert required in text, required
+    assert "<em>AMA PRA Category 1 Credit</em>™" in response.data.decode()
+
+
+def test_activity_page_shows_each_faculty_members_disclosure(
+    synced: Flask, client: FlaskClient, db: Database
+) -> None:
+    from quizapp.catalog.queries import find_activity
+
+    with db.read_session() as session:
+        found = find_activity(session, "imatinib-bone-edema")
+        assert found is not None
+        faculty = found[1].metadata_json["faculty"]
+    text = page_text(client.get(IMATINIB).data)
+    for member in faculty:
+        assert member["name"] in text
+        for relationship in member["relationships"]:
+            assert relationship["company"] in text
+    if not any(member["relationships"] for member in faculty):
+        assert "No relevant financial relationships" in text
+
+
+def test_activity_page_renders_the_article_with_its_sections(
+    synced: Flask, client: FlaskClient
+) -> None:
+    body = client.get(IMATINIB).data.decode()
+    assert '<h2 id="discussion">' in body
+    assert "KIT" in body and "400 mg" in body
+
+
+def test_no_page_carries_the_answer_key_or_rationales(
+    synced: Flask, client: FlaskClient, db: Database
+) -> None:
+    from quizapp.catalog.queries import find_activity
+
+    with db.read_session() as session:
+        found = find_activity(session, "imatinib-bone-edema")
+        assert found is not None
+        questions = found[1].questions_json
+    pages = client.get("/").data.decode() + client.get(IMATINIB).data.decode()
+    for question in questions:
+        rationale_text = page_text(question["rationale_html"].encode()).strip()
+        assert rationale_text[:60] not in page_text(pages.encode())
+    assert "correct" not in pages.lower()
+
+
+@pytest.fixture
+def hostile_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT / "imatinib-bone-edema", root / "hostile")
+    article = root / "hostile" / "article.md"
+    text = article.read_text(encoding="utf-8")
+    text = text.replace("id: imatinib-bone-edema", "id: hostile", 1)
+    text += (
+        "\n\n<script>alert('article')</script>\n\n"
+        '<img src="figures/none.png" onerror="alert(1)">\n\n'
+        '<a href="javascript:alert(2)">click</a> <p onclick="alert(3)">para</p>\n\n'
+        '<iframe src="https://example.org"></iframe><style>body{display:none}</style>\n'
+    )
+    article.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_script_and_event_handlers_in_an_article_never_reach_the_page(
+    app: Flask, db: Database, client: FlaskClient, hostile_tree: Path
+) -> None:
+    sync_content(db, hostile_tree)
+    body = client.get("/activities/hostile/").data.decode().lower()
+    assert "<script" not in body
+    assert "onerror" not in body
+    assert "onclick" not in body
+    assert "javascript:" not in body
+    assert "<iframe" not in body
+    assert "<style" not in body
+    assert "para" in body
+
+
+def test_expired_activities_leave_the_default_catalog_and_say_so_on_their_page(
+    database_url: str, tmp_path: Path
+) -> None:
+    from quizapp.models import Base
+    from tests.conftest import make_app
+
+    app = make_app(database_url, FROZEN_NOW="2028-09-01T09:00:00+00:00")
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    try:
+        sync_content(database, SAMPLE_CONTENT)
+        client = app.test_client()
+        catalog = client.get("/").data.decode()
+        assert IMATINIB not in catalog
+        with_expired = client.get("/?show=expired").data.decode()
+        assert IMATINIB in with_expired
+        assert "Expired activities" in with_expired
+        page = page_text(client.get(IMATINIB).data)
+        assert "This activity expired on August 31, 2028." in page
+    finally:
+        database.dispose()
+
+
+def test_an_activity_before_its_release_date_is_not_shown(database_url: str) -> None:
+    from quizapp.models import Base
+    from tests.conftest import make_app
+
+    app = make_app(database_url, FROZEN_NOW="2026-08-31T09:00:00+00:00")
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    try:
+        sync_content(database, SAMPLE_CONTENT)
+        client = app.test_client()
+        assert IMATINIB not in client.get("/").data.decode()
+        assert client.get(IMATINIB).status_code == 404
+    finally:
+        database.dispose()
+
+
+def test_an_unknown_activity_is_404(synced: Flask, client: FlaskClient) -> None:
+    response = client.get("/activities/no-such-activity/")
+    assert response.status_code == 404
+    assert "There is no activity at this address." in page_text(response.data)
+
+
+def test_figures_are_served_by_hash_with_their_type_long_caching_and_a_locked_down_policy(
+    synced: Flask, client: FlaskClient, db: Database
+) -> None:
+    from sqlalchemy import select
+
+    from quizapp.models import ActivityVersion
+
+    with db.read_session() as session:
+        version = next(v for v in session.scalars(select(ActivityVersion)) if v.figures_json)
+        name, digest = next(iter(version.figures_json.items()))
+    url = f"/figures/{digest}/{name.rsplit('/', 1)[-1]}"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype.startswith("image/")
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get(f"/figures/{'0' * 64}/x.png").status_code == 404

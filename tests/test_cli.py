@@ -1,0 +1,94 @@
+"""The ``quizapp`` command line: ``content check|sync|new`` and ``db upgrade``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from flask.testing import FlaskCliRunner
+
+from tests.conftest import SAMPLE_CONTENT
+
+
+def test_content_check_on_the_sample_content_is_clean(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["content", "check", str(SAMPLE_CONTENT)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("activities checked, no problems.")
+
+
+def test_content_check_names_the_file_and_line_of_each_problem_and_exits_1(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "imatinib-bone-edema"
+    shutil.copytree(SAMPLE_CONTENT / "imatinib-bone-edema", folder)
+    posttest = folder / "posttest.md"
+    lines = posttest.read_text(encoding="utf-8").splitlines()
+    type_line = next(i for i, line in enumerate(lines) if "`type: true-false`" in line)
+    lines[type_line] = "`type: essay`"
+    posttest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = runner.invoke(args=["content", "check", str(posttest)])
+    assert result.exit_code == 1
+    assert (
+        f"{posttest}:{type_line + 1}: unknown question type 'essay' "
+        "(expected one of: true-false, single, multiple)"
+    ) in result.output
+
+
+def test_content_new_scaffolds_an_activity_that_passes_the_checker(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(args=["content", "new", "heart-failure-update", "--root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    check = runner.invoke(args=["content", "check", str(tmp_path / "heart-failure-update")])
+    assert check.exit_code == 0, check.output
+
+    again = runner.invoke(args=["content", "new", "heart-failure-update", "--root", str(tmp_path)])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+
+def test_content_new_refuses_a_slug_that_cannot_be_a_url(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    result = runner.invoke(args=["content", "new", "Heart Failure", "--root", str(root)])
+    assert result.exit_code == 2
+    assert "lower-case letters, digits and hyphens" in result.output
+    assert not any(root.iterdir())
+
+
+def test_content_sync_prints_what_changed_and_a_second_run_changes_nothing(
+    runner: FlaskCliRunner,
+) -> None:
+    first = runner.invoke(args=["content", "sync", str(SAMPLE_CONTENT)])
+    assert first.exit_code == 0, first.output
+    assert "imatinib-bone-edema: created (version 1)" in first.output
+    second = runner.invoke(args=["content", "sync", str(SAMPLE_CONTENT)])
+    assert "imatinib-bone-edema: unchanged (version 1)" in second.output
+    assert "0 of" in second.output
+
+
+def test_content_sync_refuses_a_broken_tree_and_says_nothing_was_synced(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    shutil.copytree(SAMPLE_CONTENT, tmp_path / "content")
+    article = tmp_path / "content" / "imatinib-bone-edema" / "article.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("---", "", 1), encoding="utf-8")
+    result = runner.invoke(args=["content", "sync", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    assert f"{article}:1: the file must start with YAML front matter" in result.output
+    assert "Nothing was synced" in result.output
+
+
+def test_the_quizapp_console_script_lists_the_projects_commands() -> None:
+    script = Path(sys.executable).parent / "quizapp"
+    result = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    for command in ("content", "db", "run"):
+        assert f"  {command} " in result.stdout

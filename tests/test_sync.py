@@ -1,0 +1,173 @@
+"""``sync_content``: a whole tree in one transaction; versions are immutable snapshots."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.authoring.services import ContentRejected, sync_content
+from quizapp.db import Database
+from quizapp.models import Activity, ActivityVersion, Asset, AuditEvent
+from tests.conftest import SAMPLE_CONTENT
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, root)
+    return root
+
+
+def counts(db: Database) -> dict[str, int]:
+    with db.read_session() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Activity, ActivityVersion, Asset, AuditEvent)
+        }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_first_sync_creates_every_activity_with_version_one(db: Database, tree: Path) -> None:
+    report = sync_content(db, tree)
+    assert {(c.slug, c.action, c.version) for c in report.changes} == {
+        (folder.name, "created", 1) for folder in tree.iterdir() if folder.is_dir()
+    }
+    with db.read_session() as session:
+        activity = session.scalar(select(Activity).where(Activity.slug == "imatinib-bone-edema"))
+        assert activity is not None and activity.current_version is not None
+        assert activity.current_version.number == 1
+        assert len(activity.current_version.questions_json) == 3
+
+
+def test_a_second_sync_of_the_same_files_changes_nothing(db: Database, tree: Path) -> None:
+    sync_content(db, tree)
+    before = counts(db)
+    report = sync_content(db, tree)
+    assert report.changed == []
+    assert {c.action for c in report.changes} == {"unchanged"}
+    assert counts(db) == before
+
+
+def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_untouched(
+    db: Database, tree: Path
+) -> None:
+    sync_content(db, tree)
+    with db.read_session() as session:
+        old = session.scalar(
+            select(ActivityVersion)
+            .join(Activity, ActivityVersion.activity_id == Activity.id)
+            .where(ActivityVersion.number == 1, Activity.slug == "imatinib-bone-edema")
+        )
+        assert old is not None
+        old_questions = old.questions_json
+        old_hash = old.content_hash
+
+    edit(tree / "imatinib-bone-edema" / "posttest.md", "most common", "most often seen")
+    report = sync_content(db, tree)
+    assert [(c.slug, c.action, c.version) for c in report.changed] == [
+        ("imatinib-bone-edema", "new version", 2)
+    ]
+    with db.read_session() as session:
+        activity = session.scalar(select(Activity).where(Activity.slug == "imatinib-bone-edema"))
+        assert activity is not None and activity.current_version is not None
+        new = activity.current_version
+        assert new.number == 2
+        assert [q["id"] for q in new.questions_json] == [q["id"] for q in old_questions]
+        assert "most often seen" in str(new.questions_json)
+        unchanged_old = session.get(ActivityVersion, old.id)
+        assert unchanged_old is not None
+        assert unchanged_old.questions_json == old_questions
+        assert unchanged_old.content_hash == old_hash
+        assert "most often seen" not in str(unchanged_old.questions_json)
+
+
+def test_reverting_the_files_points_back_at_the_earlier_version(db: Database, tree: Path) -> None:
+    posttest = tree / "imatinib-bone-edema" / "posttest.md"
+    original = posttest.read_text(encoding="utf-8")
+    sync_content(db, tree)
+    edit(posttest, "most common", "most often seen")
+    sync_content(db, tree)
+    posttest.write_text(original, encoding="utf-8")
+    report = sync_content(db, tree)
+    assert [(c.action, c.version) for c in report.changed] == [("restored an earlier version", 1)]
+    assert counts(db)["activity_versions"] == len(report.changes) + 1
+
+
+def test_a_sync_with_one_broken_file_writes_nothing(db: Database, tree: Path) -> None:
+    edit(tree / "imatinib-bone-edema" / "posttest.md", "- [x] True", "- [ ] True")
+    with pytest.raises(ContentRejected) as rejected:
+        sync_content(db, tree)
+    assert any("has no correct option" in p.message for p in rejected.value.problems)
+    assert counts(db) == {"activities": 0, "activity_versions": 0, "assets": 0, "audit_events": 0}
+
+
+def test_a_broken_file_after_a_good_sync_leaves_the_published_versions_as_they_were(
+    db: Database, tree: Path
+) -> None:
+    sync_content(db, tree)
+    before = counts(db)
+    edit(tree / "imatinib-bone-edema" / "article.md", "passing_score: 66", "passing_score: 166")
+    with pytest.raises(ContentRejected):
+        sync_content(db, tree)
+    assert counts(db) == before
+
+
+def test_sync_records_each_new_version_in_the_audit_log(db: Database, tree: Path) -> None:
+    report = sync_content(db, tree)
+    with db.read_session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "content.sync")
+        ).all()
+    assert len(events) == len(report.changes)
+    assert {e.actor_label for e in events} == {"cli"}
+
+
+def test_figures_are_stored_by_content_hash_and_linked_from_the_article(
+    db: Database, tree: Path
+) -> None:
+    sync_content(db, tree)
+    with db.read_session() as session:
+        versions = session.scalars(select(ActivityVersion)).all()
+        with_figures = [v for v in versions if v.figures_json]
+        assert with_figures, "the sample content should include a figure"
+        for version in with_figures:
+            for name, digest in version.figures_json.items():
+                assert session.get(Asset, digest) is not None
+                assert f"/figures/{digest}/{name.rsplit('/', 1)[-1]}" in version.article_html
+
+
+def test_the_stored_snapshot_keeps_the_answer_key_for_server_side_scoring(
+    db: Database, tree: Path
+) -> None:
+    sync_content(db, tree)
+    with db.read_session() as session:
+        activity = session.scalar(select(Activity).where(Activity.slug == "imatinib-bone-edema"))
+        assert activity is not None and activity.current_version is not None
+        questions = activity.current_version.questions_json
+    keys = [[o["id"] for o in q["options"] if o["correct"]] for q in questions]
+    assert keys == [["a"], ["e"], ["b"]]
+    assert all(o["pinned"] for o in questions[1]["options"])
+
+
+def test_renaming_a_folder_moves_the_activity_and_says_so(db: Database, tree: Path) -> None:
+    sync_content(db, tree)
+    (tree / "imatinib-bone-edema").rename(tree / "imatinib-bone-marrow-edema")
+    report = sync_content(db, tree)
+    assert [str(c) for c in report.changed] == [
+        "imatinib-bone-marrow-edema: unchanged, moved from /imatinib-bone-edema/ (version 1)"
+    ]
+    with db.read_session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "activity.rename")
+        ).all()
+    assert [(e.details["old"], e.details["new"]) for e in events] == [
+        ("imatinib-bone-edema", "imatinib-bone-marrow-edema")
+    ]
