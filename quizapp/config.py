@@ -27,6 +27,13 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "SITE_NAME": "quizapp CME",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "TRUSTED_PROXIES": 0,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "SUBMIT_RATE_LIMIT": "30 per minute",
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "WTF_CSRF_TIME_LIMIT": None,
     }
 
 

@@ -8,6 +8,8 @@ from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from quizapp.content.credits import format_amount
+
 csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = (
@@ -17,27 +19,48 @@ CONTENT_SECURITY_POLICY = (
 
 
 def init_app(app: Flask) -> None:
+    from quizapp import ratelimit
+    from quizapp.accounts import login
+    from quizapp.accounts.views import blueprint as accounts
     from quizapp.authoring.cli import content_cli
     from quizapp.catalog.views import blueprint as catalog
+    from quizapp.credit.views import blueprint as credit
     from quizapp.health import blueprint as health
+    from quizapp.learning.views import blueprint as learning
     from quizapp.migrate import db_cli
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     csrf.init_app(app)
+    login.init_app(app)
+    ratelimit.init_app(app)
     app.register_blueprint(health)
     app.register_blueprint(catalog)
+    app.register_blueprint(accounts)
+    app.register_blueprint(learning)
+    app.register_blueprint(credit)
     app.cli.add_command(content_cli)
     app.cli.add_command(db_cli)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.after_request(_security_headers)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["logout_form"] = _logout_form
     app.jinja_env.filters["isodate"] = dt.date.fromisoformat
+    app.jinja_env.filters["credits"] = format_amount
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
-    page = render_template("error.html", code=code, title=error.name, message=error.description)
-    return page, code
+    message = error.description
+    if code == 429:
+        message = "Too many attempts in a short time. Wait a minute, then try again."
+    return render_template("error.html", code=code, title=error.name, message=message), code
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -45,6 +68,12 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
         "The form expired or was sent from another site. Go back, reload the page and try again."
     )
     return render_template("error.html", code=400, title="Form expired", message=message), 400
+
+
+def _logout_form() -> object:
+    from quizapp.accounts.forms import EmptyForm
+
+    return EmptyForm()
 
 
 def _security_headers(response: Response) -> Response:

@@ -46,6 +46,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
+            # A connection leaked by the code under test would make this wait forever.
+            connection.execute(text("SET lock_timeout = '20s'"))
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
@@ -57,6 +59,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "DATABASE_URL": database_url,
         "CONTENT_DIR": str(SAMPLE_CONTENT),
         "FROZEN_NOW": FROZEN_NOW,
+        # Still scrypt, at a cost that keeps the suite fast; production uses Werkzeug's default.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
     config.update(overrides)
     return create_app(config)
@@ -92,6 +96,57 @@ def synced(app: Flask, db: Database) -> Flask:
     """The app with the sample activities in ``content/`` synced."""
     sync_content(db, SAMPLE_CONTENT)
     return app
+
+
+PASSWORD = "correct horse battery staple"
+
+
+class AuthActions:
+    """Register, log in and log out through the real forms, CSRF tokens included."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def register(
+        self,
+        email: str = "ann.lee@example.org",
+        *,
+        password: str = PASSWORD,
+        full_name: str = "Ann Lee",
+        degree: str = "MD",
+    ):  # type: ignore[no-untyped-def]
+        token = csrf_token(self.client.get("/register").get_data(as_text=True))
+        return self.client.post(
+            "/register",
+            data={
+                "csrf_token": token,
+                "email": email,
+                "password": password,
+                "full_name": full_name,
+                "degree": degree,
+            },
+        )
+
+    def login(self, email: str = "ann.lee@example.org", password: str = PASSWORD, next_: str = ""):  # type: ignore[no-untyped-def]
+        token = csrf_token(self.client.get("/login").get_data(as_text=True))
+        url = f"/login?next={url_quote(next_)}" if next_ else "/login"
+        return self.client.post(
+            url, data={"csrf_token": token, "email": email, "password": password}
+        )
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        token = csrf_token(self.client.get("/").get_data(as_text=True))
+        return self.client.post("/logout", data={"csrf_token": token})
+
+    def post_form(self, url: str, data: dict[str, object], *, form_page: str | None = None):  # type: ignore[no-untyped-def]
+        """POST ``data`` with a CSRF token read from ``form_page`` (default: ``url``)."""
+        token = csrf_token(self.client.get(form_page or url).get_data(as_text=True))
+        return self.client.post(url, data={"csrf_token": token, **data})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
 
 
 def csrf_token(html: str) -> str:

@@ -18,10 +18,12 @@ class CreditType:
     unit_plural: str
     statement: str
     counts_hours: bool = True
+    singular_up_to_one: bool = False
+    """AMA style writes "0.5 … Credit™"; others write "0.75 contact hours"."""
 
     def units(self, amount: Decimal) -> str:
-        """AMA style: "0.5 … Credit™", "1.0 … Credit™", "1.5 … Credits™"."""
-        return self.unit_singular if amount <= 1 else self.unit_plural
+        singular = amount <= 1 if self.singular_up_to_one else amount == 1
+        return self.unit_singular if singular else self.unit_plural
 
     def designation(self, provider: str, amount: Decimal, activity_kind: str) -> str:
         return self.statement.format(
@@ -49,6 +51,7 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "{provider} designates this {activity_kind} for a maximum of {amount} {units}. "
             "Physicians should claim only the credit commensurate with the extent of their "
             "participation in the activity.",
+            singular_up_to_one=True,
         ),
         CreditType(
             "ancc",

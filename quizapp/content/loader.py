@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from quizapp.content.credits import CREDIT_TYPES, format_amount
+from quizapp.content.evaluation import ITEM_KEYS, ITEM_TYPES
 from quizapp.content.frontmatter import FrontMatter, FrontMatterError, split
 from quizapp.content.model import (
     Activity,
@@ -27,6 +28,8 @@ from quizapp.content.model import (
 )
 from quizapp.content.posttest import ID_RE, parse_posttest
 from quizapp.content.render import heading_ids
+from quizapp.grading.review import MOMENTS as REVIEW_MOMENTS
+from quizapp.grading.review import SHOWN as REVIEW_SHOWN
 
 ARTICLE = "article.md"
 POSTTEST = "posttest.md"
@@ -51,6 +54,7 @@ ACTIVITY_KINDS = {
     "enduring": "enduring material",
 }
 DEFAULT_ATTEMPTS = 3
+MAX_WAIT_HOURS = 8760
 UAN_RE = re.compile(r"^(\d{4}|JA\d{7})-\d{4}-\d{2}-\d{3}-[HLX]\d{2}-[PT]$")
 LINK_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 LINK_DEFINITION_RE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
@@ -79,8 +83,14 @@ OPTIONAL_KEYS = (
     "disclosure_mitigation",
     "commercial_support",
     "attempts_allowed",
+    "attempt_wait_hours",
+    "partial_credit",
+    "review",
+    "evaluation",
     "citation",
 )
+EVALUATION_ITEM_KEYS = ITEM_KEYS
+EVALUATION_ITEM_TYPES = ITEM_TYPES
 FACULTY_KEYS = ("name", "credentials", "role", "affiliation", "disclosures")
 RELATIONSHIP_KEYS = ("company", "relationship")
 CREDIT_KEYS = ("type", "amount", "statement", "uan")
@@ -369,6 +379,16 @@ class _MetaReader:
         self.check_estimated_time(minutes, credits)
         attempts = self.attempts()
         objectives = self.string_list("objectives")
+        review_policy = self.review()
+        partial_credit = self.flag("partial_credit")
+        wait = self.number("attempt_wait_hours")
+        if wait is not None and not Decimal(0) <= wait <= MAX_WAIT_HOURS:
+            self.report(
+                ("attempt_wait_hours",),
+                f"attempt_wait_hours must be between 0 and {MAX_WAIT_HOURS} (one year)",
+            )
+            wait = None
+        evaluation = self.evaluation()
 
         if not self.ok:
             return None
@@ -395,6 +415,10 @@ class _MetaReader:
             passing_score=passing,
             attempts_allowed=attempts,
             citation=self.text("citation", required=False),
+            review=review_policy,
+            partial_credit=partial_credit,
+            attempt_wait_hours=wait or Decimal(0),
+            evaluation=evaluation,
             id_line=self.front.line_of("id"),
         )
 
@@ -531,6 +555,79 @@ class _MetaReader:
                     self.report((key, index, item_key), _unknown(f"{key} key", item_key, keys))
             items.append((index, item))
         return items
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.report((key,), f"{key} must be true or false")
+            return False
+        return value
+
+    def review(self) -> dict[str, str]:
+        value = self.data.get("review")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.report(("review",), "review must map score, wrong_items and answers to a moment")
+            return {}
+        policy: dict[str, str] = {}
+        for key, moment in value.items():
+            if key not in REVIEW_SHOWN:
+                self.report(("review", key), _unknown("review key", key, REVIEW_SHOWN))
+            elif moment not in REVIEW_MOMENTS:
+                self.report(
+                    ("review", key), _unknown(f"moment for {key}", str(moment), REVIEW_MOMENTS)
+                )
+            else:
+                policy[key] = moment
+        return policy
+
+    def evaluation(self) -> tuple[dict[str, Any], ...] | None:
+        if "evaluation" not in self.data:
+            return None
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for index, item in self.mapping_list("evaluation", EVALUATION_ITEM_KEYS):
+            path = ("evaluation", index)
+            item_id = self.text(*path, "id")
+            if item_id and not ID_RE.match(item_id):
+                self.report(
+                    (*path, "id"), "evaluation ids must be lower-case letters, digits and hyphens"
+                )
+            elif item_id in seen:
+                self.report((*path, "id"), f"evaluation id '{item_id}' is used twice")
+            seen.add(item_id)
+            kind = self.text(*path, "type")
+            if kind and kind not in EVALUATION_ITEM_TYPES:
+                self.report(
+                    (*path, "type"), _unknown("evaluation type", kind, EVALUATION_ITEM_TYPES)
+                )
+            options = item.get("options")
+            if kind == "choice":
+                if not (
+                    isinstance(options, list)
+                    and len(options) >= 2
+                    and all(isinstance(o, str) and o.strip() for o in options)
+                ):
+                    self.report(
+                        path, "a 'choice' evaluation question needs 'options': two or more answers"
+                    )
+                    options = []
+            elif options is not None:
+                self.report((*path, "options"), "only 'choice' evaluation questions take options")
+            required = item.get("required", kind != "text")
+            if not isinstance(required, bool):
+                self.report((*path, "required"), "required must be true or false")
+            entry: dict[str, Any] = {
+                "id": item_id,
+                "type": kind,
+                "prompt": self.text(*path, "prompt"),
+                "required": bool(required),
+            }
+            if kind == "choice":
+                entry["options"] = [str(o).strip() for o in options or []]
+            items.append(entry)
+        return tuple(items)
 
     def faculty(self) -> list[FacultyMember]:
         members = []

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 QUESTION_TYPES = ("true-false", "single", "multiple")
 
@@ -67,6 +68,10 @@ class ActivityMeta:
     attempts_allowed: int | None
     citation: str
     id_line: int = 2
+    review: dict[str, str] = field(default_factory=dict)
+    partial_credit: bool = False
+    attempt_wait_hours: Decimal = Decimal(0)
+    evaluation: tuple[dict[str, Any], ...] | None = None
 
     def max_credit(self, credit_type: str) -> Decimal | None:
         for offer in self.credits:

@@ -76,6 +76,12 @@ def build_snapshot(
         "passing_score": f"{meta.passing_score.normalize():f}",
         "attempts_allowed": meta.attempts_allowed,
         "citation_html": render_inline(meta.citation) if meta.citation else "",
+        "review": dict(meta.review),
+        "partial_credit": meta.partial_credit,
+        "attempt_wait_hours": f"{meta.attempt_wait_hours.normalize():f}",
+        "evaluation": [dict(item) for item in meta.evaluation]
+        if meta.evaluation is not None
+        else None,
     }
     return VersionSnapshot(
         metadata=metadata,

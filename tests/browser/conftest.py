@@ -78,10 +78,27 @@ def live_server(live_app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: object, live_server: str) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server)  # type: ignore[attr-defined]
+    # bypass_csp lets the test inject axe-core; the app's own pages carry no inline script.
+    context = browser.new_context(base_url=live_server, bypass_csp=True)  # type: ignore[attr-defined]
     page = context.new_page()
     yield page
     context.close()
+
+
+def axe_violations(page: object) -> list[dict[str, object]]:
+    """Serious and critical accessibility violations axe-core finds on the current page."""
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    page.add_script_tag(path=str(script))  # type: ignore[attr-defined]
+    result = page.evaluate(  # type: ignore[attr-defined]
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def screenshot(page: object, name: str) -> Path:

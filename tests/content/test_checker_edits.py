@@ -100,3 +100,23 @@ def test_a_joint_accreditation_uan_is_accepted(activity: Path) -> None:
 )
 def test_only_real_references_to_option_letters_count(text: str, letters: set[str]) -> None:
     assert letter_references(text) == letters
+
+
+def test_a_wait_between_attempts_longer_than_a_year_is_refused(activity: Path) -> None:
+    article = activity / "article.md"
+    line = replace(article, "passing_score:", "attempt_wait_hours: 1e400\npassing_score:")
+    assert (
+        f"{article}:{line}: attempt_wait_hours must be between 0 and 8760 (one year)"
+        in problems(activity)
+    )
+
+
+def test_contact_hours_are_plural_below_one_but_ama_credit_is_singular() -> None:
+    from decimal import Decimal
+
+    from quizapp.content.credits import CREDIT_TYPES
+
+    ancc = CREDIT_TYPES["ancc"].designation("P", Decimal("0.75"), "enduring material")
+    ama = CREDIT_TYPES["ama-pra-1"].designation("P", Decimal("0.75"), "enduring material")
+    assert ancc == "This activity is designated for a maximum of 0.75 ANCC nursing contact hours."
+    assert "0.75 *AMA PRA Category 1 Credit*™." in ama

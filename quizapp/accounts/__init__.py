@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in, password and the profile boards need for reporting."""

@@ -1,0 +1,239 @@
+"""Account use cases. Each owns its transaction; none trusts the form to be well-formed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizapp import audit
+from quizapp.accounts.validation import (
+    US_STATES,
+    normalize_email,
+    password_problem,
+    valid_birth_day,
+    valid_email,
+    valid_npi,
+)
+from quizapp.db import Database
+from quizapp.models import DEGREES, ROLES, User
+
+DEFAULT_HASH_METHOD = "scrypt"
+
+
+class AccountError(ValueError):
+    """A problem the person can fix; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Registration:
+    email: str
+    password: str
+    full_name: str
+    degree: str
+
+
+def hash_password(password: str, method: str = DEFAULT_HASH_METHOD) -> str:
+    return generate_password_hash(password, method=method)
+
+
+@functools.cache
+def _unknown_user_hash(method: str) -> str:
+    """Checked when the email is unknown, at the same cost, so both failures take as long."""
+    return hash_password("not-a-real-password", method)
+
+
+def register(
+    db: Database,
+    form: Registration,
+    *,
+    role: str = "learner",
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> User:
+    email = normalize_email(form.email)
+    if not valid_email(email):
+        raise AccountError("Enter an email address such as name@example.org.", "email")
+    problem = password_problem(form.password, email)
+    if problem:
+        raise AccountError(problem, "password")
+    full_name = " ".join(form.full_name.split())
+    if not full_name or len(full_name) > 200:
+        raise AccountError("Enter your full name as it should appear on certificates.", "full_name")
+    if form.degree not in DEGREES:
+        raise AccountError("Choose your degree.", "degree")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role '{role}'.", "role")
+    try:
+        with db.transaction() as session:
+            user = User(
+                email=email,
+                password_hash=hash_password(form.password, hash_method),
+                full_name=full_name,
+                degree=form.degree,
+                role=role,
+            )
+            session.add(user)
+            session.flush()
+            audit.record(session, audit.Actor(email, user.id), "user.register", "user", user.id)
+    except IntegrityError:
+        raise AccountError(
+            "An account with this email already exists. Log in, or use another email.", "email"
+        ) from None
+    return user
+
+
+def authenticate(
+    db: Database, email: str, password: str, *, hash_method: str = DEFAULT_HASH_METHOD
+) -> User | None:
+    """The user, or None; unknown email and wrong password are indistinguishable to the caller."""
+    with db.read_session() as session:
+        user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        check_password_hash(_unknown_user_hash(hash_method), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def change_password(
+    db: Database,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    *,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> User:
+    with db.transaction() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("Your account no longer exists.")
+        if not check_password_hash(user.password_hash, current_password):
+            raise AccountError("Your current password is not correct.", "current_password")
+        problem = password_problem(new_password, user.email)
+        if problem:
+            raise AccountError(problem, "new_password")
+        user.password_hash = hash_password(new_password, hash_method)
+        audit.record(
+            session, audit.Actor(user.email, user.id), "user.password_change", "user", user.id
+        )
+        return user
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    full_name: str
+    degree: str
+    npi: str
+    license_state: str
+    license_number: str
+    certifying_board: str
+    board_id: str
+    birth_month: str
+    birth_day: str
+    nabp_eprofile_id: str
+    board_report_consent: bool
+
+
+def update_profile(db: Database, user_id: int, form: ProfileForm, now: dt.datetime) -> User:
+    values = _clean_profile(form)
+    with db.transaction() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("Your account no longer exists.")
+        changed = sorted(key for key, value in values.items() if getattr(user, key) != value)
+        for key, value in values.items():
+            setattr(user, key, value)
+        consent_before = user.board_report_consent_at is not None
+        if form.board_report_consent and not consent_before:
+            user.board_report_consent_at = now
+            changed.append("board_report_consent_at")
+        elif not form.board_report_consent and consent_before:
+            user.board_report_consent_at = None
+            changed.append("board_report_consent_at")
+        if changed:
+            audit.record(
+                session,
+                audit.Actor(user.email, user.id),
+                "user.profile_update",
+                "user",
+                user.id,
+                fields=changed,
+            )
+        return user
+
+
+def _clean_profile(form: ProfileForm) -> dict[str, object]:
+    full_name = " ".join(form.full_name.split())
+    if not full_name or len(full_name) > 200:
+        raise AccountError("Enter your full name as it should appear on certificates.", "full_name")
+    if form.degree not in DEGREES:
+        raise AccountError("Choose your degree.", "degree")
+    npi = form.npi.strip() or None
+    if npi and not valid_npi(npi):
+        raise AccountError("An NPI is 10 digits with a valid check digit.", "npi")
+    state = form.license_state.strip().upper() or None
+    if state and state not in US_STATES:
+        raise AccountError("Choose the state that issued your license.", "license_state")
+    month, day = _birth(form.birth_month, form.birth_day)
+    nabp = form.nabp_eprofile_id.strip() or None
+    if nabp and not (_ascii_digits(nabp) and 1 <= len(nabp) <= 10):
+        raise AccountError(
+            "An NABP e-Profile ID is a number of up to 10 digits.", "nabp_eprofile_id"
+        )
+    return {
+        "full_name": full_name,
+        "degree": form.degree,
+        "npi": npi,
+        "license_state": state,
+        "license_number": _limited(form.license_number, 40, "license_number"),
+        "certifying_board": _limited(form.certifying_board, 80, "certifying_board"),
+        "board_id": _limited(form.board_id, 40, "board_id"),
+        "birth_month": month,
+        "birth_day": day,
+        "nabp_eprofile_id": nabp,
+    }
+
+
+def _limited(value: str, size: int, field: str) -> str | None:
+    value = value.strip()
+    if len(value) > size:
+        raise AccountError(f"Use at most {size} characters.", field)
+    return value or None
+
+
+def _ascii_digits(value: str) -> bool:
+    """0-9 only: ``str.isdigit`` also accepts "²" and non-Latin digits, which ``int`` rejects."""
+    return value.isascii() and value.isdigit()
+
+
+def _birth(month_raw: str, day_raw: str) -> tuple[int | None, int | None]:
+    month_raw, day_raw = month_raw.strip(), day_raw.strip()
+    if not month_raw and not day_raw:
+        return None, None
+    if not (_ascii_digits(month_raw) and _ascii_digits(day_raw)):
+        raise AccountError("Give both your birth month and day, or neither.", "birth_month")
+    month, day = int(month_raw), int(day_raw)
+    if not valid_birth_day(month, day):
+        raise AccountError("That month has no such day.", "birth_day")
+    return month, day
+
+
+def set_role(db: Database, email: str, role: str, actor: audit.Actor) -> User:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role '{role}' (expected one of: {', '.join(ROLES)}).", "role")
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.email == normalize_email(email)))
+        if user is None:
+            raise AccountError(f"No account uses {email}.", "email")
+        previous = user.role
+        user.role = role
+        audit.record(session, actor, "user.role_change", "user", user.id, old=previous, new=role)
+        return user

@@ -1,0 +1,105 @@
+"""Checks on what a learner types into the account forms. Pure functions."""
+
+from __future__ import annotations
+
+import re
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "AS",
+    "GU",
+    "MP",
+    "PR",
+    "VI",
+]
+DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def valid_email(email: str) -> bool:
+    return len(email) <= 254 and bool(EMAIL_RE.fullmatch(email))
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    if len(password) < MIN_PASSWORD:
+        return f"Use at least {MIN_PASSWORD} characters."
+    if len(password) > MAX_PASSWORD:
+        return f"Use at most {MAX_PASSWORD} characters."
+    if email and password.strip().lower() == normalize_email(email):
+        return "Do not use your email address as your password."
+    return None
+
+
+def valid_npi(npi: str) -> bool:
+    """A US National Provider Identifier: 10 digits whose last is a Luhn check on 80840+NPI."""
+    if not re.fullmatch(r"[0-9]{10}", npi):
+        return False
+    digits = [int(d) for d in "80840" + npi]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def valid_birth_day(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= DAYS_IN_MONTH[month - 1]

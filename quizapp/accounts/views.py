@@ -1,0 +1,189 @@
+"""Account routes. Who may use them is stated on each."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from quizapp import clock
+from quizapp.accounts import forms, services
+from quizapp.accounts.login import SignedInUser, current
+from quizapp.db import get_db, request_session
+from quizapp.models import User
+from quizapp.ratelimit import limiter
+
+blueprint = Blueprint("accounts", __name__, template_folder="templates")
+
+ViewResult = str | Response | tuple[str, int]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path: no scheme, no host, no protocol-relative or backslash tricks.
+
+    Whitespace and control characters are refused too: browsers drop tabs and newlines from
+    URLs, and a newline in the Location header makes Werkzeug raise instead of redirecting.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(char.isspace() or not char.isprintable() for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _hash_method() -> str:
+    return str(current_app.config.get("PASSWORD_HASH_METHOD", services.DEFAULT_HASH_METHOD))
+
+
+def _login_limit() -> str:
+    return str(current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"))
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def register() -> ViewResult:
+    """Anyone not signed in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.my_activities"))
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                get_db(),
+                services.Registration(
+                    form.email.data or "",
+                    form.password.data or "",
+                    form.full_name.data or "",
+                    form.degree.data or "",
+                ),
+                hash_method=_hash_method(),
+            )
+        except services.AccountError as error:
+            _attach(form, error)
+        else:
+            login_user(SignedInUser.from_row(user))
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("catalog.catalog"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ViewResult:
+    """Anyone. Unknown email and wrong password get the same answer."""
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(
+            get_db(), form.email.data or "", form.password.data or "", hash_method=_hash_method()
+        )
+        if user is not None:
+            login_user(SignedInUser.from_row(user))
+            return redirect(
+                safe_next(request.args.get("next")) or url_for("learning.my_activities")
+            )
+        form.form_errors.append("Email or password is incorrect.")
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@blueprint.post("/logout")
+@login_required
+def logout() -> Response:
+    """Signed-in users."""
+    if forms.EmptyForm().validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "success")
+    return redirect(url_for("catalog.catalog"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ViewResult:
+    """Signed-in users, for their own account."""
+    form = forms.PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                get_db(),
+                current().id,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                hash_method=_hash_method(),
+            )
+        except services.AccountError as error:
+            _attach(form, error)
+        else:
+            login_user(SignedInUser.from_row(user))
+            flash("Your password is changed. Other sessions have been signed out.", "success")
+            return redirect(url_for("accounts.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def profile() -> ViewResult:
+    """Signed-in users, for their own profile."""
+    user = request_session().get(User, current().id)
+    assert user is not None
+    form = forms.ProfileForm(obj=None if request.method == "POST" else _profile_data(user))
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                get_db(),
+                user.id,
+                services.ProfileForm(
+                    full_name=form.full_name.data or "",
+                    degree=form.degree.data or "",
+                    npi=form.npi.data or "",
+                    license_state=form.license_state.data or "",
+                    license_number=form.license_number.data or "",
+                    certifying_board=form.certifying_board.data or "",
+                    board_id=form.board_id.data or "",
+                    birth_month=form.birth_month.data or "",
+                    birth_day=form.birth_day.data or "",
+                    nabp_eprofile_id=form.nabp_eprofile_id.data or "",
+                    board_report_consent=bool(form.board_report_consent.data),
+                ),
+                clock.now(),
+            )
+        except services.AccountError as error:
+            _attach(form, error)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("accounts.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/profile.html", form=form, user=user), status
+
+
+class _ProfileData:
+    def __init__(self, user: User) -> None:
+        self.full_name = user.full_name
+        self.degree = user.degree
+        self.npi = user.npi or ""
+        self.license_state = user.license_state or ""
+        self.license_number = user.license_number or ""
+        self.certifying_board = user.certifying_board or ""
+        self.board_id = user.board_id or ""
+        self.birth_month = str(user.birth_month or "")
+        self.birth_day = str(user.birth_day or "")
+        self.nabp_eprofile_id = user.nabp_eprofile_id or ""
+        self.board_report_consent = user.board_report_consent_at is not None
+
+
+def _profile_data(user: User) -> _ProfileData:
+    return _ProfileData(user)
+
+
+def _attach(form: forms.FlaskForm, error: services.AccountError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

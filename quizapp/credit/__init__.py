@@ -1,0 +1,1 @@
+"""Claiming credit, the learner's activities and transcript."""

@@ -1,0 +1,120 @@
+"""Which credit types a learner may claim, and how much. Pure rules, no Flask or SQL.
+
+AMA PRA Category 1 Credit™ is for physicians (MD, DO); other professions receive a certificate
+of participation for the same hours, or their own profession's credit type where the
+activity offers it. Pharmacy credit is reported to NABP, so it needs the e-Profile ID and the
+birth month and day; ABIM MOC points are reported to the board, so they need the board ID, the
+birth month and day and the learner's consent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+PARTICIPATION = "participation"
+PHYSICIANS = frozenset({"MD", "DO"})
+ELIGIBLE_DEGREES: dict[str, frozenset[str] | None] = {
+    "ama-pra-1": PHYSICIANS,
+    "abim-moc": PHYSICIANS,
+    "ancc": frozenset({"RN", "NP"}),
+    "acpe": frozenset({"PharmD"}),
+    "aapa": frozenset({"PA"}),
+    "ipce": None,
+    PARTICIPATION: None,
+}
+STEP = Decimal("0.25")
+
+
+class Profile(Protocol):
+    degree: str
+    nabp_eprofile_id: str | None
+    birth_month: int | None
+    birth_day: int | None
+    certifying_board: str | None
+    board_id: str | None
+    board_report_consent_at: Any
+
+
+@dataclass(frozen=True)
+class EligibleCredit:
+    type: str
+    name: str
+    maximum: Decimal
+    missing: tuple[str, ...]
+    """Profile fields the learner must fill in before this type can be claimed."""
+
+    @property
+    def claimable(self) -> bool:
+        return not self.missing
+
+
+class ClaimError(ValueError):
+    def __init__(self, message: str, credit_type: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.credit_type = credit_type
+
+
+def eligible_credits(offers: Sequence[Mapping[str, Any]], profile: Profile) -> list[EligibleCredit]:
+    credits: list[EligibleCredit] = []
+    for offer in offers:
+        degrees = ELIGIBLE_DEGREES.get(offer["type"])
+        if degrees is None or profile.degree in degrees:
+            credits.append(
+                EligibleCredit(
+                    offer["type"],
+                    offer["name"],
+                    Decimal(offer["amount"]),
+                    _missing(offer["type"], profile),
+                )
+            )
+        if offer["type"] == "ama-pra-1" and profile.degree not in PHYSICIANS:
+            credits.append(
+                EligibleCredit(
+                    PARTICIPATION, "Certificate of participation", Decimal(offer["amount"]), ()
+                )
+            )
+    return credits
+
+
+def _missing(credit_type: str, profile: Profile) -> tuple[str, ...]:
+    missing: list[str] = []
+    if credit_type == "acpe":
+        if not profile.nabp_eprofile_id:
+            missing.append("NABP e-Profile ID")
+        if not (profile.birth_month and profile.birth_day):
+            missing.append("birth month and day")
+    if credit_type == "abim-moc":
+        if not (profile.certifying_board and profile.board_id):
+            missing.append("certifying board and board ID")
+        if not (profile.birth_month and profile.birth_day):
+            missing.append("birth month and day")
+        if profile.board_report_consent_at is None:
+            missing.append("consent to report completions to your board")
+    return tuple(missing)
+
+
+def parse_amount(raw: str, credit: EligibleCredit) -> Decimal:
+    """A claimed amount: above 0, at most the maximum, in steps of 0.25."""
+    try:
+        amount = Decimal(raw.strip())
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ClaimError(
+            f"Enter the {credit.name} you claim as a number, such as 0.75.", credit.type
+        )
+    if amount <= 0:
+        raise ClaimError(f"The {credit.name} you claim must be more than 0.", credit.type)
+    if amount > credit.maximum:
+        raise ClaimError(
+            f"You can claim at most {credit.maximum} {credit.name} for this activity.",
+            credit.type,
+        )
+    # Compared exactly, since a remainder too small to represent would round to 0.
+    if amount != amount.quantize(STEP) or amount % STEP != 0:
+        raise ClaimError(f"Claim {credit.name} in steps of 0.25 (for example 0.75).", credit.type)
+    return amount

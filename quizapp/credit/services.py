@@ -1,0 +1,158 @@
+"""Claiming credit and reading the transcript.
+
+One claim per (learner, activity, credit type) is a unique constraint, so a double click or
+two tabs cannot claim twice; the amount rules live in :mod:`quizapp.credit.eligibility`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quizapp import audit
+from quizapp.credit.eligibility import ClaimError, EligibleCredit, eligible_credits, parse_amount
+from quizapp.db import Database
+from quizapp.learning.services import NotFound, current_version, standing
+from quizapp.models import Activity, ActivityVersion, CreditClaim, User
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    credits: list[EligibleCredit]
+    claimed: dict[str, CreditClaim]
+
+    @property
+    def open_credits(self) -> list[EligibleCredit]:
+        return [c for c in self.credits if c.type not in self.claimed]
+
+
+def claim_options(session: Session, db: Database, user: User, activity: Activity) -> ClaimPage:
+    assert activity.current_version_id is not None
+    version = session.get(ActivityVersion, activity.current_version_id)
+    assert version is not None
+    claims = session.scalars(
+        select(CreditClaim).where(
+            CreditClaim.user_id == user.id, CreditClaim.activity_id == activity.id
+        )
+    )
+    return ClaimPage(
+        credits=eligible_credits(version.metadata_json["credits"], user),
+        claimed={claim.credit_type: claim for claim in claims},
+    )
+
+
+def claim_credit(
+    db: Database,
+    user_id: int,
+    slug: str,
+    amounts: Mapping[str, str],
+    *,
+    attested: bool,
+    now: dt.datetime,
+) -> list[CreditClaim]:
+    """Record the claimed amounts (blank ones skipped) all together, or none of them."""
+    if not attested:
+        raise ClaimError(
+            "Confirm that you claim only the credit commensurate with your participation."
+        )
+    try:
+        with db.transaction() as session:
+            activity, version = current_version(session, db, slug)
+            user = session.get(User, user_id)
+            if user is None:
+                raise NotFound(str(user_id))
+            learner = standing(session, db, user_id, activity, now.date())
+            if version.expired(now.date()):
+                raise ClaimError(
+                    "This activity has expired; credit can no longer be claimed for it."
+                )
+            if not learner.passed:
+                raise ClaimError("Pass the posttest before claiming credit.")
+            if not learner.evaluated:
+                raise ClaimError("Complete the evaluation before claiming credit.")
+            page = claim_options(session, db, user, activity)
+            by_type = {credit.type: credit for credit in page.credits}
+            wanted = {kind: raw for kind, raw in amounts.items() if raw.strip()}
+            if not wanted:
+                raise ClaimError("Enter the amount of credit you claim.")
+            claims = []
+            for kind, raw in wanted.items():
+                credit = by_type.get(kind)
+                if credit is None:
+                    raise ClaimError(
+                        "Your degree does not make you eligible for that credit.", kind
+                    )
+                if credit.missing:
+                    raise ClaimError(
+                        f"Add your {', '.join(credit.missing)} to your profile to claim "
+                        f"{credit.name}.",
+                        kind,
+                    )
+                if kind in page.claimed:
+                    raise ClaimError(f"You have already claimed {credit.name}.", kind)
+                claim = CreditClaim(
+                    user_id=user_id,
+                    activity_id=activity.id,
+                    activity_version_id=version.id,
+                    credit_type=kind,
+                    amount=parse_amount(raw, credit),
+                    attested_at=now,
+                    claimed_at=now,
+                )
+                session.add(claim)
+                claims.append(claim)
+            session.flush()
+            for claim in claims:
+                audit.record(
+                    session,
+                    audit.Actor(user.email, user.id),
+                    "credit.claim",
+                    "credit_claim",
+                    claim.id,
+                    activity=slug,
+                    credit_type=claim.credit_type,
+                    amount=str(claim.amount),
+                )
+    except IntegrityError:
+        raise ClaimError("You have already claimed this credit.") from None
+    return claims
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    completed_on: dt.date
+    title: str
+    provider: str
+    slug: str
+    credit_type: str
+    credit_name: str
+    amount: Decimal
+
+
+def transcript(session: Session, user_id: int) -> Iterator[TranscriptRow]:
+    """Every credit claimed, oldest first, as printed when it was claimed."""
+    rows = session.execute(
+        select(CreditClaim, ActivityVersion, Activity.slug)
+        .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
+        .join(Activity, CreditClaim.activity_id == Activity.id)
+        .where(CreditClaim.user_id == user_id)
+        .order_by(CreditClaim.claimed_at, CreditClaim.id)
+    )
+    for claim, version, slug in rows:
+        meta = version.metadata_json
+        names = {c["type"]: c["name"] for c in meta["credits"]}
+        yield TranscriptRow(
+            completed_on=claim.claimed_at.date(),
+            title=version.title,
+            provider=meta["provider"],
+            slug=slug,
+            credit_type=claim.credit_type,
+            credit_name=names.get(claim.credit_type, "Certificate of participation"),
+            amount=claim.amount,
+        )

@@ -1,0 +1,124 @@
+"""Claim and transcript routes. Who may use them: signed-in learners, for their own records."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from quizapp import clock
+from quizapp.accounts.forms import EmptyForm
+from quizapp.accounts.login import current
+from quizapp.credit import services
+from quizapp.credit.eligibility import ClaimError
+from quizapp.db import get_db, request_session
+from quizapp.learning import services as learning
+from quizapp.models import User
+
+blueprint = Blueprint("credit", __name__, template_folder="templates")
+
+
+@blueprint.route("/activities/<slug>/claim", methods=["GET", "POST"])
+@login_required
+def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
+    """Signed-in learners who passed and completed the evaluation."""
+    session = request_session()
+    try:
+        activity, version = learning.current_version(session, get_db(), slug)
+    except learning.NotFound:
+        abort(404, description="There is no activity at this address.")
+    learner = learning.standing(session, get_db(), current().id, activity, clock.today())
+    if not learner.passed:
+        flash("Pass the posttest before claiming credit.", "warning")
+        return redirect(url_for("learning.posttest", slug=slug))
+    if not learner.evaluated:
+        flash("Complete the evaluation before claiming credit.", "warning")
+        return redirect(url_for("learning.evaluation", slug=slug))
+    user = session.get(User, current().id)
+    assert user is not None
+    form = EmptyForm()
+    error: ClaimError | None = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, description="The form expired. Reload the page and try again.")
+        amounts = {
+            key[7:]: value for key, value in request.form.items() if key.startswith("amount-")
+        }
+        try:
+            services.claim_credit(
+                get_db(),
+                user.id,
+                slug,
+                amounts,
+                attested=request.form.get("attest") == "yes",
+                now=clock.now(),
+            )
+        except ClaimError as problem:
+            error = problem
+        else:
+            flash("Your credit is recorded. This activity is complete.", "success")
+            return redirect(url_for("credit.transcript"))
+    page = services.claim_options(session, get_db(), user, activity)
+    html = render_template(
+        "credit/claim.html",
+        activity=activity,
+        meta=version.meta,
+        page=page,
+        expired=version.expired(clock.today()),
+        error=error,
+        values=request.form if request.method == "POST" else {},
+        form=form,
+    )
+    return (html, 400) if error else html
+
+
+@blueprint.get("/my/transcript")
+@login_required
+def transcript() -> str:
+    """Signed-in learners: all their completions."""
+    rows = list(services.transcript(request_session(), current().id))
+    return render_template("credit/transcript.html", rows=rows)
+
+
+@blueprint.get("/my/transcript.csv")
+@login_required
+def transcript_csv() -> Response:
+    """Signed-in learners: their completions as CSV, written row by row.
+
+    The generator runs while the response streams, so it keeps the request context (and its
+    session, closed at teardown) alive until the last row is written.
+    """
+    user_id = current().id
+
+    @stream_with_context
+    def generate() -> Iterator[str]:
+        rows = services.transcript(request_session(), user_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["Completion date", "Activity", "Provider", "Credit type", "Amount"])
+        for row in rows:
+            writer.writerow(
+                [row.completed_on.isoformat(), row.title, row.provider, row.credit_name, row.amount]
+            )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(generate(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="cme-transcript.csv"'
+    return response

@@ -1,0 +1,72 @@
+"""What a page may show of a question: the learner's view never carries the answer key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class ShownOption:
+    id: str
+    letter: str
+    html: str
+    chosen: bool = False
+    correct: bool | None = None
+    """None unless the review policy lets the key be shown."""
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    id: str
+    number: int
+    type: str
+    stem_html: str
+    options: tuple[ShownOption, ...]
+    answered_correctly: bool | None = None
+    rationale_html: str | None = None
+
+
+def shown_questions(
+    questions: Sequence[Mapping[str, Any]],
+    order: Mapping[str, Sequence[str]],
+    chosen: Mapping[str, Sequence[str]] | None = None,
+    *,
+    correctness: Mapping[str, bool] | None = None,
+    with_key: bool = False,
+) -> list[ShownQuestion]:
+    """Questions in the order the attempt pinned, lettered by display position.
+
+    ``correctness`` (which items were right) and ``with_key`` (correct options and rationale)
+    are only passed when the review policy allows them.
+    """
+    shown = []
+    for number, question in enumerate(questions, start=1):
+        by_id = {o["id"]: o for o in question["options"]}
+        picked = set((chosen or {}).get(question["id"], ()))
+        ids = order.get(question["id"]) or list(by_id)
+        options = tuple(
+            ShownOption(
+                id=option_id,
+                letter=LETTERS[position],
+                html=by_id[option_id]["html"],
+                chosen=option_id in picked,
+                correct=bool(by_id[option_id]["correct"]) if with_key else None,
+            )
+            for position, option_id in enumerate(ids)
+        )
+        shown.append(
+            ShownQuestion(
+                id=question["id"],
+                number=number,
+                type=question["type"],
+                stem_html=question["stem_html"],
+                options=options,
+                answered_correctly=(correctness or {}).get(question["id"]),
+                rationale_html=question["rationale_html"] if with_key else None,
+            )
+        )
+    return shown

@@ -1,0 +1,1 @@
+"""The learner's path through an activity: posttest attempts, review and evaluation."""

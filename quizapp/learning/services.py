@@ -1,0 +1,346 @@
+"""Posttest attempts and the evaluation.
+
+The rules hold under concurrent requests because the database enforces them: an attempt's
+number is unique per learner and activity (so two parallel starts cannot both take the last
+attempt), and a submission only lands on an attempt whose ``submitted_at`` is still empty
+(so a double submit records one result).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quizapp import audit
+from quizapp.content.evaluation import EvaluationError, clean_answers
+from quizapp.db import Database
+from quizapp.grading.order import option_order
+from quizapp.grading.review import Visibility, visibility
+from quizapp.grading.scoring import Answers, Score, SubmissionError, score
+from quizapp.learning.versions import PinnedVersion, versions_for
+from quizapp.models import Activity, Attempt, CreditClaim, Evaluation, Response
+
+_system_random = random.SystemRandom()
+
+
+class NotFound(LookupError):
+    """No such thing for this learner; views answer 404 whether it is absent or someone else's."""
+
+
+class AttemptRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AlreadySubmitted(Exception):
+    pass
+
+
+@dataclass
+class Standing:
+    """Where a learner stands in one activity, computed from their rows."""
+
+    version: PinnedVersion
+    attempts: list[Attempt]
+    evaluated: bool
+    claims: list[CreditClaim]
+    extra_attempts: int = 0
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def open_attempt(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.submitted_at is None), None)
+
+    @property
+    def submitted(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.submitted_at is not None]
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def allowed(self) -> int | None:
+        base = self.version.attempts_allowed
+        return None if base is None else base + self.extra_attempts
+
+    @property
+    def attempts_left(self) -> int | None:
+        return None if self.allowed is None else max(0, self.allowed - len(self.attempts))
+
+    @property
+    def out_of_attempts(self) -> bool:
+        return self.attempts_left == 0 and self.open_attempt is None
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.claims)
+
+    @property
+    def status(self) -> str:
+        if self.completed:
+            return "completed"
+        if self.version.expired(self.today):
+            return "expired before completion"
+        if self.passed and not self.evaluated:
+            return "passed, evaluation due"
+        if self.passed:
+            return "passed, credit not yet claimed"
+        if self.open_attempt is not None:
+            return "in progress"
+        if self.submitted:
+            if self.attempts_left is None:
+                return "failed, you may try again"
+            if self.attempts_left == 0:
+                return "failed, no attempts left"
+            plural = "attempt" if self.attempts_left == 1 else "attempts"
+            return f"failed, {self.attempts_left} {plural} left"
+        return "not started"
+
+    def review(self, attempt: Attempt) -> Visibility:
+        return visibility(
+            self.version.review_policy, passed=self.passed, out_of_attempts=self.out_of_attempts
+        )
+
+
+def current_version(session: Session, db: Database, slug: str) -> tuple[Activity, PinnedVersion]:
+    activity = session.scalar(select(Activity).where(Activity.slug == slug))
+    if activity is None or activity.current_version_id is None:
+        raise NotFound(slug)
+    return activity, versions_for(db).get(session, activity.current_version_id)
+
+
+def standing(
+    session: Session, db: Database, user_id: int, activity: Activity, today: dt.date
+) -> Standing:
+    assert activity.current_version_id is not None
+    attempts = list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.activity_id == activity.id)
+            .order_by(Attempt.number)
+        )
+    )
+    evaluated = (
+        session.scalar(
+            select(Evaluation.id).where(
+                Evaluation.user_id == user_id, Evaluation.activity_id == activity.id
+            )
+        )
+        is not None
+    )
+    claims = list(
+        session.scalars(
+            select(CreditClaim).where(
+                CreditClaim.user_id == user_id, CreditClaim.activity_id == activity.id
+            )
+        )
+    )
+    return Standing(
+        version=versions_for(db).get(session, activity.current_version_id),
+        attempts=attempts,
+        evaluated=evaluated,
+        claims=claims,
+        today=today,
+    )
+
+
+def start_attempt(
+    db: Database,
+    user_id: int,
+    slug: str,
+    now: dt.datetime,
+    rng: random.Random = _system_random,
+) -> int:
+    """The id of the learner's open attempt, or of a new one if the rules allow it."""
+    for _ in range(3):
+        try:
+            with db.transaction() as session:
+                return _start(session, db, user_id, slug, now, rng)
+        except IntegrityError:
+            continue  # a parallel request took this attempt number; look again
+    raise AttemptRefused("Too many requests at once. Please try again.")
+
+
+def _start(
+    session: Session, db: Database, user_id: int, slug: str, now: dt.datetime, rng: random.Random
+) -> int:
+    activity, version = current_version(session, db, slug)
+    today = now.date()
+    if not version.released(today):
+        raise NotFound(slug)
+    learner = standing(session, db, user_id, activity, today)
+    if learner.open_attempt is not None:
+        return learner.open_attempt.id
+    if version.expired(today):
+        raise AttemptRefused(
+            f"This activity expired on {_long(version.expiration_date)} and no longer takes "
+            "attempts."
+        )
+    if learner.passed:
+        raise AttemptRefused("You have already passed this posttest.")
+    if learner.attempts_left == 0:
+        raise AttemptRefused(
+            f"You have used all {learner.allowed} attempts allowed for this posttest."
+        )
+    last = learner.submitted[-1] if learner.submitted else None
+    if last is not None and last.submitted_at and version.attempt_wait:
+        ready = last.submitted_at + version.attempt_wait
+        if now < ready:
+            when = ready.strftime("%B %-d, %Y at %H:%M")
+            raise AttemptRefused(f"You can start your next attempt after {when} UTC.")
+    attempt = Attempt(
+        user_id=user_id,
+        activity_id=activity.id,
+        activity_version_id=version.id,
+        number=max((a.number for a in learner.attempts), default=0) + 1,
+        option_order=option_order(version.questions, rng),
+        started_at=now,
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt.id
+
+
+@dataclass(frozen=True)
+class Submitted:
+    attempt_id: int
+    score: Score
+
+
+def submit_attempt(
+    db: Database,
+    user_id: int,
+    attempt_id: int,
+    answers: Answers,
+    now: dt.datetime,
+    *,
+    form_version_id: int | None = None,
+) -> Submitted:
+    """Score on the server from the pinned version; one result per attempt, whatever the race.
+
+    The hot path of the application: one transaction of three statements (load the attempt,
+    update it if still open, insert its responses in one statement); the pinned version
+    comes from the process cache.
+    """
+    with db.transaction() as session:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None or attempt.user_id != user_id:
+            raise NotFound(str(attempt_id))
+        if attempt.submitted_at is not None:
+            raise AlreadySubmitted()
+        if form_version_id is not None and form_version_id != attempt.activity_version_id:
+            raise SubmissionError(
+                "This form belongs to another version of the posttest. Reload the page and "
+                "answer again."
+            )
+        version = versions_for(db).get(session, attempt.activity_version_id)
+        if version.expired(now.date()):
+            raise SubmissionError(
+                f"This activity expired on {_long(version.expiration_date)}; it no longer "
+                "takes answers."
+            )
+        result = score(
+            version.questions, answers, version.passing_score, partial_credit=version.partial_credit
+        )
+        updated = session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+            .values(submitted_at=now, score_percent=result.percent, passed=result.passed)
+            .execution_options(synchronize_session=False)
+        )
+        if updated.rowcount != 1:  # type: ignore[attr-defined]
+            raise AlreadySubmitted()
+        session.execute(
+            insert(Response),
+            [
+                {
+                    "attempt_id": attempt.id,
+                    "question_id": item.question_id,
+                    "chosen": list(item.chosen),
+                    "correct": item.correct,
+                    "points": _points(item.points),
+                }
+                for item in result.items
+            ],
+        )
+    return Submitted(attempt_id, result)
+
+
+def _points(value: object) -> object:
+    from decimal import ROUND_HALF_UP, Decimal
+    from fractions import Fraction
+
+    assert isinstance(value, Fraction)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
+
+
+def load_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound(str(attempt_id))
+    return attempt
+
+
+def responses_of(session: Session, attempt_id: int) -> dict[str, Response]:
+    rows = session.scalars(select(Response).where(Response.attempt_id == attempt_id))
+    return {row.question_id: row for row in rows}
+
+
+class EvaluationRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def submit_evaluation(
+    db: Database, user_id: int, slug: str, raw: Mapping[str, str], now: dt.datetime
+) -> bool:
+    """Record the evaluation once; True if recorded now, False if it already was."""
+    with db.transaction() as session:
+        activity, _version = current_version(session, db, slug)
+        learner = standing(session, db, user_id, activity, now.date())
+        if not learner.passed:
+            raise EvaluationRefused("The evaluation opens once you pass the posttest.")
+        if learner.evaluated:
+            return False
+        answers = clean_answers(learner.version.evaluation, raw)
+        session.add(
+            Evaluation(
+                user_id=user_id,
+                activity_id=activity.id,
+                activity_version_id=learner.version.id,
+                answers=answers,
+                submitted_at=now,
+            )
+        )
+        try:
+            session.flush()
+        except IntegrityError:
+            return False
+    return True
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+__all__ = [
+    "AlreadySubmitted",
+    "AttemptRefused",
+    "EvaluationError",
+    "EvaluationRefused",
+    "NotFound",
+    "Standing",
+    "SubmissionError",
+    "audit",
+]

@@ -1,0 +1,98 @@
+"""Pinned activity versions, cached in the process because a version row never changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import weakref
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from quizapp.content.evaluation import DEFAULT_EVALUATION
+from quizapp.db import Database
+from quizapp.grading.review import DEFAULT_POLICY
+from quizapp.models import ActivityVersion
+
+
+@dataclass(frozen=True)
+class PinnedVersion:
+    id: int
+    activity_id: int
+    number: int
+    title: str
+    meta: dict[str, Any]
+    questions: list[dict[str, Any]]
+    release_date: dt.date
+    expiration_date: dt.date
+
+    @property
+    def passing_score(self) -> Decimal:
+        return Decimal(self.meta["passing_score"])
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        allowed: int | None = self.meta.get("attempts_allowed")
+        return allowed
+
+    @property
+    def attempt_wait(self) -> dt.timedelta:
+        return dt.timedelta(hours=float(self.meta.get("attempt_wait_hours") or 0))
+
+    @property
+    def partial_credit(self) -> bool:
+        return bool(self.meta.get("partial_credit", False))
+
+    @property
+    def review_policy(self) -> dict[str, str]:
+        return {**DEFAULT_POLICY, **(self.meta.get("review") or {})}
+
+    @property
+    def evaluation(self) -> list[dict[str, Any]]:
+        return list(self.meta.get("evaluation") or DEFAULT_EVALUATION)
+
+    def expired(self, today: dt.date) -> bool:
+        return today > self.expiration_date
+
+    def released(self, today: dt.date) -> bool:
+        return today >= self.release_date
+
+
+class VersionCache:
+    def __init__(self) -> None:
+        self._versions: dict[int, PinnedVersion] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, version_id: int) -> PinnedVersion:
+        cached = self._versions.get(version_id)
+        if cached is not None:
+            return cached
+        row = session.get(ActivityVersion, version_id)
+        if row is None:
+            raise LookupError(f"activity version {version_id} does not exist")
+        pinned = PinnedVersion(
+            id=row.id,
+            activity_id=row.activity_id,
+            number=row.number,
+            title=row.title,
+            meta=row.metadata_json,
+            questions=row.questions_json,
+            release_date=row.release_date,
+            expiration_date=row.expiration_date,
+        )
+        with self._lock:
+            self._versions[version_id] = pinned
+        return pinned
+
+
+_caches: weakref.WeakKeyDictionary[Database, VersionCache] = weakref.WeakKeyDictionary()
+
+
+def versions_for(db: Database) -> VersionCache:
+    """One cache per database, so two apps (or two test databases) never share rows."""
+    cache = _caches.get(db)
+    if cache is None:
+        cache = _caches.setdefault(db, VersionCache())
+    return cache

@@ -1,0 +1,234 @@
+"""Posttest, review and evaluation routes.
+
+Who may use them: signed-in learners (any role), each only for their own attempts. Another
+learner's attempt answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from quizapp import clock
+from quizapp.accounts.forms import EmptyForm
+from quizapp.accounts.login import current
+from quizapp.catalog.queries import list_activities
+from quizapp.content.evaluation import EvaluationError, choices
+from quizapp.db import get_db, request_session
+from quizapp.grading.presentation import shown_questions
+from quizapp.grading.scoring import SubmissionError
+from quizapp.learning import services
+from quizapp.models import Activity, Attempt
+from quizapp.ratelimit import limiter
+
+blueprint = Blueprint("learning", __name__, template_folder="templates")
+
+ViewResult = str | Response | tuple[str, int]
+
+
+def _submit_limit() -> str:
+    return str(current_app.config.get("SUBMIT_RATE_LIMIT", "30 per minute"))
+
+
+def _activity_and_standing(slug: str) -> tuple[Activity, services.Standing]:
+    session = request_session()
+    try:
+        activity, version = services.current_version(session, get_db(), slug)
+    except services.NotFound:
+        abort(404, description="There is no activity at this address.")
+    if not version.released(clock.today()):
+        abort(404, description="There is no activity at this address.")
+    return activity, services.standing(session, get_db(), current().id, activity, clock.today())
+
+
+@blueprint.get("/activities/<slug>/posttest")
+@login_required
+def posttest(slug: str) -> str:
+    """Signed-in learners. Their attempts so far, and the way forward."""
+    activity, learner = _activity_and_standing(slug)
+    return render_template(
+        "learning/posttest.html",
+        activity=activity,
+        learner=learner,
+        meta=learner.version.meta,
+        expired=learner.version.expired(clock.today()),
+        form=EmptyForm(),
+    )
+
+
+@blueprint.post("/activities/<slug>/posttest")
+@login_required
+def start(slug: str) -> Response:
+    """Signed-in learners. Start an attempt, or return to the one already open."""
+    if not EmptyForm().validate_on_submit():
+        abort(400, description="The form expired. Reload the page and try again.")
+    try:
+        attempt_id = services.start_attempt(get_db(), current().id, slug, clock.now())
+    except services.NotFound:
+        abort(404, description="There is no activity at this address.")
+    except services.AttemptRefused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("learning.posttest", slug=slug))
+    return redirect(url_for("learning.attempt", attempt_id=attempt_id))
+
+
+def _load(attempt_id: int) -> tuple[Attempt, Activity, services.Standing]:
+    session = request_session()
+    try:
+        attempt = services.load_attempt(session, current().id, attempt_id)
+    except services.NotFound:
+        abort(404, description="There is no attempt at this address.")
+    activity = session.get(Activity, attempt.activity_id)
+    assert activity is not None
+    learner = services.standing(session, get_db(), current().id, activity, clock.today())
+    return attempt, activity, learner
+
+
+@blueprint.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int) -> ViewResult:
+    """Signed-in learners, their own attempts only: the form while open, then the review."""
+    attempt_row, activity, learner = _load(attempt_id)
+    if attempt_row.submitted_at is None:
+        return _render_form(attempt_row, activity, {})
+    return _render_review(attempt_row, activity, learner)
+
+
+@blueprint.post("/attempts/<int:attempt_id>")
+@login_required
+@limiter.limit(_submit_limit)
+def submit(attempt_id: int) -> ViewResult:
+    """Signed-in learners, their own open attempts only. Scored on the server."""
+    attempt_row, activity, _learner = _load(attempt_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400, description="The form expired. Reload the page and try again.")
+    answers = {
+        key[2:]: frozenset(request.form.getlist(key))
+        for key in request.form
+        if key.startswith("q-")
+    }
+    version_field = request.form.get("version_id", "")
+    try:
+        services.submit_attempt(
+            get_db(),
+            current().id,
+            attempt_id,
+            answers,
+            clock.now(),
+            form_version_id=int(version_field) if version_field.isdigit() else -1,
+        )
+    except services.NotFound:
+        abort(404, description="There is no attempt at this address.")
+    except services.AlreadySubmitted:
+        flash("This attempt was already submitted; here is its result.", "warning")
+    except SubmissionError as error:
+        chosen = {key: sorted(values) for key, values in answers.items()}
+        return _render_form(attempt_row, activity, chosen, error=error), 400
+    return redirect(url_for("learning.attempt", attempt_id=attempt_id))
+
+
+def _render_form(
+    attempt_row: Attempt,
+    activity: Activity,
+    chosen: dict[str, Any],
+    error: SubmissionError | None = None,
+) -> str:
+    version = services.versions_for(get_db()).get(
+        request_session(), attempt_row.activity_version_id
+    )
+    questions = shown_questions(version.questions, attempt_row.option_order, chosen)
+    return render_template(
+        "learning/attempt_form.html",
+        attempt=attempt_row,
+        activity=activity,
+        version=version,
+        questions=questions,
+        error=error,
+        form=EmptyForm(),
+    )
+
+
+def _render_review(attempt_row: Attempt, activity: Activity, learner: services.Standing) -> str:
+    session = request_session()
+    version = services.versions_for(get_db()).get(session, attempt_row.activity_version_id)
+    responses = services.responses_of(session, attempt_row.id)
+    shown = learner.review(attempt_row)
+    questions = shown_questions(
+        version.questions,
+        attempt_row.option_order,
+        {qid: r.chosen for qid, r in responses.items()},
+        correctness={qid: r.correct for qid, r in responses.items()} if shown.wrong_items else None,
+        with_key=shown.answers,
+    )
+    return render_template(
+        "learning/attempt_review.html",
+        attempt=attempt_row,
+        activity=activity,
+        version=version,
+        questions=questions,
+        shown=shown,
+        learner=learner,
+        correct_count=sum(1 for r in responses.values() if r.correct),
+    )
+
+
+@blueprint.route("/activities/<slug>/evaluation", methods=["GET", "POST"])
+@login_required
+def evaluation(slug: str) -> ViewResult:
+    """Signed-in learners who passed. Required before claiming credit."""
+    activity, learner = _activity_and_standing(slug)
+    if not learner.passed:
+        flash("The evaluation opens once you pass the posttest.", "warning")
+        return redirect(url_for("learning.posttest", slug=slug))
+    if learner.evaluated:
+        return redirect(url_for("credit.claim", slug=slug))
+    items = learner.version.evaluation
+    form = EmptyForm()
+    error: EvaluationError | None = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, description="The form expired. Reload the page and try again.")
+        raw = {item["id"]: request.form.get(item["id"], "") for item in items}
+        try:
+            services.submit_evaluation(get_db(), current().id, slug, raw, clock.now())
+        except EvaluationError as problem:
+            error = problem
+        except services.EvaluationRefused as refused:
+            flash(refused.message, "error")
+            return redirect(url_for("learning.posttest", slug=slug))
+        else:
+            flash("Thank you for your evaluation. You can now claim credit.", "success")
+            return redirect(url_for("credit.claim", slug=slug))
+    page = render_template(
+        "learning/evaluation.html",
+        activity=activity,
+        meta=learner.version.meta,
+        items=items,
+        choices=choices,
+        values=request.form if request.method == "POST" else {},
+        error=error,
+        form=form,
+    )
+    return (page, 400) if error else page
+
+
+@blueprint.get("/my/activities")
+@login_required
+def my_activities() -> str:
+    """Signed-in learners: their status in every activity they started or can start."""
+    session = request_session()
+    today = clock.today()
+    listed = list_activities(session, today, include_expired=True)
+    rows = []
+    for item in listed["current"] + listed["expired"]:
+        activity = session.get(Activity, item.version.activity_id)
+        assert activity is not None
+        learner = services.standing(session, get_db(), current().id, activity, today)
+        if item in listed["expired"] and not learner.attempts:
+            continue
+        rows.append((item, learner))
+    return render_template("learning/my_activities.html", rows=rows)

@@ -1,0 +1,97 @@
+"""The whole learner journey in Chromium, with axe-core checking every page on the way."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import axe_violations, screenshot
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = {
+    "bone-events-cml-gist": ("True", "False"),
+    "most-common-adverse-events": ("Both a and b", "Edema"),
+    "dose-reduction-bone-edema": ("False", "True"),
+}
+
+
+def check(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    screenshot(page, f"journey-{name}")
+    assert axe_violations(page) == [], name
+
+
+def answer(page, right: int) -> None:  # type: ignore[no-untyped-def]
+    for index, (question, (correct, wrong)) in enumerate(QUESTIONS.items()):
+        label = correct if index < right else wrong
+        group = page.locator(f"#question-{question}")
+        group.get_by_role("radio", name=re.compile(rf"^[a-e]\. {re.escape(label)}$")).check()
+
+
+def test_a_clinician_goes_from_the_catalog_to_recorded_credit(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    check(page, "catalog")
+    page.get_by_role("link", name="Register").click()
+    check(page, "register")
+    page.get_by_label("Email").fill("dr.ann.lee@example.org")
+    page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
+    page.get_by_label("Full name as it should appear on certificates").fill("Ann Lee")
+    page.get_by_label("Degree").select_option("MD")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_text("Welcome! Your account is ready.").is_visible()
+
+    page.get_by_role("link", name="Reversible Bone Marrow Edema During Adjuvant Imatinib").click()
+    check(page, "activity")
+    page.get_by_role("link", name="Go to the posttest").first.click()
+    check(page, "posttest")
+    page.get_by_role("button", name="Start the posttest").click()
+    check(page, "attempt-1")
+    assert "correct" not in page.locator("main").inner_html().lower()
+    answer(page, right=1)
+    page.get_by_role("button", name="Submit answers").click()
+
+    assert page.get_by_role("heading", name="Attempt 1: not passed").is_visible()
+    assert page.get_by_text("You scored 33.33% (1 of 3 correct); 66% passes.").is_visible()
+    assert page.get_by_text("Incorrect").count() == 2
+    assert page.get_by_text("Rationale.").count() == 0
+    check(page, "review-1")
+
+    page.get_by_role("link", name="posttest").last.click()
+    page.get_by_role("button", name="Start attempt 2").click()
+    answer(page, right=2)
+    page.get_by_role("button", name="Submit answers").click()
+    assert page.get_by_role("heading", name="Attempt 2: passed").is_visible()
+    assert page.get_by_text("Rationale.").count() == 3
+    check(page, "review-2")
+
+    page.get_by_role("link", name="Continue to the evaluation").click()
+    check(page, "evaluation")
+    page.get_by_role("group", name="The activity met its stated learning objectives.").get_by_label(
+        "Agree", exact=True
+    ).check()
+    page.get_by_role("group", name="The content is relevant to my practice.").get_by_label(
+        "Strongly agree"
+    ).check()
+    page.get_by_role("group", name="Do you intend to change").get_by_label("Yes").check()
+    page.get_by_label("What, if anything, will you change in your practice?").fill(
+        "Consider marrow edema before calling new bone pain metastasis."
+    )
+    page.get_by_role("group", name="Did you perceive commercial bias").get_by_label("No").check()
+    page.get_by_role("button", name="Submit evaluation").click()
+
+    check(page, "claim")
+    page.get_by_label("AMA PRA Category 1 Credit™ (up to 1.0, in steps of 0.25)").fill("1.0")
+    page.get_by_label(re.compile("I attest that I completed this activity")).check()
+    page.get_by_role("button", name="Claim credit").click()
+
+    assert page.get_by_role("heading", name="Transcript").is_visible()
+    row = page.get_by_role("row", name=re.compile("Reversible Bone Marrow Edema"))
+    assert "1.0 AMA PRA Category 1 Credit™" in row.inner_text()
+    assert "January 15, 2027" in row.inner_text()
+    check(page, "transcript")
+
+    page.get_by_role("link", name="My activities").click()
+    assert page.get_by_role("row", name=re.compile("Completed")).count() == 1
+    check(page, "my-activities")

@@ -1,0 +1,97 @@
+"""Shared steps for tests that walk a learner through an activity over HTTP."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from quizapp.authoring.services import sync_content
+from quizapp.db import Database
+from tests.conftest import SAMPLE_CONTENT, AuthActions, csrf_token
+
+IMATINIB = "imatinib-bone-edema"
+RIGHT = {
+    "bone-events-cml-gist": "a",
+    "most-common-adverse-events": "e",
+    "dose-reduction-bone-edema": "b",
+}
+WRONG = {
+    "bone-events-cml-gist": "b",
+    "most-common-adverse-events": "a",
+    "dose-reduction-bone-edema": "a",
+}
+
+
+def answers(right: int) -> dict[str, str]:
+    """The first ``right`` questions answered correctly, the rest wrongly."""
+    keys = list(RIGHT)
+    return {key: (RIGHT if i < right else WRONG)[key] for i, key in enumerate(keys)}
+
+
+def start(client: FlaskClient, slug: str = IMATINIB):  # type: ignore[no-untyped-def]
+    page = client.get(f"/activities/{slug}/posttest").get_data(as_text=True)
+    return client.post(f"/activities/{slug}/posttest", data={"csrf_token": csrf_token(page)})
+
+
+def start_id(client: FlaskClient, slug: str = IMATINIB) -> int:
+    response = start(client, slug)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    match = re.search(r"/attempts/(\d+)$", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1))
+
+
+def submit(client: FlaskClient, attempt_id: int, chosen: dict[str, str | list[str]]):  # type: ignore[no-untyped-def]
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    version = re.search(r'name="version_id" value="(\d+)"', page)
+    data: dict[str, object] = {"csrf_token": csrf_token(page)}
+    if version:
+        data["version_id"] = version.group(1)
+    for question, value in chosen.items():
+        data[f"q-{question}"] = value
+    return client.post(f"/attempts/{attempt_id}", data=data)
+
+
+def take(client: FlaskClient, right: int, slug: str = IMATINIB) -> int:
+    attempt_id = start_id(client, slug)
+    response = submit(client, attempt_id, answers(right))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return attempt_id
+
+
+def evaluate(auth: AuthActions, slug: str = IMATINIB):  # type: ignore[no-untyped-def]
+    return auth.post_form(
+        f"/activities/{slug}/evaluation",
+        {
+            "objectives-met": "Agree",
+            "relevance": "Strongly agree",
+            "intent-to-change": "Yes",
+            "planned-change": "Order MRI before assuming metastasis.",
+            "commercial-bias": "No",
+        },
+    )
+
+
+def claim(auth: AuthActions, amounts: dict[str, str], *, attest: bool = True, slug: str = IMATINIB):  # type: ignore[no-untyped-def]
+    data: dict[str, object] = {f"amount-{kind}": value for kind, value in amounts.items()}
+    if attest:
+        data["attest"] = "yes"
+    return auth.post_form(f"/activities/{slug}/claim", data)
+
+
+def variant(tmp_path: Path, db: Database, slug: str, edits: dict[str, str]) -> str:
+    """Sync a copy of the imatinib activity under ``slug`` with front-matter lines replaced."""
+    root = tmp_path / "variants"
+    folder = root / slug
+    shutil.copytree(SAMPLE_CONTENT / IMATINIB, folder)
+    article = folder / "article.md"
+    text = article.read_text(encoding="utf-8").replace(f"id: {IMATINIB}", f"id: {slug}", 1)
+    for old, new in edits.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    article.write_text(text, encoding="utf-8")
+    sync_content(db, root)
+    return slug

@@ -1,0 +1,438 @@
+"""Posttest attempts: pinned versions, server-side scoring, limits, review policy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+
+from quizapp.authoring.services import sync_content
+from quizapp.db import Database
+from quizapp.learning import services
+from quizapp.models import Attempt, Response, User
+from tests.conftest import FROZEN_NOW, AuthActions, make_app
+from tests.learner_helpers import (
+    IMATINIB,
+    RIGHT,
+    WRONG,
+    answers,
+    start,
+    start_id,
+    submit,
+    take,
+    variant,
+)
+
+
+@pytest.fixture
+def learner(synced: Flask, auth: AuthActions) -> AuthActions:
+    auth.register()
+    return auth
+
+
+def attempts_of(db: Database) -> list[Attempt]:
+    with db.read_session() as session:
+        return list(session.scalars(select(Attempt).order_by(Attempt.id)))
+
+
+def response_count(db: Database) -> int:
+    with db.read_session() as session:
+        return session.scalar(select(func.count()).select_from(Response)) or 0
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_posttest_requires_signing_in(synced: Flask, client: FlaskClient) -> None:
+    response = client.get(f"/activities/{IMATINIB}/posttest")
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+
+
+def test_starting_pins_the_current_version_and_the_option_order_shown(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    attempt_id = start_id(client)
+    [attempt] = attempts_of(db)
+    assert attempt.id == attempt_id and attempt.number == 1
+    assert set(attempt.option_order) == set(RIGHT)
+    assert attempt.option_order["most-common-adverse-events"] == ["a", "b", "c", "d", "e"]
+    assert attempt.option_order["bone-events-cml-gist"] == ["a", "b"]
+
+
+def test_the_attempt_form_uses_fieldsets_radios_and_carries_no_answer_key(
+    learner: AuthActions, client: FlaskClient
+) -> None:
+    html = client.get(f"/attempts/{start_id(client)}").get_data(as_text=True)
+    assert html.count("<fieldset") == 3
+    assert html.count("<legend>") == 3
+    assert 'type="radio" name="q-most-common-adverse-events"' in html
+    assert "checkbox" not in html
+    assert "correct" not in html.lower()
+    assert "rationale" not in html.lower()
+
+
+def test_multiple_answer_items_are_checkboxes(
+    synced: Flask, auth: AuthActions, client: FlaskClient
+) -> None:
+    auth.register()
+    html = client.get(f"/attempts/{start_id(client, 'weekly-methotrexate-safety')}").get_data(
+        as_text=True
+    )
+    assert 'type="checkbox"' in html
+    assert "select all that apply" in html
+
+
+def test_starting_twice_returns_the_open_attempt_instead_of_using_another(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    assert start_id(client) == start_id(client)
+    assert len(attempts_of(db)) == 1
+
+
+def test_the_server_scores_from_the_key_two_of_three_passes_at_66(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    take(client, right=2)
+    [attempt] = attempts_of(db)
+    assert attempt.passed is True
+    assert str(attempt.score_percent) == "66.67"
+    assert response_count(db) == 3
+
+
+def test_one_of_three_fails(learner: AuthActions, client: FlaskClient, db: Database) -> None:
+    attempt_id = take(client, right=1)
+    [attempt] = attempts_of(db)
+    assert attempt.passed is False
+    text = visible_text(client.get(f"/attempts/{attempt_id}").get_data(as_text=True))
+    assert "Attempt 1: not passed" in text
+    assert "You scored 33.33% (1 of 3 correct); 66% passes." in text
+    assert "You have 2 attempts left." in text
+
+
+def test_two_of_three_fails_when_the_passing_score_is_67(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(tmp_path, db, "strict-pass", {"passing_score: 66": "passing_score: 67"})
+    auth.register()
+    take(client, right=2, slug=slug)
+    [attempt] = attempts_of(db)
+    assert attempt.passed is False
+
+
+def test_a_double_submit_records_one_result(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    attempt_id = start_id(client)
+    first = submit(client, attempt_id, answers(3))
+    second = client.post(
+        f"/attempts/{attempt_id}",
+        data={
+            "csrf_token": re.search(
+                r'value="([^"]+)"', client.get("/").get_data(as_text=True)
+            ).group(1)
+        }  # type: ignore[union-attr]
+        | {f"q-{k}": v for k, v in WRONG.items()},
+    )
+    assert first.status_code == second.status_code == 302
+    [attempt] = attempts_of(db)
+    assert attempt.passed is True
+    assert response_count(db) == 3
+    followed = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already submitted" in followed
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"bone-events-cml-gist": None}, "Answer every question before submitting."),
+        ({"most-common-adverse-events": "z"}, "is not an option of its question"),
+        ({"most-common-adverse-events": ["a", "e"]}, "Choose exactly one answer"),
+        ({"question-from-another-version": "a"}, "This form does not match your attempt"),
+    ],
+)
+def test_a_malformed_submission_gets_a_clear_message_and_changes_nothing(
+    learner: AuthActions,
+    client: FlaskClient,
+    db: Database,
+    change: dict[str, object],
+    message: str,
+) -> None:
+    attempt_id = start_id(client)
+    chosen: dict[str, object] = dict(RIGHT)
+    for key, value in change.items():
+        if value is None:
+            chosen.pop(key)
+        else:
+            chosen[key] = value
+    response = submit(client, attempt_id, chosen)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    [attempt] = attempts_of(db)
+    assert attempt.submitted_at is None and attempt.passed is None
+    assert response_count(db) == 0
+
+
+def test_a_form_from_another_version_is_refused(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    attempt_id = start_id(client)
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": token, "version_id": "999"} | {f"q-{k}": v for k, v in RIGHT.items()}
+    response = client.post(f"/attempts/{attempt_id}", data=data)
+    assert response.status_code == 400
+    assert "another version" in response.get_data(as_text=True)
+    assert response_count(db) == 0
+
+
+def test_an_open_attempt_keeps_its_version_when_the_content_changes(
+    learner: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import SAMPLE_CONTENT
+
+    attempt_id = start_id(client)
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, root)
+    posttest = root / IMATINIB / "posttest.md"
+    posttest.write_text(
+        posttest.read_text(encoding="utf-8").replace("most common", "most often seen", 1),
+        encoding="utf-8",
+    )
+    sync_content(db, root)
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "most often seen" not in html
+    assert submit(client, attempt_id, answers(3)).status_code == 302
+    next_attempt_form = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "most often seen" not in next_attempt_form
+
+
+def test_the_attempt_limit_refuses_a_fourth_attempt(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    for _ in range(3):
+        take(client, right=0)
+    response = start(client)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You have used all 3 attempts allowed for this posttest." in page
+    assert len(attempts_of(db)) == 3
+
+
+def test_unlimited_attempts_keep_going(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path, db, "unlimited", {"attempts_allowed: 3": "attempts_allowed: unlimited"}
+    )
+    auth.register()
+    for _ in range(5):
+        take(client, right=0, slug=slug)
+    assert len(attempts_of(db)) == 5
+
+
+def test_a_passed_posttest_takes_no_further_attempts(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    take(client, right=3)
+    page = client.get(start(client).headers["Location"]).get_data(as_text=True)
+    assert "Complete the evaluation" in page
+    assert len(attempts_of(db)) == 1
+
+
+def test_the_wait_between_attempts_is_enforced(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path,
+        db,
+        "with-wait",
+        {"attempts_allowed: 3": "attempts_allowed: 3\nattempt_wait_hours: 24"},
+    )
+    auth.register()
+    take(client, right=0, slug=slug)
+    page = client.get(start(client, slug).headers["Location"]).get_data(as_text=True)
+    assert "You can start your next attempt after January 16, 2027 at 12:00 UTC." in page
+    assert len(attempts_of(db)) == 1
+
+
+def test_an_expired_activity_takes_no_new_attempts(database_url: str, tmp_path: Path) -> None:
+    from quizapp.models import Base
+    from tests.conftest import SAMPLE_CONTENT
+
+    app = make_app(database_url, FROZEN_NOW="2028-09-01T08:00:00+00:00")
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    try:
+        sync_content(database, SAMPLE_CONTENT)
+        client = app.test_client()
+        AuthActions(client).register()
+        page = client.get(start(client).headers["Location"]).get_data(as_text=True)
+        assert "expired on August 31, 2028 and no longer takes attempts" in page
+        assert attempts_of(database) == []
+    finally:
+        database.dispose()
+
+
+def test_an_attempt_left_open_past_expiry_takes_no_answers(
+    learner: AuthActions, app: Flask, client: FlaskClient, db: Database
+) -> None:
+    attempt_id = start_id(client)
+    app.config["FROZEN_NOW"] = "2028-09-01T08:00:00+00:00"
+    response = submit(client, attempt_id, answers(3))
+    assert response.status_code == 400
+    assert "expired on August 31, 2028; it no longer takes answers" in response.get_data(
+        as_text=True
+    )
+    assert response_count(db) == 0
+    assert "Expired before completion" in client.get("/my/activities").get_data(as_text=True)
+
+
+def test_another_learners_attempt_is_404(
+    learner: AuthActions, app: Flask, client: FlaskClient
+) -> None:
+    attempt_id = take(client, right=1)
+    other = app.test_client()
+    AuthActions(other).register("bob@example.org", full_name="Bob Roe")
+    assert other.get(f"/attempts/{attempt_id}").status_code == 404
+    token_page = other.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', token_page).group(1)  # type: ignore[union-attr]
+    assert other.post(f"/attempts/{attempt_id}", data={"csrf_token": token}).status_code == 404
+    assert other.get("/attempts/999999").status_code == 404
+
+
+def test_submitting_without_a_csrf_token_is_refused(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    attempt_id = start_id(client)
+    response = client.post(f"/attempts/{attempt_id}", data={f"q-{k}": v for k, v in RIGHT.items()})
+    assert response.status_code == 400
+    assert response_count(db) == 0
+
+
+# Review policy: what each page shows, and never the key before the policy allows it.
+
+
+def review_page(client: FlaskClient, attempt_id: int) -> str:
+    return client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+
+
+def test_by_default_a_failed_attempt_shows_wrong_items_but_no_key(
+    learner: AuthActions, client: FlaskClient
+) -> None:
+    html = review_page(client, take(client, right=1))
+    assert "Incorrect" in html and "Correct</span>" in html
+    assert "correct answer" not in html
+    assert "Rationale." not in html
+
+
+def test_by_default_passing_shows_the_answers_and_rationale(
+    learner: AuthActions, client: FlaskClient
+) -> None:
+    failed = take(client, right=1)
+    passed = take(client, right=2)
+    for attempt_id in (failed, passed):
+        html = review_page(client, attempt_id)
+        assert "correct answer" in html
+        assert html.count("Rationale.") == 3
+
+
+def test_by_default_the_last_allowed_attempt_shows_the_answers(
+    learner: AuthActions, client: FlaskClient
+) -> None:
+    take(client, right=0)
+    second = take(client, right=0)
+    assert "Rationale." not in review_page(client, second)
+    last = take(client, right=1)
+    assert review_page(client, last).count("Rationale.") == 3
+    assert review_page(client, second).count("Rationale.") == 3
+
+
+def test_a_policy_of_never_keeps_the_key_and_the_wrong_items_hidden_even_after_passing(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path,
+        db,
+        "never-review",
+        {
+            "attempts_allowed: 3": "attempts_allowed: 3\n"
+            "review:\n  wrong_items: never\n  answers: never"
+        },
+    )
+    auth.register()
+    html = review_page(client, take(client, right=2, slug=slug))
+    assert "You scored 66.67%" in visible_text(html)
+    assert "Incorrect" not in html
+    assert "correct answer" not in html and "Rationale." not in html
+
+
+def test_a_policy_showing_answers_after_each_attempt_shows_them_after_a_failure(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path,
+        db,
+        "open-review",
+        {"attempts_allowed: 3": "attempts_allowed: 3\nreview:\n  answers: after-each-attempt"},
+    )
+    auth.register()
+    html = review_page(client, take(client, right=0, slug=slug))
+    assert html.count("Rationale.") == 3
+
+
+def test_a_policy_hiding_the_score_shows_only_pass_or_fail(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path,
+        db,
+        "no-score",
+        {
+            "attempts_allowed: 3": "attempts_allowed: 3\n"
+            "review:\n  score: never\n  wrong_items: never"
+        },
+    )
+    auth.register()
+    html = review_page(client, take(client, right=1, slug=slug))
+    assert "Attempt 1: not passed" in html
+    assert "You scored" not in html
+    assert "33.33" not in client.get(f"/activities/{slug}/posttest").get_data(as_text=True)
+
+
+# The hot path.
+
+
+def test_a_submit_issues_three_statements_once_the_version_is_cached(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    with db.read_session() as session:
+        user_id = session.scalar(select(User.id))
+    warm = start_id(client)
+    services.submit_attempt(db, user_id, warm, {k: frozenset(v) for k, v in WRONG.items()}, _now())
+    attempt_id = start_id(client)
+    statements: list[str] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0].upper())
+
+    services.submit_attempt(
+        db, user_id, attempt_id, {k: frozenset(v) for k, v in RIGHT.items()}, _now()
+    )
+    event.remove(db.engine, "before_cursor_execute", count)
+    work = [s for s in statements if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert work == ["SELECT", "UPDATE", "INSERT"], statements
+
+
+def _now():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(FROZEN_NOW)

@@ -1,0 +1,311 @@
+"""Evaluation, then the credit claim: who may claim what, how much, and only once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from quizapp.authoring.services import sync_content
+from quizapp.db import Database
+from quizapp.models import AuditEvent, CreditClaim, Evaluation
+from tests.conftest import SAMPLE_CONTENT, AuthActions, make_app
+from tests.learner_helpers import IMATINIB, claim, evaluate, take
+
+CLAIM_PAGE = f"/activities/{IMATINIB}/claim"
+
+
+def claims(db: Database) -> list[tuple[str, str]]:
+    with db.read_session() as session:
+        return [
+            (c.credit_type, f"{c.amount:.2f}")
+            for c in session.scalars(select(CreditClaim).order_by(CreditClaim.id))
+        ]
+
+
+@pytest.fixture
+def passed(synced: Flask, auth: AuthActions, client: FlaskClient) -> AuthActions:
+    auth.register()
+    take(client, right=3)
+    return auth
+
+
+@pytest.fixture
+def evaluated(passed: AuthActions) -> AuthActions:
+    assert evaluate(passed).status_code == 302
+    return passed
+
+
+def test_the_evaluation_is_closed_until_the_posttest_is_passed(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    auth.register()
+    take(client, right=1)
+    response = client.get(f"/activities/{IMATINIB}/evaluation")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/activities/{IMATINIB}/posttest")
+
+
+def test_the_default_evaluation_asks_the_accreditation_questions(
+    passed: AuthActions, client: FlaskClient
+) -> None:
+    html = client.get(f"/activities/{IMATINIB}/evaluation").get_data(as_text=True)
+    for prompt in (
+        "The activity met its stated learning objectives.",
+        "The content is relevant to my practice.",
+        "Do you intend to change your practice as a result of this activity?",
+        "What, if anything, will you change in your practice?",
+        "Did you perceive commercial bias in this activity?",
+    ):
+        assert prompt in html
+
+
+def test_an_incomplete_evaluation_is_refused_and_writes_nothing(
+    passed: AuthActions, db: Database
+) -> None:
+    response = passed.post_form(f"/activities/{IMATINIB}/evaluation", {"objectives-met": "Agree"})
+    assert response.status_code == 400
+    assert "Please answer this question." in response.get_data(as_text=True)
+    with db.read_session() as session:
+        assert session.scalars(select(Evaluation)).all() == []
+
+
+def test_the_evaluation_is_stored_once(evaluated: AuthActions, db: Database) -> None:
+    again = evaluated.post_form(
+        f"/activities/{IMATINIB}/evaluation",
+        {
+            "objectives-met": "Disagree",
+            "relevance": "Agree",
+            "intent-to-change": "Yes",
+            "commercial-bias": "Yes",
+        },
+        form_page="/my/transcript",
+    )
+    assert again.status_code == 302
+    with db.read_session() as session:
+        [stored] = session.scalars(select(Evaluation)).all()
+    assert stored.answers["planned-change"] == "Order MRI before assuming metastasis."
+
+
+def test_an_activity_may_replace_the_evaluation_questions(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    from tests.learner_helpers import variant
+
+    slug = variant(
+        tmp_path,
+        db,
+        "own-evaluation",
+        {
+            "attempts_allowed: 3": "attempts_allowed: 3\n"
+            "evaluation:\n"
+            "  - id: useful\n    type: yes-no\n    prompt: Was the case useful?\n"
+        },
+    )
+    auth.register()
+    take(client, right=3, slug=slug)
+    html = client.get(f"/activities/{slug}/evaluation").get_data(as_text=True)
+    assert "Was the case useful?" in html
+    assert "commercial bias" not in html
+    response = auth.post_form(f"/activities/{slug}/evaluation", {"useful": "Yes"})
+    assert response.status_code == 302
+
+
+def test_claiming_needs_the_evaluation_first(passed: AuthActions, client: FlaskClient) -> None:
+    response = client.get(CLAIM_PAGE)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/activities/{IMATINIB}/evaluation")
+
+
+def test_a_physician_claims_ama_credit_and_the_activity_is_completed(
+    evaluated: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    html = client.get(CLAIM_PAGE).get_data(as_text=True)
+    assert "AMA PRA Category 1 Credit™ (up to 1.0, in steps of 0.25)" in html
+    response = claim(evaluated, {"ama-pra-1": "1.0"})
+    assert response.status_code == 302
+    assert claims(db) == [("ama-pra-1", "1.00")]
+    status = client.get("/my/activities").get_data(as_text=True)
+    assert "Completed" in status
+    with db.read_session() as session:
+        actions = session.scalars(select(AuditEvent.action)).all()
+    assert "credit.claim" in actions
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("0", "must be more than 0"),
+        ("-0.25", "must be more than 0"),
+        ("1.25", "at most 1.0"),
+        ("0.3", "steps of 0.25"),
+        ("one", "as a number"),
+    ],
+)
+def test_amounts_outside_the_rules_are_refused(
+    evaluated: AuthActions, db: Database, amount: str, message: str
+) -> None:
+    response = claim(evaluated, {"ama-pra-1": amount})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert claims(db) == []
+
+
+def test_a_partial_claim_in_quarter_hours_is_recorded_as_claimed(
+    evaluated: AuthActions, db: Database
+) -> None:
+    assert claim(evaluated, {"ama-pra-1": "0.75"}).status_code == 302
+    assert claims(db) == [("ama-pra-1", "0.75")]
+
+
+def test_the_attestation_is_required(evaluated: AuthActions, db: Database) -> None:
+    response = claim(evaluated, {"ama-pra-1": "1.0"}, attest=False)
+    assert response.status_code == 400
+    assert "commensurate with your participation" in response.get_data(as_text=True)
+    assert claims(db) == []
+
+
+def test_a_credit_type_is_claimed_once_even_when_posted_twice(
+    evaluated: AuthActions, db: Database
+) -> None:
+    first = claim(evaluated, {"ama-pra-1": "1.0"})
+    assert first.status_code == 302
+    second = evaluated.post_form(
+        CLAIM_PAGE, {"amount-ama-pra-1": "0.5", "attest": "yes"}, form_page="/my/transcript"
+    )
+    assert second.status_code == 400
+    assert claims(db) == [("ama-pra-1", "1.00")]
+
+
+def test_a_nurse_gets_a_certificate_of_participation_not_ama_credit(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    auth.register(degree="RN")
+    take(client, right=3)
+    evaluate(auth)
+    html = client.get(CLAIM_PAGE).get_data(as_text=True)
+    assert "Certificate of participation" in html
+    assert 'name="amount-ama-pra-1"' not in html
+    refused = claim(auth, {"ama-pra-1": "1.0"})
+    assert refused.status_code == 400
+    assert "not make you eligible" in refused.get_data(as_text=True)
+    assert claim(auth, {"participation": "1.0"}).status_code == 302
+    assert claims(db) == [("participation", "1.00")]
+
+
+def test_pharmacy_credit_needs_the_eprofile_id_and_birth_month_and_day(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    slug = "weekly-methotrexate-safety"
+    auth.register(degree="PharmD")
+    take_all_right(client, slug)
+    assert evaluate(auth, slug).status_code == 302
+    refused = claim(auth, {"acpe": "0.5"}, slug=slug)
+    assert refused.status_code == 400
+    assert "NABP e-Profile ID, birth month and day" in refused.get_data(as_text=True)
+    auth.post_form(
+        "/account",
+        {
+            "full_name": "Ann Lee",
+            "degree": "PharmD",
+            "npi": "",
+            "license_state": "",
+            "license_number": "",
+            "certifying_board": "",
+            "board_id": "",
+            "nabp_eprofile_id": "1234567",
+            "birth_month": "9",
+            "birth_day": "10",
+        },
+    )
+    accepted = claim(auth, {"acpe": "0.5"}, slug=slug)
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)
+    assert claims(db) == [("acpe", "0.50")]
+
+
+def take_all_right(client: FlaskClient, slug: str) -> None:
+    """Answer the methotrexate posttest from its key, read from the stored version."""
+    from tests.learner_helpers import start_id, submit
+
+    app = client.application
+    database: Database = app.extensions["quizapp.db"]
+    from quizapp.catalog.queries import find_activity
+
+    with database.read_session() as session:
+        found = find_activity(session, slug)
+        assert found is not None
+        key = {
+            q["id"]: [o["id"] for o in q["options"] if o["correct"]]
+            for q in found[1].questions_json
+        }
+    response = submit(client, start_id(client, slug), key)  # type: ignore[arg-type]
+    assert response.status_code == 302
+
+
+def test_no_claims_after_expiry(database_url: str) -> None:
+    from quizapp.models import Base
+
+    app = make_app(database_url)
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    try:
+        sync_content(database, SAMPLE_CONTENT)
+        client = app.test_client()
+        auth = AuthActions(client)
+        auth.register()
+        take(client, right=3)
+        evaluate(auth)
+        app.config["FROZEN_NOW"] = "2028-09-01T08:00:00+00:00"
+        page = client.get(CLAIM_PAGE).get_data(as_text=True)
+        assert "credit can no longer be claimed" in page
+        token_page = client.get("/my/transcript").get_data(as_text=True)
+        from tests.conftest import csrf_token
+
+        response = client.post(
+            CLAIM_PAGE,
+            data={"csrf_token": csrf_token(token_page), "amount-ama-pra-1": "1.0", "attest": "yes"},
+        )
+        assert response.status_code == 400
+        assert claims(database) == []
+    finally:
+        database.dispose()
+
+
+def test_the_transcript_lists_completions_and_downloads_as_csv(
+    evaluated: AuthActions, client: FlaskClient
+) -> None:
+    claim(evaluated, {"ama-pra-1": "1.0"})
+    html = client.get("/my/transcript").get_data(as_text=True)
+    assert "Reversible Bone Marrow Edema" in html
+    assert "1.0 AMA PRA Category 1 Credit™" in html
+    assert "Meridian Oncology Education Institute" in html
+    response = client.get("/my/transcript.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["Completion date", "Activity", "Provider", "Credit type", "Amount"]
+    assert rows[1][0] == "2027-01-15"
+    assert rows[1][3:] == ["AMA PRA Category 1 Credit™", "1.00"]
+
+
+def test_another_learner_sees_none_of_it(evaluated: AuthActions, app: Flask, db: Database) -> None:
+    claim(evaluated, {"ama-pra-1": "1.0"})
+    other = app.test_client()
+    AuthActions(other).register("bob@example.org", full_name="Bob Roe")
+    assert "Reversible Bone Marrow Edema" not in other.get("/my/transcript").get_data(as_text=True)
+    assert len(other.get("/my/transcript.csv").get_data(as_text=True).splitlines()) == 1
+    assert other.get(CLAIM_PAGE).status_code == 302
+
+
+def test_the_csv_download_returns_its_database_connection(
+    evaluated: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    claim(evaluated, {"ama-pra-1": "1.0"})
+    response = client.get("/my/transcript.csv")
+    assert len(response.get_data(as_text=True).splitlines()) == 2
+    response.close()
+    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -1,0 +1,160 @@
+"""What a learner types into the account forms: NPI, password, email, birth month and day."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.accounts.validation import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    normalize_email,
+    password_problem,
+    valid_birth_day,
+    valid_email,
+    valid_npi,
+)
+
+VALID_NPI = "1234567893"
+
+# NPI -----------------------------------------------------------------------------------------
+
+
+def test_a_ten_digit_npi_with_a_good_check_digit_is_valid() -> None:
+    assert valid_npi(VALID_NPI)
+
+
+@pytest.mark.parametrize("check_digit", [d for d in "0123456789" if d != VALID_NPI[-1]])
+def test_any_other_check_digit_is_refused(check_digit: str) -> None:
+    assert not valid_npi(VALID_NPI[:-1] + check_digit)
+
+
+def test_swapping_two_adjacent_digits_is_caught() -> None:
+    assert not valid_npi("2134567893")
+
+
+@pytest.mark.parametrize(
+    "npi",
+    [
+        "",
+        "123456789",
+        "12345678933",
+        "123456789O",
+        "12345-67893",
+        " 1234567893",
+        "1234567893\n",
+        "１２３４５６７８９３",  # full-width digits
+        "١٢٣٤٥٦٧٨٩٣",  # Arabic-Indic digits
+    ],
+    ids=repr,
+)
+def test_anything_but_ten_ascii_digits_is_refused(npi: str) -> None:
+    assert not valid_npi(npi)
+
+
+# Password ------------------------------------------------------------------------------------
+
+
+def test_passwords_must_be_10_to_128_characters() -> None:
+    assert (MIN_PASSWORD, MAX_PASSWORD) == (10, 128)
+    assert password_problem("x" * 9) == "Use at least 10 characters."
+    assert password_problem("x" * 10) is None
+    assert password_problem("x" * 128) is None
+    assert password_problem("x" * 129) == "Use at most 128 characters."
+
+
+def test_password_length_counts_characters_not_bytes() -> None:
+    assert password_problem("é" * 10) is None
+    assert password_problem("é" * 9) == "Use at least 10 characters."
+
+
+@pytest.mark.parametrize(
+    ("password", "email"),
+    [
+        ("name@example.org", "name@example.org"),
+        ("Name@Example.ORG", "name@example.org"),
+        (" name@example.org ", "NAME@example.org"),
+        ("name@example.org", "  Name@example.org\n"),
+    ],
+)
+def test_the_email_address_is_not_accepted_as_a_password(password: str, email: str) -> None:
+    assert password_problem(password, email) == "Do not use your email address as your password."
+
+
+def test_a_password_merely_containing_the_email_is_allowed() -> None:
+    assert password_problem("name@example.org!", "name@example.org") is None
+
+
+def test_without_an_email_only_length_is_checked() -> None:
+    assert password_problem("name@example.org") is None
+
+
+# Email ---------------------------------------------------------------------------------------
+
+
+def test_an_email_is_normalized_by_trimming_and_lowercasing() -> None:
+    assert normalize_email("  Jane.Doe@Example.ORG \n") == "jane.doe@example.org"
+
+
+@pytest.mark.parametrize("email", ["name@example.org", "jane.doe+cme@mail.example.co.uk", "a@b.co"])
+def test_an_ordinary_email_address_is_valid(email: str) -> None:
+    assert valid_email(email)
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "name",
+        "name@example",
+        "@example.org",
+        "name@.org",
+        "name@example.",
+        "na me@example.org",
+        "name@exa mple.org",
+        "name@@example.org",
+        "a@b@example.org",
+        "name@example.org\n",
+        "\nname@example.org",
+    ],
+    ids=repr,
+)
+def test_a_malformed_email_address_is_refused(email: str) -> None:
+    assert not valid_email(email)
+
+
+def test_an_email_address_may_be_254_characters_and_no_longer() -> None:
+    domain = "@example.org"
+    assert valid_email("x" * (254 - len(domain)) + domain)
+    assert not valid_email("x" * (255 - len(domain)) + domain)
+
+
+# Birth month and day -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "day"),
+    [(1, 1), (1, 31), (2, 28), (2, 29), (3, 31), (4, 30), (6, 30), (12, 31)],
+)
+def test_a_real_birth_month_and_day_is_valid(month: int, day: int) -> None:
+    assert valid_birth_day(month, day)
+
+
+@pytest.mark.parametrize(
+    ("month", "day"),
+    [
+        (2, 30),
+        (4, 31),
+        (6, 31),
+        (9, 31),
+        (11, 31),
+        (1, 32),
+        (1, 0),
+        (1, -1),
+        (0, 1),
+        (0, 31),
+        (13, 1),
+        (-1, 15),
+    ],
+)
+def test_an_impossible_birth_month_and_day_is_refused(month: int, day: int) -> None:
+    assert not valid_birth_day(month, day)

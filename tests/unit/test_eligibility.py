@@ -1,0 +1,310 @@
+"""Which credit a learner may claim, what the profile still needs, and how much may be claimed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from quizapp.content.credits import CREDIT_TYPES
+from quizapp.credit.eligibility import (
+    PARTICIPATION,
+    ClaimError,
+    EligibleCredit,
+    eligible_credits,
+    parse_amount,
+)
+
+CONSENTED = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Learner:
+    degree: str
+    nabp_eprofile_id: str | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    certifying_board: str | None = None
+    board_id: str | None = None
+    board_report_consent_at: Any = None
+
+
+def complete(degree: str) -> Learner:
+    """A profile with every field credit reporting can need."""
+    return Learner(
+        degree=degree,
+        nabp_eprofile_id="1234567",
+        birth_month=3,
+        birth_day=14,
+        certifying_board="ABIM",
+        board_id="123456",
+        board_report_consent_at=CONSENTED,
+    )
+
+
+def offer(credit_type: str, amount: str = "1.0") -> dict[str, Any]:
+    return {"type": credit_type, "name": CREDIT_TYPES[credit_type].name, "amount": amount}
+
+
+EVERY_OFFER = [offer(t) for t in ("ama-pra-1", "abim-moc", "ancc", "acpe", "aapa", "ipce")]
+
+
+def types(credits: list[EligibleCredit]) -> list[str]:
+    return [credit.type for credit in credits]
+
+
+def only(credit_type: str, credits: list[EligibleCredit]) -> EligibleCredit:
+    (credit,) = [c for c in credits if c.type == credit_type]
+    return credit
+
+
+# Who may claim what ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("degree", "expected"),
+    [
+        ("MD", ["ama-pra-1", "abim-moc", "ipce"]),
+        ("DO", ["ama-pra-1", "abim-moc", "ipce"]),
+        ("RN", [PARTICIPATION, "ancc", "ipce"]),
+        ("NP", [PARTICIPATION, "ancc", "ipce"]),
+        ("PharmD", [PARTICIPATION, "acpe", "ipce"]),
+        ("PA", [PARTICIPATION, "aapa", "ipce"]),
+        ("PhD", [PARTICIPATION, "ipce"]),
+    ],
+)
+def test_each_degree_may_claim_its_own_credit_types(degree: str, expected: list[str]) -> None:
+    assert types(eligible_credits(EVERY_OFFER, complete(degree))) == expected
+
+
+@pytest.mark.parametrize("degree", ["MD", "DO"])
+def test_physicians_claim_ama_credit_and_get_no_participation_certificate(degree: str) -> None:
+    credits = eligible_credits([offer("ama-pra-1")], complete(degree))
+
+    assert types(credits) == ["ama-pra-1"]
+
+
+@pytest.mark.parametrize("degree", ["RN", "NP", "PharmD", "PA", "PhD"])
+def test_others_get_a_participation_certificate_for_the_ama_hours(degree: str) -> None:
+    credits = eligible_credits([offer("ama-pra-1", "1.5")], Learner(degree))
+
+    assert credits == [
+        EligibleCredit(PARTICIPATION, "Certificate of participation", Decimal("1.5"), ())
+    ]
+    assert credits[0].claimable
+
+
+def test_no_participation_certificate_when_ama_credit_is_not_offered() -> None:
+    credits = eligible_credits([offer("ancc"), offer("ipce")], complete("RN"))
+
+    assert types(credits) == ["ancc", "ipce"]
+
+
+@pytest.mark.parametrize("degree", ["MD", "DO", "RN", "NP", "PharmD", "PA", "PhD"])
+def test_ipce_credit_is_open_to_every_degree(degree: str) -> None:
+    credits = eligible_credits([offer("ipce")], Learner(degree))
+
+    assert types(credits) == ["ipce"]
+    assert credits[0].claimable
+
+
+def test_a_physician_sees_no_other_professions_credit() -> None:
+    credits = eligible_credits([offer("ancc"), offer("acpe"), offer("aapa")], complete("MD"))
+
+    assert credits == []
+
+
+def test_the_maximum_is_the_offered_amount_and_the_name_is_the_offers() -> None:
+    credit = only("ama-pra-1", eligible_credits([offer("ama-pra-1", "0.75")], Learner("MD")))
+
+    assert credit.maximum == Decimal("0.75")
+    assert credit.name == "AMA PRA Category 1 Credit™"
+
+
+@pytest.mark.parametrize("degree", ["MD", "DO"])
+def test_ama_credit_needs_no_profile_fields(degree: str) -> None:
+    credit = only("ama-pra-1", eligible_credits([offer("ama-pra-1")], Learner(degree)))
+
+    assert credit.missing == ()
+    assert credit.claimable
+
+
+@pytest.mark.parametrize("degree", ["RN", "NP"])
+def test_ancc_credit_needs_no_profile_fields(degree: str) -> None:
+    credit = only("ancc", eligible_credits([offer("ancc")], Learner(degree)))
+
+    assert credit.missing == ()
+
+
+# ACPE: reported to NABP --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("blank", "missing"),
+    [
+        ({"nabp_eprofile_id": None}, ("NABP e-Profile ID",)),
+        ({"nabp_eprofile_id": ""}, ("NABP e-Profile ID",)),
+        ({"birth_month": None}, ("birth month and day",)),
+        ({"birth_day": None}, ("birth month and day",)),
+        (
+            {"nabp_eprofile_id": None, "birth_month": None, "birth_day": None},
+            ("NABP e-Profile ID", "birth month and day"),
+        ),
+    ],
+    ids=["no e-Profile ID", "blank e-Profile ID", "no month", "no day", "nothing"],
+)
+def test_pharmacy_credit_needs_the_eprofile_id_and_birth_month_and_day(
+    blank: dict[str, Any], missing: tuple[str, ...]
+) -> None:
+    credit = only("acpe", eligible_credits([offer("acpe")], replace(complete("PharmD"), **blank)))
+
+    assert credit.missing == missing
+    assert not credit.claimable
+
+
+def test_pharmacy_credit_is_claimable_with_a_complete_profile() -> None:
+    credit = only("acpe", eligible_credits([offer("acpe")], complete("PharmD")))
+
+    assert credit.missing == ()
+    assert credit.claimable
+
+
+def test_pharmacy_credit_does_not_need_board_fields() -> None:
+    pharmacist = replace(complete("PharmD"), certifying_board=None, board_id=None)
+
+    assert only("acpe", eligible_credits([offer("acpe")], pharmacist)).claimable
+
+
+# ABIM MOC: reported to the board -----------------------------------------------------------
+
+NO_BOARD = "certifying board and board ID"
+NO_BIRTH = "birth month and day"
+NO_CONSENT = "consent to report completions to your board"
+
+
+@pytest.mark.parametrize(
+    ("blank", "missing"),
+    [
+        ({"certifying_board": None}, (NO_BOARD,)),
+        ({"board_id": None}, (NO_BOARD,)),
+        ({"board_id": ""}, (NO_BOARD,)),
+        ({"birth_month": None}, (NO_BIRTH,)),
+        ({"birth_day": None}, (NO_BIRTH,)),
+        ({"board_report_consent_at": None}, (NO_CONSENT,)),
+        (
+            {
+                "certifying_board": None,
+                "board_id": None,
+                "birth_month": None,
+                "birth_day": None,
+                "board_report_consent_at": None,
+            },
+            (NO_BOARD, NO_BIRTH, NO_CONSENT),
+        ),
+    ],
+    ids=["no board", "no board ID", "blank board ID", "no month", "no day", "no consent", "none"],
+)
+@pytest.mark.parametrize("degree", ["MD", "DO"])
+def test_moc_points_need_board_board_id_birth_month_and_day_and_consent(
+    degree: str, blank: dict[str, Any], missing: tuple[str, ...]
+) -> None:
+    credits = eligible_credits([offer("abim-moc")], replace(complete(degree), **blank))
+
+    assert only("abim-moc", credits).missing == missing
+    assert not only("abim-moc", credits).claimable
+
+
+def test_moc_points_are_claimable_with_a_complete_profile() -> None:
+    credit = only("abim-moc", eligible_credits([offer("abim-moc")], complete("MD")))
+
+    assert credit.claimable
+
+
+def test_moc_points_do_not_need_the_nabp_eprofile_id() -> None:
+    physician = replace(complete("MD"), nabp_eprofile_id=None)
+
+    assert only("abim-moc", eligible_credits([offer("abim-moc")], physician)).claimable
+
+
+def test_missing_moc_fields_do_not_hold_back_ama_credit() -> None:
+    credits = eligible_credits([offer("ama-pra-1"), offer("abim-moc")], Learner("MD"))
+
+    assert only("ama-pra-1", credits).claimable
+    assert not only("abim-moc", credits).claimable
+
+
+# Amounts -----------------------------------------------------------------------------------
+
+AMA = EligibleCredit("ama-pra-1", "AMA PRA Category 1 Credit™", Decimal("1.0"), ())
+AS_NUMBER = "Enter the AMA PRA Category 1 Credit™ you claim as a number, such as 0.75."
+MORE_THAN_0 = "The AMA PRA Category 1 Credit™ you claim must be more than 0."
+AT_MOST = "You can claim at most 1.0 AMA PRA Category 1 Credit™ for this activity."
+IN_STEPS = "Claim AMA PRA Category 1 Credit™ in steps of 0.25 (for example 0.75)."
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount"),
+    [
+        ("0.25", Decimal("0.25")),
+        ("0.5", Decimal("0.5")),
+        ("0.50", Decimal("0.5")),
+        ("0.75", Decimal("0.75")),
+        ("1.0", Decimal("1")),
+        ("1", Decimal("1")),
+        (" 0.75 ", Decimal("0.75")),
+    ],
+)
+def test_an_amount_above_0_up_to_the_maximum_in_quarter_steps_is_accepted(
+    raw: str, amount: Decimal
+) -> None:
+    assert parse_amount(raw, AMA) == amount
+
+
+REFUSED = [
+    ("0", MORE_THAN_0),
+    ("0.00", MORE_THAN_0),
+    ("-0", MORE_THAN_0),
+    ("-1", MORE_THAN_0),
+    ("-0.25", MORE_THAN_0),
+    ("1.1", AT_MOST),
+    ("1.25", AT_MOST),
+    ("2", AT_MOST),
+    ("0.1", IN_STEPS),
+    ("0.3", IN_STEPS),
+    ("0.333", IN_STEPS),
+    ("0.2500000000000000000000000000000001", IN_STEPS),
+    ("1e-9999999999", IN_STEPS),
+    ("abc", AS_NUMBER),
+    ("", AS_NUMBER),
+    ("   ", AS_NUMBER),
+    ("1,5", AS_NUMBER),
+    ("½", AS_NUMBER),
+    ("NaN", AS_NUMBER),
+    ("sNaN", AS_NUMBER),
+    ("Infinity", AS_NUMBER),
+    ("-Infinity", AS_NUMBER),
+    ("inf", AS_NUMBER),
+]
+
+
+@pytest.mark.parametrize(("raw", "message"), REFUSED, ids=[repr(raw) for raw, _ in REFUSED])
+def test_an_amount_that_cannot_be_claimed_is_refused_with_a_reason(raw: str, message: str) -> None:
+    with pytest.raises(ClaimError) as caught:
+        parse_amount(raw, AMA)
+
+    assert caught.value.message == message
+    assert caught.value.credit_type == "ama-pra-1"
+
+
+def test_the_maximum_in_the_message_is_the_offers_own() -> None:
+    moc = EligibleCredit("abim-moc", "ABIM MOC points", Decimal("0.5"), ())
+
+    with pytest.raises(ClaimError, match=r"^You can claim at most 0\.5 ABIM MOC points for"):
+        parse_amount("0.75", moc)
+
+
+def test_a_claim_error_is_a_value_error() -> None:
+    assert isinstance(ClaimError("x", "ancc"), ValueError)
