@@ -5,20 +5,25 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install install-test
+.PHONY: run test lint bench install install-test
 
 run: install
 	$(BIN)/quizapp db upgrade
 	$(BIN)/quizapp content sync content
+	$(BIN)/quizapp demo-admin
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
 test: install-test
-	$(BIN)/ruff check quizapp tests migrations/env.py
+	$(BIN)/ruff check quizapp tests benchmarks migrations/env.py
 	$(BIN)/python -m pytest
 
 lint: install-test
-	$(BIN)/ruff check quizapp tests migrations/env.py
+	$(BIN)/ruff check quizapp tests benchmarks migrations/env.py
 	$(BIN)/ruff format --check quizapp tests migrations/env.py
+
+bench: install-test
+	$(BIN)/python benchmarks/submit_rate.py
+	$(BIN)/python benchmarks/submit_rate.py --http
 
 install: $(VENV)/.installed
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from quizapp import clock
 from quizapp.models import AuditEvent
 
 
@@ -36,6 +37,7 @@ def record(
         target_type=target_type,
         target_id=str(target_id),
         details=details,
+        created_at=clock.now(),
     )
     session.add(event)
     return event

@@ -29,6 +29,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SITE_NAME": "quizapp CME",
         "RATELIMIT_STORAGE_URI": "memory://",
         "TRUSTED_PROXIES": 0,
+        "CERTIFICATE_APPROVAL": "automatic",
+        "CERTIFICATE_PAGE_SIZE": "letter",
+        "ADMIN_FRESH_MINUTES": 30,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "SUBMIT_RATE_LIMIT": "30 per minute",
@@ -46,6 +49,22 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+    _check_choice(app, "CERTIFICATE_PAGE_SIZE", ("letter", "a4"))
+    _check_choice(app, "CERTIFICATE_APPROVAL", ("automatic", "manual"))
+
+
+class ConfigurationError(ValueError):
+    """A setting has a value quizapp cannot use; raised at start-up, not on the first request."""
+
+
+def _check_choice(app: Flask, key: str, allowed: tuple[str, ...]) -> None:
+    value = str(app.config.get(key, "")).strip().lower()
+    if value not in allowed:
+        raise ConfigurationError(
+            f"{key} is {app.config.get(key)!r}; use one of: {', '.join(allowed)} "
+            f"(set it in instance/config.py or QUIZAPP_{key})."
+        )
+    app.config[key] = value
 
 
 def _instance_secret(instance_path: Path) -> str:

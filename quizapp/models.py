@@ -25,7 +25,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -175,6 +174,21 @@ class Attempt(Base):
     passed: Mapped[bool | None] = mapped_column()
 
 
+class AttemptGrant(Base):
+    """Extra attempts an administrator granted a learner for one activity, with the reason."""
+
+    __tablename__ = "attempt_grants"
+    __table_args__ = (CheckConstraint("extra > 0", name="extra_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    extra: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Response(Base):
     __tablename__ = "responses"
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
@@ -269,6 +283,7 @@ __all__ = [
     "ActivityVersion",
     "Asset",
     "Attempt",
+    "AttemptGrant",
     "AuditEvent",
     "Base",
     "Certificate",
@@ -277,5 +292,4 @@ __all__ = [
     "Evaluation",
     "Response",
     "User",
-    "func",
 ]

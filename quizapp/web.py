@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from quizapp.content.credits import format_amount
+from quizapp.content.credits import CREDIT_TYPES, format_amount
 
 csrf = CSRFProtect()
 
@@ -21,13 +21,19 @@ CONTENT_SECURITY_POLICY = (
 def init_app(app: Flask) -> None:
     from quizapp import ratelimit
     from quizapp.accounts import login
+    from quizapp.accounts.cli import demo_admin_command, user_cli
     from quizapp.accounts.views import blueprint as accounts
+    from quizapp.admin.views import blueprint as admin
     from quizapp.authoring.cli import content_cli
+    from quizapp.authoring.views import blueprint as preview
     from quizapp.catalog.views import blueprint as catalog
+    from quizapp.certificates.views import blueprint as certificates
     from quizapp.credit.views import blueprint as credit
     from quizapp.health import blueprint as health
     from quizapp.learning.views import blueprint as learning
     from quizapp.migrate import db_cli
+    from quizapp.reports.cli import report_cli
+    from quizapp.reports.views import blueprint as reports
 
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
@@ -36,6 +42,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    app.before_request(_refuse_nul_bytes)  # before CSRF and login read the form
     csrf.init_app(app)
     login.init_app(app)
     ratelimit.init_app(app)
@@ -44,8 +51,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(learning)
     app.register_blueprint(credit)
+    app.register_blueprint(certificates)
+    app.register_blueprint(admin)
+    app.register_blueprint(reports)
+    app.register_blueprint(preview)
     app.cli.add_command(content_cli)
     app.cli.add_command(db_cli)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_admin_command)
+    app.cli.add_command(report_cli)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.after_request(_security_headers)
@@ -53,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["logout_form"] = _logout_form
     app.jinja_env.filters["isodate"] = dt.date.fromisoformat
     app.jinja_env.filters["credits"] = format_amount
+    app.jinja_env.filters["credit_name"] = credit_name
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
@@ -70,10 +85,26 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("error.html", code=400, title="Form expired", message=message), 400
 
 
+def credit_name(code: str) -> str:
+    if code == "participation":
+        return "certificate of participation"
+    credit_type = CREDIT_TYPES.get(code)
+    return credit_type.name if credit_type else code
+
+
 def _logout_form() -> object:
     from quizapp.accounts.forms import EmptyForm
 
     return EmptyForm()
+
+
+def _refuse_nul_bytes() -> None:
+    """PostgreSQL text cannot hold NUL: refuse such input here with a 400, not a 500 later."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST":
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        abort(400, description="The request contains a character that is not allowed.")
 
 
 def _security_headers(response: Response) -> Response:

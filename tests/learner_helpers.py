@@ -95,3 +95,21 @@ def variant(tmp_path: Path, db: Database, slug: str, edits: dict[str, str]) -> s
     article.write_text(text, encoding="utf-8")
     sync_content(db, root)
     return slug
+
+
+METHOTREXATE = "weekly-methotrexate-safety"
+METHOTREXATE_RIGHT: dict[str, str | list[str]] = {
+    "order-entry-safeguards": ["a", "b", "c"],
+    "toxicity-warning-signs": ["a", "b", "c"],
+    "toxicity-risk-factors": "d",
+    "folic-acid-overdose": "b",
+    "safer-prescription": ["a", "b"],
+}
+
+
+def pass_methotrexate(client: FlaskClient) -> int:
+    """Start the methotrexate posttest and answer every question correctly."""
+    attempt_id = start_id(client, METHOTREXATE)
+    response = submit(client, attempt_id, METHOTREXATE_RIGHT)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return attempt_id

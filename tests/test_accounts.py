@@ -269,7 +269,6 @@ def test_unknown_email_and_wrong_password_get_the_same_page_and_status(app: Flas
         "http:/evil",
         "/\t/evil.example",
         "/x\r\nSet-Cookie: stolen=1",
-        "/\x00/evil.example",
         "evil.example",
     ],
 )
@@ -282,6 +281,17 @@ def test_next_after_login_never_leads_off_the_site(
 
     assert response.status_code == 302
     assert response.headers["Location"] == MY_ACTIVITIES
+
+
+def test_a_nul_byte_in_next_is_refused_before_anyone_is_logged_in(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    registered(app)
+
+    response = auth.login(next_="/\x00/evil.example")
+
+    assert response.status_code == 400
+    assert client.get("/account").status_code == 302
 
 
 def test_next_after_login_may_lead_to_a_page_of_this_site(

@@ -88,3 +88,34 @@ def test_an_unknown_page_gets_a_readable_404(client) -> None:
 def test_create_app_accepts_a_test_config(tmp_path: Path) -> None:
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"})
     assert app.config["DATABASE_URL"].endswith("a.sqlite")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("CERTIFICATE_PAGE_SIZE", "legal"), ("CERTIFICATE_APPROVAL", "sometimes")]
+)
+def test_an_unusable_certificate_setting_stops_start_up_with_a_clear_message(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    from quizapp.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=f"{key} is '{value}'; use one of"):
+        create_app(
+            {"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite", key: value}
+        )
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("GET", "/verify/%00", None),
+        ("GET", "/activities/%00/", None),
+        ("GET", "/admin/learners?q=%00", None),
+        ("POST", "/login", {"email": "a\x00@example.org", "password": "x"}),
+    ],
+)
+def test_a_nul_byte_anywhere_in_a_request_gets_a_400_not_a_server_error(
+    client, method: str, url: str, data: dict[str, str] | None
+) -> None:
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 400
+    assert b"not allowed" in response.data

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import Flask, abort
-from flask_login import LoginManager, UserMixin, current_user
+from flask import Flask, abort, flash, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_url
+from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from quizapp.db import request_session
 from quizapp.models import User
@@ -63,10 +66,45 @@ def load_user(user_id: str) -> SignedInUser | None:
     raw_id, _, marker = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    user = request_session().get(User, int(raw_id))
-    if user is None or session_marker(user.password_hash) != marker:
+    users = User.__table__
+    row = (
+        request_session()
+        .execute(
+            select(
+                users.c.id,
+                users.c.email,
+                users.c.full_name,
+                users.c.degree,
+                users.c.role,
+                users.c.password_hash,
+            ).where(users.c.id == int(raw_id))
+        )
+        .first()
+    )
+    if row is None or session_marker(row.password_hash) != marker:
         return None
-    return SignedInUser.from_row(user)
+    return SignedInUser(*row)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Response:
+    """Send the person to log in, then back: to the page itself for a GET, and for a POST (a
+    form sent after the session ended) to the page the form was on, never to a POST-only URL."""
+    from quizapp.accounts.views import safe_next
+
+    flash(login_manager.login_message, login_manager.login_message_category)
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = urlsplit(request.referrer or "")
+        same_site = not referrer.netloc or referrer.netloc == request.host
+        target = (
+            (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else ""
+        )
+    next_url = safe_next(target)
+    return redirect(
+        login_url("accounts.login", next_url) if next_url else url_for("accounts.login")
+    )
 
 
 def init_app(app: Flask) -> None:

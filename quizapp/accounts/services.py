@@ -58,7 +58,9 @@ def register(
     *,
     role: str = "learner",
     hash_method: str = DEFAULT_HASH_METHOD,
+    actor: audit.Actor | None = None,
 ) -> User:
+    """A new account; ``actor`` is who created it (default: the person registering)."""
     email = normalize_email(form.email)
     if not valid_email(email):
         raise AccountError("Enter an email address such as name@example.org.", "email")
@@ -83,7 +85,10 @@ def register(
             )
             session.add(user)
             session.flush()
-            audit.record(session, audit.Actor(email, user.id), "user.register", "user", user.id)
+            if actor is None:
+                audit.record(session, audit.Actor(email, user.id), "user.register", "user", user.id)
+            else:
+                audit.record(session, actor, "user.create", "user", user.id, email=email, role=role)
     except IntegrityError:
         raise AccountError(
             "An account with this email already exists. Log in, or use another email.", "email"

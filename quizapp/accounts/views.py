@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from quizapp import clock
 from quizapp.accounts import forms, services
 from quizapp.accounts.login import SignedInUser, current
+from quizapp.admin.access import mark_authenticated
 from quizapp.db import get_db, request_session
 from quizapp.models import User
 from quizapp.ratelimit import limiter
@@ -67,6 +68,7 @@ def register() -> ViewResult:
             _attach(form, error)
         else:
             login_user(SignedInUser.from_row(user))
+            mark_authenticated()
             flash("Welcome! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("catalog.catalog"))
     status = 400 if form.is_submitted() else 200
@@ -84,6 +86,7 @@ def login() -> ViewResult:
         )
         if user is not None:
             login_user(SignedInUser.from_row(user))
+            mark_authenticated()
             return redirect(
                 safe_next(request.args.get("next")) or url_for("learning.my_activities")
             )

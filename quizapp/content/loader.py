@@ -87,6 +87,8 @@ OPTIONAL_KEYS = (
     "partial_credit",
     "review",
     "evaluation",
+    "certificate_approval",
+    "accme_activity_id",
     "citation",
 )
 EVALUATION_ITEM_KEYS = ITEM_KEYS
@@ -389,6 +391,13 @@ class _MetaReader:
             )
             wait = None
         evaluation = self.evaluation()
+        accme_id = self.accme_activity_id()
+        approval = self.text("certificate_approval", required=False) or "automatic"
+        if approval not in ("automatic", "manual"):
+            self.report(
+                ("certificate_approval",),
+                _unknown("certificate_approval", approval, ("automatic", "manual")),
+            )
 
         if not self.ok:
             return None
@@ -419,6 +428,8 @@ class _MetaReader:
             partial_credit=partial_credit,
             attempt_wait_hours=wait or Decimal(0),
             evaluation=evaluation,
+            certificate_approval=approval,
+            accme_activity_id=accme_id,
             id_line=self.front.line_of("id"),
         )
 
@@ -555,6 +566,19 @@ class _MetaReader:
                     self.report((key, index, item_key), _unknown(f"{key} key", item_key, keys))
             items.append((index, item))
         return items
+
+    def accme_activity_id(self) -> str:
+        value = self.data.get("accme_activity_id")
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip().isdigit():
+            self.report(
+                ("accme_activity_id",),
+                "accme_activity_id must be the ACCME activity number in quotes, "
+                'such as "202609117"',
+            )
+            return ""
+        return value.strip()
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)

@@ -72,6 +72,8 @@ class ActivityMeta:
     partial_credit: bool = False
     attempt_wait_hours: Decimal = Decimal(0)
     evaluation: tuple[dict[str, Any], ...] | None = None
+    certificate_approval: str = "automatic"
+    accme_activity_id: str = ""
 
     def max_credit(self, credit_type: str) -> Decimal | None:
         for offer in self.credits:

@@ -77,6 +77,8 @@ def build_snapshot(
         "attempts_allowed": meta.attempts_allowed,
         "citation_html": render_inline(meta.citation) if meta.citation else "",
         "review": dict(meta.review),
+        "certificate_approval": meta.certificate_approval,
+        "accme_activity_id": meta.accme_activity_id,
         "partial_credit": meta.partial_credit,
         "attempt_wait_hours": f"{meta.attempt_wait_hours.normalize():f}",
         "evaluation": [dict(item) for item in meta.evaluation]

@@ -11,15 +11,23 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp import audit
+from quizapp.certificates.services import issue_for_claims
 from quizapp.credit.eligibility import ClaimError, EligibleCredit, eligible_credits, parse_amount
 from quizapp.db import Database
 from quizapp.learning.services import NotFound, current_version, standing
-from quizapp.models import Activity, ActivityVersion, CreditClaim, User
+from quizapp.models import (
+    Activity,
+    ActivityVersion,
+    Certificate,
+    CertificateClaim,
+    CreditClaim,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,13 @@ def claim_credit(
     *,
     attested: bool,
     now: dt.datetime,
+    manual_approval: bool = False,
 ) -> list[CreditClaim]:
-    """Record the claimed amounts (blank ones skipped) all together, or none of them."""
+    """Record the claimed amounts (blank ones skipped) all together, or none of them.
+
+    The same transaction issues the certificate for them, or holds it for approval when the
+    site (``manual_approval``) or the activity asks for that.
+    """
     if not attested:
         raise ClaimError(
             "Confirm that you claim only the credit commensurate with your participation."
@@ -108,10 +121,11 @@ def claim_credit(
                 session.add(claim)
                 claims.append(claim)
             session.flush()
+            actor = audit.Actor(user.email, user.id)
             for claim in claims:
                 audit.record(
                     session,
-                    audit.Actor(user.email, user.id),
+                    actor,
                     "credit.claim",
                     "credit_claim",
                     claim.id,
@@ -119,6 +133,19 @@ def claim_credit(
                     credit_type=claim.credit_type,
                     amount=str(claim.amount),
                 )
+            version_row = session.get(ActivityVersion, version.id)
+            assert version_row is not None
+            issue_for_claims(
+                session,
+                user,
+                activity,
+                version_row,
+                claims,
+                now,
+                manual_approval=manual_approval
+                or version.meta.get("certificate_approval") == "manual",
+                actor=actor,
+            )
     except IntegrityError:
         raise ClaimError("You have already claimed this credit.") from None
     return claims
@@ -133,18 +160,28 @@ class TranscriptRow:
     credit_type: str
     credit_name: str
     amount: Decimal
+    certificate_code: str | None = None
+    certificate_status: str | None = None
 
 
 def transcript(session: Session, user_id: int) -> Iterator[TranscriptRow]:
-    """Every credit claimed, oldest first, as printed when it was claimed."""
+    """Every credit claimed, oldest first, as printed when it was claimed, with its certificate."""
+    current_certificate = (
+        select(func.max(Certificate.id))
+        .join(CertificateClaim, CertificateClaim.certificate_id == Certificate.id)
+        .where(CertificateClaim.claim_id == CreditClaim.id)
+        .correlate(CreditClaim)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(CreditClaim, ActivityVersion, Activity.slug)
+        select(CreditClaim, ActivityVersion, Activity.slug, Certificate.code, Certificate.status)
         .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
         .join(Activity, CreditClaim.activity_id == Activity.id)
+        .outerjoin(Certificate, Certificate.id == current_certificate)
         .where(CreditClaim.user_id == user_id)
         .order_by(CreditClaim.claimed_at, CreditClaim.id)
     )
-    for claim, version, slug in rows:
+    for claim, version, slug, code, status in rows:
         meta = version.metadata_json
         names = {c["type"]: c["name"] for c in meta["credits"]}
         yield TranscriptRow(
@@ -155,4 +192,6 @@ def transcript(session: Session, user_id: int) -> Iterator[TranscriptRow]:
             credit_type=claim.credit_type,
             credit_name=names.get(claim.credit_type, "Certificate of participation"),
             amount=claim.amount,
+            certificate_code=code,
+            certificate_status=status,
         )

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import login_required
@@ -25,6 +23,7 @@ from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
 from quizapp.credit import services
 from quizapp.credit.eligibility import ClaimError
+from quizapp.csvstream import csv_response
 from quizapp.db import get_db, request_session
 from quizapp.learning import services as learning
 from quizapp.models import User
@@ -66,6 +65,7 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
                 amounts,
                 attested=request.form.get("attest") == "yes",
                 now=clock.now(),
+                manual_approval=current_app.config["CERTIFICATE_APPROVAL"] == "manual",
             )
         except ClaimError as problem:
             error = problem
@@ -97,28 +97,21 @@ def transcript() -> str:
 @blueprint.get("/my/transcript.csv")
 @login_required
 def transcript_csv() -> Response:
-    """Signed-in learners: their completions as CSV, written row by row.
-
-    The generator runs while the response streams, so it keeps the request context (and its
-    session, closed at teardown) alive until the last row is written.
-    """
+    """Signed-in learners: their completions as CSV, written row by row."""
     user_id = current().id
 
-    @stream_with_context
-    def generate() -> Iterator[str]:
-        rows = services.transcript(request_session(), user_id)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["Completion date", "Activity", "Provider", "Credit type", "Amount"])
-        for row in rows:
-            writer.writerow(
-                [row.completed_on.isoformat(), row.title, row.provider, row.credit_name, row.amount]
-            )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
+    def rows() -> Iterator[list[object]]:
+        for row in services.transcript(request_session(), user_id):
+            yield [
+                row.completed_on.isoformat(),
+                row.title,
+                row.provider,
+                row.credit_name,
+                row.amount,
+            ]
 
-    response = Response(generate(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="cme-transcript.csv"'
-    return response
+    return csv_response(
+        "cme-transcript.csv",
+        ["Completion date", "Activity", "Provider", "Credit type", "Amount"],
+        rows,
+    )

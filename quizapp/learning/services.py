@@ -13,7 +13,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from quizapp.grading.order import option_order
 from quizapp.grading.review import Visibility, visibility
 from quizapp.grading.scoring import Answers, Score, SubmissionError, score
 from quizapp.learning.versions import PinnedVersion, versions_for
-from quizapp.models import Activity, Attempt, CreditClaim, Evaluation, Response
+from quizapp.models import Activity, Attempt, AttemptGrant, CreditClaim, Evaluation, Response
 
 _system_random = random.SystemRandom()
 
@@ -148,8 +148,18 @@ def standing(
         attempts=attempts,
         evaluated=evaluated,
         claims=claims,
+        extra_attempts=extra_attempts(session, user_id, activity.id),
         today=today,
     )
+
+
+def extra_attempts(session: Session, user_id: int, activity_id: int) -> int:
+    grants = session.scalars(
+        select(AttemptGrant.extra).where(
+            AttemptGrant.user_id == user_id, AttemptGrant.activity_id == activity_id
+        )
+    )
+    return sum(grants)
 
 
 def start_attempt(
@@ -230,8 +240,13 @@ def submit_attempt(
     update it if still open, insert its responses in one statement); the pinned version
     comes from the process cache.
     """
+    attempts = Attempt.__table__
     with db.transaction() as session:
-        attempt = session.get(Attempt, attempt_id)
+        attempt = session.execute(
+            select(
+                attempts.c.user_id, attempts.c.activity_version_id, attempts.c.submitted_at
+            ).where(attempts.c.id == attempt_id)
+        ).first()
         if attempt is None or attempt.user_id != user_id:
             raise NotFound(str(attempt_id))
         if attempt.submitted_at is not None:
@@ -251,18 +266,17 @@ def submit_attempt(
             version.questions, answers, version.passing_score, partial_credit=version.partial_credit
         )
         updated = session.execute(
-            update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+            attempts.update()
+            .where(attempts.c.id == attempt_id, attempts.c.submitted_at.is_(None))
             .values(submitted_at=now, score_percent=result.percent, passed=result.passed)
-            .execution_options(synchronize_session=False)
         )
         if updated.rowcount != 1:  # type: ignore[attr-defined]
             raise AlreadySubmitted()
         session.execute(
-            insert(Response),
+            Response.__table__.insert(),
             [
                 {
-                    "attempt_id": attempt.id,
+                    "attempt_id": attempt_id,
                     "question_id": item.question_id,
                     "chosen": list(item.chosen),
                     "correct": item.correct,

@@ -101,8 +101,11 @@ def attempt(attempt_id: int) -> ViewResult:
 @login_required
 @limiter.limit(_submit_limit)
 def submit(attempt_id: int) -> ViewResult:
-    """Signed-in learners, their own open attempts only. Scored on the server."""
-    attempt_row, activity, _learner = _load(attempt_id)
+    """Signed-in learners, their own open attempts only. Scored on the server.
+
+    The hot path: the view hands the form to the service and redirects; the learner's
+    standing is only computed when the form has to be shown again.
+    """
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400, description="The form expired. Reload the page and try again.")
@@ -126,6 +129,7 @@ def submit(attempt_id: int) -> ViewResult:
     except services.AlreadySubmitted:
         flash("This attempt was already submitted; here is its result.", "warning")
     except SubmissionError as error:
+        attempt_row, activity, _learner = _load(attempt_id)
         chosen = {key: sorted(values) for key, values in answers.items()}
         return _render_form(attempt_row, activity, chosen, error=error), 400
     return redirect(url_for("learning.attempt", attempt_id=attempt_id))

@@ -120,3 +120,14 @@ def test_contact_hours_are_plural_below_one_but_ama_credit_is_singular() -> None
     ama = CREDIT_TYPES["ama-pra-1"].designation("P", Decimal("0.75"), "enduring material")
     assert ancc == "This activity is designated for a maximum of 0.75 ANCC nursing contact hours."
     assert "0.75 *AMA PRA Category 1 Credit*™." in ama
+
+
+def test_an_unquoted_accme_activity_id_is_refused_because_yaml_may_change_it(
+    activity: Path,
+) -> None:
+    article = activity / "article.md"
+    line = replace(article, "passing_score:", "accme_activity_id: 0123\npassing_score:")
+    assert (
+        f"{article}:{line}: accme_activity_id must be the ACCME activity number in quotes, "
+        'such as "202609117"'
+    ) in problems(activity)

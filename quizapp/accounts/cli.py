@@ -1,0 +1,87 @@
+"""``quizapp user create|role`` and ``quizapp demo-admin``."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from quizapp import audit
+from quizapp.accounts import services
+from quizapp.db import get_db
+from quizapp.models import DEGREES, ROLES, User
+
+DEMO_ADMIN_EMAIL = "admin@quizapp.example.org"
+
+
+def _hash_method() -> str:
+    return str(current_app.config.get("PASSWORD_HASH_METHOD", services.DEFAULT_HASH_METHOD))
+
+
+@click.group("user", help="Create accounts and change roles.")
+def user_cli() -> None:
+    pass
+
+
+@user_cli.command("create", help="Create an account; prints a generated password once.")
+@click.argument("email")
+@click.option("--name", "full_name", default="", help="Full name (default: the email's name part).")
+@click.option("--degree", type=click.Choice(DEGREES), default="other", show_default=True)
+@click.option("--admin", "make_admin", is_flag=True, help="Give the account the admin role.")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="learner, author or admin.")
+@with_appcontext
+def create_command(
+    email: str, full_name: str, degree: str, make_admin: bool, role: str | None
+) -> None:
+    chosen_role = "admin" if make_admin else (role or "learner")
+    password = secrets.token_urlsafe(12)
+    try:
+        user = services.register(
+            get_db(),
+            services.Registration(email, password, full_name or email.split("@")[0], degree),
+            role=chosen_role,
+            hash_method=_hash_method(),
+            actor=audit.CLI,
+        )
+    except services.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Created {user.email} ({chosen_role}). Password, shown only now: {password}")
+
+
+@user_cli.command("role", help="Set an account's role: learner, author or admin.")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@with_appcontext
+def role_command(email: str, role: str) -> None:
+    try:
+        user = services.set_role(get_db(), email, role, audit.CLI)
+    except services.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{user.email} is now {role}.")
+
+
+@click.command("demo-admin", help="Create a demo administrator if the site has none.")
+@with_appcontext
+def demo_admin_command() -> None:
+    with get_db().read_session() as session:
+        existing = session.scalar(select(User.email).where(User.role == "admin").limit(1))
+    if existing:
+        click.echo(f"An administrator exists ({existing}); no demo account was created.")
+        return
+    password = secrets.token_urlsafe(12)
+    services.register(
+        get_db(),
+        services.Registration(DEMO_ADMIN_EMAIL, password, "Demo Administrator", "other"),
+        role="admin",
+        hash_method=_hash_method(),
+        actor=audit.CLI,
+    )
+    click.echo(
+        "Demo administrator created. Log in at /login with\n"
+        f"  email:    {DEMO_ADMIN_EMAIL}\n"
+        f"  password: {password}\n"
+        "This password is shown only once."
+    )

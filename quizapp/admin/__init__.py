@@ -1,0 +1,1 @@
+"""The administrators' area: dashboards, learners, certificates, audit log and reports."""

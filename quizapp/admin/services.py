@@ -1,0 +1,208 @@
+"""Administrator use cases and the queries behind the admin pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from quizapp import audit
+from quizapp.db import Database
+from quizapp.models import (
+    Activity,
+    ActivityVersion,
+    Attempt,
+    AttemptGrant,
+    AuditEvent,
+    CreditClaim,
+    Evaluation,
+    User,
+)
+
+MAX_GRANT = 10
+
+
+class AdminError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def grant_extra_attempt(
+    db: Database,
+    user_id: int,
+    activity_id: int,
+    extra: int,
+    reason: str,
+    actor: audit.Actor,
+    now: dt.datetime,
+) -> AttemptGrant:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise AdminError("Give the reason for the extra attempt; it is kept in the audit log.")
+    if not 1 <= extra <= MAX_GRANT:
+        raise AdminError(f"Grant between 1 and {MAX_GRANT} extra attempts at a time.")
+    with db.transaction() as session:
+        user = session.get(User, user_id)
+        activity = session.get(Activity, activity_id)
+        if user is None or activity is None:
+            raise AdminError("There is no such learner or activity.")
+        grant = AttemptGrant(
+            user_id=user.id,
+            activity_id=activity.id,
+            extra=extra,
+            reason=reason,
+            granted_by_id=actor.user_id,
+            granted_at=now,
+        )
+        session.add(grant)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "attempt.grant",
+            "user",
+            user.id,
+            activity=activity.slug,
+            extra=extra,
+            reason=reason,
+        )
+        return grant
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: dt.date
+    end: dt.date
+
+    @property
+    def since(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time(), dt.UTC)
+
+    @property
+    def until(self) -> dt.datetime:
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
+@dataclass
+class ActivityFigures:
+    activity: Activity
+    title: str
+    learners_started: int = 0
+    attempts: int = 0
+    passed: int = 0
+    completions: int = 0
+    evaluations: int = 0
+    credits: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def pass_rate(self) -> float | None:
+        return 100 * self.passed / self.attempts if self.attempts else None
+
+
+def dashboard(session: Session, period: DateRange) -> list[ActivityFigures]:
+    rows = session.execute(
+        select(Activity, ActivityVersion.title)
+        .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
+        .order_by(ActivityVersion.title)
+    ).all()
+    figures = {activity.id: ActivityFigures(activity, title) for activity, title in rows}
+
+    def per_activity(query):  # type: ignore[no-untyped-def]
+        return session.execute(query).all()
+
+    for activity_id, started in per_activity(
+        select(Attempt.activity_id, func.count(distinct(Attempt.user_id)))
+        .where(Attempt.started_at >= period.since, Attempt.started_at < period.until)
+        .group_by(Attempt.activity_id)
+    ):
+        figures[activity_id].learners_started = started
+    for activity_id, submitted, passed in per_activity(
+        select(
+            Attempt.activity_id,
+            func.count(Attempt.id),
+            func.count(Attempt.id).filter(Attempt.passed.is_(True)),
+        )
+        .where(Attempt.submitted_at >= period.since, Attempt.submitted_at < period.until)
+        .group_by(Attempt.activity_id)
+    ):
+        figures[activity_id].attempts = submitted
+        figures[activity_id].passed = passed
+    for activity_id, learners in per_activity(
+        select(CreditClaim.activity_id, func.count(distinct(CreditClaim.user_id)))
+        .where(CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until)
+        .group_by(CreditClaim.activity_id)
+    ):
+        figures[activity_id].completions = learners
+    for activity_id, credit_type, total in per_activity(
+        select(CreditClaim.activity_id, CreditClaim.credit_type, func.sum(CreditClaim.amount))
+        .where(CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until)
+        .group_by(CreditClaim.activity_id, CreditClaim.credit_type)
+    ):
+        figures[activity_id].credits[credit_type] = Decimal(total)
+    for activity_id, count in per_activity(
+        select(Evaluation.activity_id, func.count(Evaluation.id))
+        .where(Evaluation.submitted_at >= period.since, Evaluation.submitted_at < period.until)
+        .group_by(Evaluation.activity_id)
+    ):
+        figures[activity_id].evaluations = count
+    return list(figures.values())
+
+
+def search_learners(session: Session, query: str, limit: int = 50) -> list[User]:
+    query = query.strip()
+    if not query:
+        return list(session.scalars(select(User).order_by(User.created_at.desc()).limit(limit)))
+    pattern = f"%{query.lower()}%"
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                or_(
+                    func.lower(User.full_name).like(pattern),
+                    User.email.like(pattern),
+                    User.npi == query,
+                )
+            )
+            .order_by(User.full_name)
+            .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    target_type: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def audit_events(
+    session: Session, filters: AuditFilter, page: int, per_page: int = 100
+) -> tuple[list[AuditEvent], bool]:
+    query = select(AuditEvent)
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.actor:
+        query = query.where(func.lower(AuditEvent.actor_label).like(f"%{filters.actor.lower()}%"))
+    if filters.target_type:
+        query = query.where(AuditEvent.target_type == filters.target_type)
+    if filters.start:
+        query = query.where(AuditEvent.created_at >= DateRange(filters.start, filters.start).since)
+    if filters.end:
+        query = query.where(AuditEvent.created_at < DateRange(filters.end, filters.end).until)
+    rows = list(
+        session.scalars(
+            query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
+        )
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+def audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))

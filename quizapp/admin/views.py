@@ -1,0 +1,252 @@
+"""Admin routes. Who may use them: administrators only (anonymous users go to the login page,
+learners and authors get 403). Every POST also needs a password typed in the last
+``ADMIN_FRESH_MINUTES`` minutes, and writes the audit log through its service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from quizapp import audit, clock
+from quizapp.accounts.forms import EmptyForm
+from quizapp.accounts.login import current
+from quizapp.accounts.views import safe_next
+from quizapp.admin import services
+from quizapp.admin.access import admin_required, fresh_login_required
+from quizapp.certificates import services as certificates
+from quizapp.certificates.document import CertificateData
+from quizapp.db import get_db, request_session
+from quizapp.learning.services import extra_attempts, responses_of
+from quizapp.models import Activity, ActivityVersion, Attempt, CreditClaim, User
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+def actor() -> audit.Actor:
+    user = current()
+    return audit.Actor(user.email, user.id)
+
+
+def parse_period() -> services.DateRange:
+    """``?start=YYYY-MM-DD&end=YYYY-MM-DD``; the last 30 days by default."""
+    today = clock.today()
+    try:
+        start = dt.date.fromisoformat(request.args.get("start") or str(today - dt.timedelta(30)))
+        end = dt.date.fromisoformat(request.args.get("end") or str(today))
+    except ValueError:
+        abort(400, description="Dates must be written YYYY-MM-DD.")
+    if end < start:
+        abort(400, description="The end date is before the start date.")
+    return services.DateRange(start, end)
+
+
+def require_form() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400, description="The form expired. Reload the page and try again.")
+
+
+@blueprint.get("/")
+@admin_required
+def dashboard() -> str:
+    """Administrators. Per activity over a date range."""
+    period = parse_period()
+    return render_template(
+        "admin/dashboard.html",
+        period=period,
+        figures=services.dashboard(request_session(), period),
+        pending=len(_pending()),
+    )
+
+
+def _pending() -> list[tuple[object, ...]]:
+    from sqlalchemy import select
+
+    from quizapp.models import Certificate
+
+    return list(
+        request_session().execute(
+            select(Certificate, User)
+            .join(User, Certificate.user_id == User.id)
+            .where(Certificate.status == "pending")
+            .order_by(Certificate.id)
+        )
+    )
+
+
+@blueprint.get("/certificates")
+@admin_required
+def pending_certificates() -> str:
+    """Administrators. Certificates waiting for approval."""
+    rows = [
+        (certificate, user, CertificateData.from_json(certificate.snapshot))
+        for certificate, user in _pending()
+    ]
+    return render_template("admin/pending.html", rows=rows, form=EmptyForm())
+
+
+@blueprint.get("/learners")
+@admin_required
+def learners() -> str:
+    """Administrators. Search by name, email or NPI."""
+    query = request.args.get("q", "")
+    return render_template(
+        "admin/learners.html", query=query, users=services.search_learners(request_session(), query)
+    )
+
+
+@blueprint.get("/learners/<int:user_id>")
+@admin_required
+def learner(user_id: int) -> str:
+    """Administrators. A learner's attempts, responses, claims and certificates."""
+    from sqlalchemy import select
+
+    session = request_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404, description="There is no such learner.")
+    attempts = list(
+        session.execute(
+            select(Attempt, Activity.slug, ActivityVersion.title, ActivityVersion.number)
+            .join(Activity, Attempt.activity_id == Activity.id)
+            .join(ActivityVersion, Attempt.activity_version_id == ActivityVersion.id)
+            .where(Attempt.user_id == user.id)
+            .order_by(Attempt.started_at)
+        )
+    )
+    responses = {a.id: responses_of(session, a.id) for a, *_ in attempts}
+    claims = list(
+        session.execute(
+            select(CreditClaim, ActivityVersion.title)
+            .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
+            .where(CreditClaim.user_id == user.id)
+            .order_by(CreditClaim.claimed_at)
+        )
+    )
+    certs = [
+        (c, CertificateData.from_json(c.snapshot))
+        for c in certificates.certificates_of(session, user.id)
+    ]
+    activities = list(
+        session.execute(
+            select(Activity, ActivityVersion.title)
+            .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
+            .order_by(ActivityVersion.title)
+        )
+    )
+    grants = {a.id: extra_attempts(session, user.id, a.id) for a, _ in activities}
+    return render_template(
+        "admin/learner.html",
+        user=user,
+        attempts=attempts,
+        responses=responses,
+        claims=claims,
+        certificates=certs,
+        activities=activities,
+        grants=grants,
+        form=EmptyForm(),
+    )
+
+
+@blueprint.post("/learners/<int:user_id>/grants")
+@admin_required
+@fresh_login_required
+def grant(user_id: int) -> Response:
+    """Administrators, fresh login. One or more extra attempts, with a reason."""
+    require_form()
+    try:
+        services.grant_extra_attempt(
+            get_db(),
+            user_id,
+            int(request.form.get("activity_id", "0") or 0),
+            int(request.form.get("extra", "1") or 0),
+            request.form.get("reason", ""),
+            actor(),
+            clock.now(),
+        )
+    except ValueError:
+        flash("Choose an activity and a whole number of attempts.", "error")
+    except services.AdminError as error:
+        flash(error.message, "error")
+    else:
+        flash("Extra attempt granted.", "success")
+    return redirect(url_for("admin.learner", user_id=user_id))
+
+
+def _certificate_action(certificate_id: int, action: str) -> Response:
+    from quizapp.models import Certificate
+
+    require_form()
+    row = request_session().get(Certificate, certificate_id)
+    if row is None:
+        abort(404, description="There is no such certificate.")
+    try:
+        if action == "approve":
+            certificates.approve(get_db(), certificate_id, actor(), clock.now())
+            flash("Certificate approved and issued.", "success")
+        elif action == "revoke":
+            certificates.revoke(
+                get_db(), certificate_id, request.form.get("reason", ""), actor(), clock.now()
+            )
+            flash("Certificate revoked. Its verification page now says so.", "success")
+        else:
+            new = certificates.reissue(get_db(), certificate_id, actor(), clock.now())
+            flash(f"Reissued as {new.code}; the old certificate is marked superseded.", "success")
+    except certificates.CertificateError as error:
+        flash(error.message, "error")
+    back = safe_next(request.form.get("back"))
+    return redirect(back or url_for("admin.learner", user_id=row.user_id))
+
+
+@blueprint.post("/certificates/<int:certificate_id>/approve")
+@admin_required
+@fresh_login_required
+def approve(certificate_id: int) -> Response:
+    """Administrators, fresh login."""
+    return _certificate_action(certificate_id, "approve")
+
+
+@blueprint.post("/certificates/<int:certificate_id>/revoke")
+@admin_required
+@fresh_login_required
+def revoke(certificate_id: int) -> Response:
+    """Administrators, fresh login. A reason is required."""
+    return _certificate_action(certificate_id, "revoke")
+
+
+@blueprint.post("/certificates/<int:certificate_id>/reissue")
+@admin_required
+@fresh_login_required
+def reissue(certificate_id: int) -> Response:
+    """Administrators, fresh login."""
+    return _certificate_action(certificate_id, "reissue")
+
+
+@blueprint.get("/audit")
+@admin_required
+def audit_log() -> str:
+    """Administrators. Every admin action and certificate event, newest first."""
+    try:
+        start = dt.date.fromisoformat(request.args["start"]) if request.args.get("start") else None
+        end = dt.date.fromisoformat(request.args["end"]) if request.args.get("end") else None
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        abort(400, description="Dates must be written YYYY-MM-DD and the page must be a number.")
+    filters = services.AuditFilter(
+        action=request.args.get("action", ""),
+        actor=request.args.get("actor", ""),
+        target_type=request.args.get("target_type", ""),
+        start=start,
+        end=end,
+    )
+    session = request_session()
+    events, more = services.audit_events(session, filters, page)
+    return render_template(
+        "admin/audit.html",
+        events=events,
+        more=more,
+        page=page,
+        filters=filters,
+        actions=services.audit_actions(session),
+    )

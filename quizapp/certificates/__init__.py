@@ -1,0 +1,1 @@
+"""Certificates: frozen statements of credit, their PDF, and public verification."""

@@ -1,0 +1,49 @@
+"""What a certificate prints, as plain values frozen when it is issued.
+
+The snapshot is stored with the certificate; later edits of the content or of the learner's
+profile never change a certificate already issued (a reissue makes a new one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CertificateCredit:
+    type: str
+    name: str
+    """The exact wording, e.g. "AMA PRA Category 1 Credit™"."""
+    amount: str
+    """As claimed, printed with at least one decimal: "1.0", "0.75"."""
+    statement: str
+    """The designation statement, Markdown-style ``*italics*`` kept for the renderer."""
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    code: str
+    learner_name: str
+    degree: str
+    provider: str
+    activity_title: str
+    learning_format: str
+    completed_on: dt.date
+    credits: tuple[CertificateCredit, ...]
+    accreditation_statement: str
+    activity_id: str
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["completed_on"] = self.completed_on.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CertificateData:
+        values = dict(data)
+        values["completed_on"] = dt.date.fromisoformat(values["completed_on"])
+        values["credits"] = tuple(CertificateCredit(**c) for c in values["credits"])
+        return cls(**values)

@@ -1,0 +1,103 @@
+"""``quizapp report …``: the report CSVs on standard output (problems on standard error)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from quizapp import clock
+from quizapp.admin.services import DateRange
+from quizapp.csvstream import csv_lines
+from quizapp.db import get_db
+from quizapp.models import Activity
+from quizapp.reports import queries
+
+
+@click.group("report", help="Write report CSVs to standard output.")
+def report_cli() -> None:
+    pass
+
+
+def _activity(session, slug: str) -> Activity:  # type: ignore[no-untyped-def]
+    activity = session.scalar(select(Activity).where(Activity.slug == slug))
+    if activity is None:
+        raise click.ClickException(f"There is no activity '{slug}'.")
+    return activity
+
+
+def _write(header: list[str], rows) -> None:  # type: ignore[no-untyped-def]
+    for chunk in csv_lines(header, rows):
+        sys.stdout.write(chunk)
+
+
+@report_cli.command("completions", help="Credits claimed between two dates (inclusive).")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--activity", "slug", default=None, help="Only this activity's slug.")
+@with_appcontext
+def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) -> None:
+    if end < start:
+        raise click.BadParameter("--to is before --from")
+    with get_db().read_session() as session:
+        _write(
+            queries.COMPLETION_COLUMNS,
+            queries.completions(session, DateRange(start.date(), end.date()), slug),
+        )
+
+
+@report_cli.command("pars", help="ACCME PARS learner upload for one activity.")
+@click.argument("slug")
+@with_appcontext
+def pars_command(slug: str) -> None:
+    with get_db().read_session() as session:
+        report = queries.pars(session, _activity(session, slug), clock.today())
+    _write(queries.PARS_COLUMNS, report.rows)
+    if report.problem:
+        click.echo(f"warning: {report.problem}", err=True)
+    for exception in report.exceptions:
+        click.echo(
+            f"not reported: {exception.learner} <{exception.email}>, completed "
+            f"{exception.completed_on}: {exception.problem}",
+            err=True,
+        )
+
+
+@report_cli.command("items", help="Item analysis of an activity's version.")
+@click.argument("slug")
+@click.option("--version", "number", type=int, default=None, help="Default: the newest.")
+@click.option("--all-attempts", is_flag=True, help="Use every attempt, not only first ones.")
+@with_appcontext
+def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
+    with get_db().read_session() as session:
+        versions = queries.activity_versions(session, _activity(session, slug))
+        version = (
+            versions[-1]
+            if number is None
+            else next((v for v in versions if v.number == number), None)
+        )
+        if version is None:
+            raise click.ClickException(f"'{slug}' has no version {number}.")
+        analysis = queries.item_analysis(session, version, first_attempts_only=not all_attempts)
+    _write(
+        queries.ITEM_COLUMNS,
+        (
+            queries.item_row(analysis, item, option)
+            for item in analysis.items
+            for option in item.options
+        ),
+    )
+
+
+@report_cli.command("evaluations", help="Evaluation answers counted, and the free text.")
+@click.argument("slug")
+@with_appcontext
+def evaluations_command(slug: str) -> None:
+    with get_db().read_session() as session:
+        rows = queries.evaluation_rows(
+            queries.evaluation_summary(session, _activity(session, slug))
+        )
+        _write(next(rows), rows)

@@ -1,0 +1,273 @@
+"""Classical item analysis of a posttest, following Moodle's quiz statistics definitions.
+
+For each item:
+
+* facility index: mean item score / max score, as a percentage (Moodle: the mean score as a
+  percentage of the range; the minimum score here is always 0);
+* discrimination index: 100 × the Pearson correlation between the item score and the score on
+  the rest of the test (total minus this item), across attempts. It is ``None`` with fewer than
+  two attempts or when either the item score or the rest-of-test score does not vary;
+* option counts: how often each option was chosen and the percentage of attempts that chose it
+  (distractor analysis). An attempt at a multiple-answer item counts once for every option it
+  chose, so the percentages of one item may add up to more than 100.
+
+For the test: the number of attempts, the mean total score as a percentage of the maximum, and
+Cronbach's alpha = k/(k−1) × (1 − Σ var(item) / var(total)).
+
+Every variance and covariance here is the **population** form (divide by n, not n − 1). Alpha and
+the correlations are ratios of variances, so they come out the same either way as long as one
+form is used throughout; the variances reported in the results are population variances.
+
+Everything but the correlations is exact: scores become :class:`~fractions.Fraction` (a float
+is read by its shortest decimal spelling, so ``0.1`` is 1/10), and facility, mean, variances and
+alpha are returned as fractions. The discrimination index needs a square root and is a float.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Rational
+
+Number = Fraction | int | float | Decimal
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option of an item, in source order. ``correct`` is None when the key is not known."""
+
+    option_id: str
+    text: str
+    correct: bool | None = None
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One item (question) of the posttest version being analysed."""
+
+    question_id: str
+    options: tuple[OptionSpec, ...]
+    max_score: Number = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple(self.options))
+        ids = [option.option_id for option in self.options]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"Item {self.question_id!r} repeats an option id.")
+        if _exact(self.max_score) <= 0:
+            raise ValueError(f"Item {self.question_id!r} needs a positive max score.")
+
+
+@dataclass(frozen=True)
+class ItemResponse:
+    """What one attempt scored on one item (0..max score) and which options it chose."""
+
+    score: Number
+    chosen: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "chosen", frozenset(self.chosen))
+
+
+@dataclass(frozen=True)
+class AttemptResponses:
+    """One submitted attempt: the response to every item, keyed by question id."""
+
+    responses: Mapping[str, ItemResponse]
+
+
+@dataclass(frozen=True)
+class OptionStatistics:
+    option_id: str
+    text: str
+    correct: bool | None
+    count: int
+    percent: Fraction | None  # of attempts; None when there are no attempts
+
+
+@dataclass(frozen=True)
+class ItemStatistics:
+    question_id: str
+    max_score: Fraction
+    mean_score: Fraction | None
+    facility_percent: Fraction | None
+    score_variance: Fraction | None  # population variance of the item score
+    discrimination_index: float | None  # 100 × r(item, rest of test), from −100 to 100
+    options: tuple[OptionStatistics, ...]
+    no_response: int  # attempts that chose no option of this item
+
+
+@dataclass(frozen=True)
+class TestAnalysis:
+    __test__ = False  # not a pytest test class, whatever its name
+
+    attempts: int
+    max_total: Fraction
+    mean_score_percent: Fraction | None
+    total_variance: Fraction | None  # population variance of the total score
+    cronbach_alpha: Fraction | None
+    items: tuple[ItemStatistics, ...]
+
+    @property
+    def item_count(self) -> int:
+        return len(self.items)
+
+    def item(self, question_id: str) -> ItemStatistics:
+        for item in self.items:
+            if item.question_id == question_id:
+                return item
+        raise KeyError(question_id)
+
+
+def analyse(items: Sequence[ItemSpec], attempts: Sequence[AttemptResponses]) -> TestAnalysis:
+    """Analyse ``attempts`` at the posttest whose items are ``items``.
+
+    Every attempt must answer exactly these items (analyse one posttest version at a time) with
+    options the item has and a score from 0 to the item's max score; anything else is a
+    :class:`ValueError`, because mixing versions would make the figures meaningless.
+    """
+    ids = [item.question_id for item in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError("An item appears twice.")
+    scores = [_scores_of(attempt, items) for attempt in attempts]
+    n = len(scores)
+    totals = [sum(row, Fraction(0)) for row in scores]
+    max_total = sum((_exact(item.max_score) for item in items), Fraction(0))
+
+    responses = [attempt.responses for attempt in attempts]
+    item_stats = []
+    item_variances = []
+    for index, item in enumerate(items):
+        column = [row[index] for row in scores]
+        rest = [total - score for total, score in zip(totals, column, strict=True)]
+        variance = _variance(column)
+        item_variances.append(variance)
+        item_stats.append(_item_statistics(item, column, rest, variance, responses))
+
+    total_variance = _variance(totals)
+    k = len(items)
+    alpha = None
+    if k >= 2 and total_variance:
+        alpha = Fraction(k, k - 1) * (1 - sum(item_variances, Fraction(0)) / total_variance)
+    mean_percent = None
+    if n and max_total:
+        mean_percent = _mean(totals) / max_total * 100
+    return TestAnalysis(
+        attempts=n,
+        max_total=max_total,
+        mean_score_percent=mean_percent,
+        total_variance=total_variance,
+        cronbach_alpha=alpha,
+        items=tuple(item_stats),
+    )
+
+
+def _item_statistics(
+    item: ItemSpec,
+    column: list[Fraction],
+    rest: list[Fraction],
+    variance: Fraction | None,
+    responses: list[Mapping[str, ItemResponse]],
+) -> ItemStatistics:
+    n = len(column)
+    max_score = _exact(item.max_score)
+    mean = _mean(column) if n else None
+    counts = dict.fromkeys((option.option_id for option in item.options), 0)
+    no_response = 0
+    for response in responses:
+        chosen = response[item.question_id].chosen
+        if not chosen:
+            no_response += 1
+        for option_id in chosen:
+            counts[option_id] += 1
+    options = tuple(
+        OptionStatistics(
+            option_id=option.option_id,
+            text=option.text,
+            correct=option.correct,
+            count=counts[option.option_id],
+            percent=Fraction(counts[option.option_id] * 100, n) if n else None,
+        )
+        for option in item.options
+    )
+    return ItemStatistics(
+        question_id=item.question_id,
+        max_score=max_score,
+        mean_score=mean,
+        facility_percent=None if mean is None else mean / max_score * 100,
+        score_variance=variance,
+        discrimination_index=_correlation_percent(column, rest),
+        options=options,
+        no_response=no_response,
+    )
+
+
+def _scores_of(attempt: AttemptResponses, items: Sequence[ItemSpec]) -> list[Fraction]:
+    expected = {item.question_id for item in items}
+    extra = set(attempt.responses) - expected
+    missing = expected - set(attempt.responses)
+    if extra or missing:
+        raise ValueError(
+            "An attempt does not answer exactly the analysed items "
+            f"(missing {sorted(missing)}, unexpected {sorted(extra)}); "
+            "analyse one posttest version at a time."
+        )
+    row = []
+    for item in items:
+        response = attempt.responses[item.question_id]
+        score = _exact(response.score)
+        if not 0 <= score <= _exact(item.max_score):
+            raise ValueError(f"Item {item.question_id!r} has a score out of range: {score}.")
+        unknown = response.chosen - {option.option_id for option in item.options}
+        if unknown:
+            raise ValueError(f"Item {item.question_id!r} has no option {sorted(unknown)}.")
+        row.append(score)
+    return row
+
+
+def _exact(value: Number) -> Fraction:
+    """A score as an exact fraction; a float is taken at its shortest decimal spelling."""
+    if isinstance(value, bool):
+        raise TypeError("A score is a number, not a bool.")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"A score must be finite, not {value}.")
+        return Fraction(repr(value))
+    if isinstance(value, Rational | Decimal):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise ValueError(f"A score must be finite, not {value}.")
+        return Fraction(value)
+    raise TypeError(f"A score must be a number, not {type(value).__name__}.")
+
+
+def _mean(values: Sequence[Fraction]) -> Fraction:
+    return sum(values, Fraction(0)) / len(values)
+
+
+def _variance(values: Sequence[Fraction]) -> Fraction | None:
+    """Population variance: Σ(x − mean)² / n. None when there are no values."""
+    if not values:
+        return None
+    mean = _mean(values)
+    return sum(((x - mean) ** 2 for x in values), Fraction(0)) / len(values)
+
+
+def _correlation_percent(xs: Sequence[Fraction], ys: Sequence[Fraction]) -> float | None:
+    """100 × Pearson's r, or None with fewer than two pairs or when either side is constant."""
+    if len(xs) < 2:
+        return None
+    var_x = _variance(xs)
+    var_y = _variance(ys)
+    if not var_x or not var_y:
+        return None
+    mean_x = _mean(xs)
+    mean_y = _mean(ys)
+    covariance = sum(
+        ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Fraction(0)
+    ) / len(xs)
+    # r² is exact; only the final square root is rounded.
+    r = math.copysign(math.sqrt(covariance**2 / (var_x * var_y)), covariance)
+    return max(-100.0, min(100.0, 100 * r))

@@ -1,0 +1,483 @@
+"""Who may use the admin area, the reports and the author preview.
+
+- Anonymous visitors are sent to the login page, which brings them back to the page afterwards.
+- Learners get 403 everywhere here.
+- Authors get 403 on the admin pages and reports, but may use the author preview.
+- Administrators may use everything.
+
+Every admin POST also needs the CSRF token (else 400) and a password typed in the last
+``ADMIN_FRESH_MINUTES`` minutes (else back to the login page); a refused POST changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from quizapp.db import Database
+from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, User
+from tests.conftest import FROZEN_NOW, AuthActions, csrf_token
+from tests.learner_helpers import IMATINIB, METHOTREXATE, claim, evaluate, pass_methotrexate, take
+from tests.staff_helpers import sign_in_as
+
+LEARNER_EMAIL = "ann.lee@example.org"
+ADMIN_EMAIL = "grace.admin@example.org"
+FORBIDDEN = "Your account does not have access to this page."
+FORM_EXPIRED = "The form expired or was sent from another site."
+ENTER_AGAIN = "For your security, enter your password again to continue."
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/learners",
+    "/admin/learners/{learner}",
+    "/admin/certificates",
+    "/admin/audit",
+    "/admin/reports/",
+    "/admin/reports/completions",
+    "/admin/reports/completions.csv",
+    "/admin/reports/pars/{slug}",
+    "/admin/reports/pars/{slug}.csv",
+    "/admin/reports/items/{slug}",
+    "/admin/reports/items/{slug}.csv",
+    "/admin/reports/evaluations/{slug}",
+    "/admin/reports/evaluations/{slug}.csv",
+]
+AUTHOR_PAGES = [
+    "/author/preview",
+    "/author/preview/{slug}",
+    "/author/preview/{slug}/figures/clinical-course.svg",
+]
+EXPECTED_STATUS = {
+    "admin pages": {"learner": 403, "author": 403, "admin": 200},
+    "author pages": {"learner": 403, "author": 200, "admin": 200},
+}
+PAGE_CASES = [
+    pytest.param(path, role, status, id=f"{role} GET {path}")
+    for group, paths in (("admin pages", ADMIN_PAGES), ("author pages", AUTHOR_PAGES))
+    for path in paths
+    for role, status in EXPECTED_STATUS[group].items()
+]
+
+
+@dataclass(frozen=True)
+class Action:
+    path: str
+    form: dict[str, str]
+    audit: str
+    done: str
+
+
+ACTIONS = {
+    "grant": Action(
+        "/admin/learners/{learner}/grants",
+        {"activity_id": "{activity}", "extra": "1", "reason": "The power failed mid-test."},
+        "attempt.grant",
+        "Extra attempt granted.",
+    ),
+    "approve": Action(
+        "/admin/certificates/{pending}/approve", {}, "certificate.approve", "Certificate approved"
+    ),
+    "revoke": Action(
+        "/admin/certificates/{issued}/revoke",
+        {"reason": "Credit was claimed in error."},
+        "certificate.revoke",
+        "Certificate revoked.",
+    ),
+    "reissue": Action(
+        "/admin/certificates/{issued}/reissue", {}, "certificate.reissue", "Reissued as"
+    ),
+}
+
+
+# --- the people and what they can act on ------------------------------------------------------
+
+
+@dataclass
+class World:
+    """One of each kind of visitor, and the ids the admin routes take."""
+
+    anonymous: FlaskClient
+    learner: AuthActions
+    author: AuthActions
+    admin: AuthActions
+    ids: dict[str, int]
+
+    def client(self, role: str) -> FlaskClient:
+        if role == "anonymous":
+            return self.anonymous
+        auth: AuthActions = getattr(self, role)
+        return auth.client
+
+    def fill(self, template: str) -> str:
+        return template.format(slug=IMATINIB, **self.ids)
+
+    def form(self, action: Action) -> dict[str, str]:
+        return {key: self.fill(value) for key, value in action.form.items()}
+
+    @property
+    def learner_page(self) -> str:
+        return f"/admin/learners/{self.ids['learner']}"
+
+
+def one_id(db: Database, query: Select[tuple[int]]) -> int:
+    with db.read_session() as session:
+        value = session.scalar(query)
+    assert value is not None
+    return int(value)
+
+
+@pytest.fixture
+def people(synced: Flask, db: Database) -> World:
+    """A registered learner, an author and an administrator, each signed in on their own client."""
+    learner = AuthActions(synced.test_client())
+    assert learner.register(LEARNER_EMAIL).status_code == 302
+    return World(
+        anonymous=synced.test_client(),
+        learner=learner,
+        author=sign_in_as(synced, db, "author", "ada.author@example.org"),
+        admin=sign_in_as(synced, db, "admin", ADMIN_EMAIL),
+        ids={
+            "learner": one_id(db, select(User.id).where(User.email == LEARNER_EMAIL)),
+            "activity": one_id(db, select(Activity.id).where(Activity.slug == IMATINIB)),
+        },
+    )
+
+
+@pytest.fixture
+def certified(people: World, synced: Flask, db: Database) -> World:
+    """The learner also holds an issued certificate (imatinib) and a pending one (methotrexate,
+    claimed while the site held certificates for approval)."""
+    learner = people.learner
+    take(learner.client, right=3)
+    assert evaluate(learner).status_code == 302
+    assert claim(learner, {"ama-pra-1": "1.0"}).status_code == 302
+    synced.config["CERTIFICATE_APPROVAL"] = "manual"
+    pass_methotrexate(learner.client)
+    assert evaluate(learner, METHOTREXATE).status_code == 302
+    assert claim(learner, {"ama-pra-1": "0.5"}, slug=METHOTREXATE).status_code == 302
+    synced.config["CERTIFICATE_APPROVAL"] = "automatic"
+    people.ids["issued"] = one_id(db, select(Certificate.id).where(Certificate.status == "issued"))
+    people.ids["pending"] = one_id(
+        db, select(Certificate.id).where(Certificate.status == "pending")
+    )
+    return people
+
+
+class State(NamedTuple):
+    """What any admin action would change."""
+
+    grants: list[int]
+    certificates: list[tuple[int, str]]
+    audit: list[str]
+
+
+def state(db: Database) -> State:
+    with db.read_session() as session:
+        return State(
+            grants=list(session.scalars(select(AttemptGrant.id).order_by(AttemptGrant.id))),
+            certificates=[
+                (row.id, row.status)
+                for row in session.execute(
+                    select(Certificate.id, Certificate.status).order_by(Certificate.id)
+                )
+            ],
+            audit=audit_actions(session),
+        )
+
+
+def audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def token_for(client: FlaskClient) -> str:
+    """The session's CSRF token, as any page with a form hands it out."""
+    return csrf_token(client.get("/login").get_data(as_text=True))
+
+
+def login_redirect_target(response: TestResponse) -> str:
+    """Where the login page will send the visitor back to; fails unless sent to /login."""
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    [target] = parse_qs(location.query)["next"]
+    return target
+
+
+def minutes_after_login(minutes: float) -> str:
+    return (dt.datetime.fromisoformat(FROZEN_NOW) + dt.timedelta(minutes=minutes)).isoformat()
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+
+def test_the_matrix_lists_every_admin_report_and_preview_route(app: Flask) -> None:
+    adapter = app.url_map.bind("localhost")
+    ids = {"learner": 1, "activity": 1, "issued": 1, "pending": 2, "slug": IMATINIB}
+    listed = {(adapter.match(path.format(**ids), method="GET")[0], "GET") for path in ADMIN_PAGES}
+    listed |= {(adapter.match(path.format(**ids), method="GET")[0], "GET") for path in AUTHOR_PAGES}
+    listed |= {
+        (adapter.match(action.path.format(**ids), method="POST")[0], "POST")
+        for action in ACTIONS.values()
+    }
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(("/admin", "/author"))
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    assert listed == routes
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES + AUTHOR_PAGES)
+def test_anonymous_visitors_are_sent_to_the_login_page_and_back(people: World, path: str) -> None:
+    url = people.fill(path)
+    response = people.anonymous.get(url)
+    assert login_redirect_target(response) == url
+
+
+@pytest.mark.parametrize(("path", "role", "status"), PAGE_CASES)
+def test_who_may_open_each_page(people: World, path: str, role: str, status: int) -> None:
+    with people.client(role).get(people.fill(path)) as response:
+        response.get_data()
+    assert response.status_code == status
+    if status == 403:
+        assert FORBIDDEN in response.get_data(as_text=True)
+    elif path.endswith(".csv"):
+        assert response.mimetype == "text/csv"
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+    elif path.endswith(".svg"):
+        assert response.mimetype == "image/svg+xml"
+    else:
+        assert response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_anonymous_posts_are_sent_to_the_login_page_and_change_nothing(
+    certified: World, db: Database, name: str
+) -> None:
+    action = ACTIONS[name]
+    url = certified.fill(action.path)
+    before = state(db)
+    response = certified.anonymous.post(
+        url, data={"csrf_token": token_for(certified.anonymous), **certified.form(action)}
+    )
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/login"
+    assert state(db) == before
+
+
+@pytest.mark.parametrize("role", ["learner", "author"])
+@pytest.mark.parametrize("name", ACTIONS)
+def test_learners_and_authors_may_not_post_admin_actions(
+    certified: World, db: Database, name: str, role: str
+) -> None:
+    action = ACTIONS[name]
+    client = certified.client(role)
+    before = state(db)
+    response = client.post(
+        certified.fill(action.path),
+        data={"csrf_token": token_for(client), **certified.form(action)},
+    )
+    assert response.status_code == 403
+    assert FORBIDDEN in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_an_administrator_with_a_fresh_login_acts_and_returns_to_the_learner(
+    certified: World, db: Database, name: str
+) -> None:
+    action = ACTIONS[name]
+    admin = certified.admin.client
+    before = state(db)
+    response = admin.post(
+        certified.fill(action.path),
+        data={"csrf_token": token_for(admin), **certified.form(action)},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == certified.learner_page
+    assert action.done in admin.get(certified.learner_page).get_data(as_text=True)
+    with db.read_session() as session:
+        assert audit_actions(session) == [*before.audit, action.audit]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "learner", "author", "admin"])
+@pytest.mark.parametrize("name", ACTIONS)
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    certified: World, db: Database, name: str, role: str
+) -> None:
+    action = ACTIONS[name]
+    before = state(db)
+    response = certified.client(role).post(certified.fill(action.path), data=certified.form(action))
+    assert response.status_code == 400
+    assert FORM_EXPIRED in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+# --- a recent password for admin actions ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_a_stale_login_must_enter_the_password_again_and_changes_nothing(
+    certified: World, app: Flask, db: Database, name: str
+) -> None:
+    action = ACTIONS[name]
+    admin = certified.admin.client
+    token = token_for(admin)
+    before = state(db)
+    app.config["FROZEN_NOW"] = minutes_after_login(app.config["ADMIN_FRESH_MINUTES"] + 1)
+    response = admin.post(
+        certified.fill(action.path),
+        data={"csrf_token": token, **certified.form(action)},
+        headers={"Referer": f"http://localhost{certified.learner_page}"},
+    )
+    assert login_redirect_target(response) == certified.learner_page
+    assert ENTER_AGAIN in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert state(db) == before
+
+
+def test_without_a_referrer_the_login_page_returns_to_the_dashboard(
+    certified: World, app: Flask
+) -> None:
+    admin = certified.admin.client
+    token = token_for(admin)
+    app.config["FROZEN_NOW"] = minutes_after_login(app.config["ADMIN_FRESH_MINUTES"] + 1)
+    grant = ACTIONS["grant"]
+    response = admin.post(
+        certified.fill(grant.path), data={"csrf_token": token, **certified.form(grant)}
+    )
+    assert login_redirect_target(response) == "/admin/"
+
+
+def test_a_login_is_fresh_for_exactly_admin_fresh_minutes_and_again_after_the_password(
+    certified: World, app: Flask, db: Database
+) -> None:
+    grant = ACTIONS["grant"]
+    admin = certified.admin
+    fresh_minutes = app.config["ADMIN_FRESH_MINUTES"]
+
+    def post_grant() -> TestResponse:
+        return admin.client.post(
+            certified.fill(grant.path),
+            data={"csrf_token": token_for(admin.client), **certified.form(grant)},
+        )
+
+    def grants() -> int:
+        return len(state(db).grants)
+
+    app.config["FROZEN_NOW"] = minutes_after_login(fresh_minutes)
+    assert post_grant().headers["Location"] == certified.learner_page
+    assert grants() == 1
+
+    app.config["FROZEN_NOW"] = minutes_after_login(fresh_minutes + 0.5)
+    assert login_redirect_target(post_grant()) == "/admin/"
+    assert grants() == 1
+
+    again = admin.login(ADMIN_EMAIL, next_=certified.learner_page)
+    assert again.headers["Location"] == certified.learner_page
+    assert post_grant().headers["Location"] == certified.learner_page
+    assert grants() == 2
+
+
+# --- readable errors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/admin/?start=bad", "Dates must be written YYYY-MM-DD."),
+        ("/admin/?end=2027-02-30", "Dates must be written YYYY-MM-DD."),
+        ("/admin/?start=2027-01-15&end=2027-01-01", "The end date is before the start date."),
+        ("/admin/reports/completions?start=bad", "Dates must be written YYYY-MM-DD."),
+        ("/admin/reports/completions.csv?end=soon", "Dates must be written YYYY-MM-DD."),
+        ("/admin/audit?start=bad", "Dates must be written YYYY-MM-DD"),
+        ("/admin/audit?page=two", "the page must be a number"),
+    ],
+)
+def test_a_malformed_filter_is_a_400_that_says_what_to_write(
+    people: World, path: str, message: str
+) -> None:
+    response = people.admin.client.get(path)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/admin/learners/999999", "There is no such learner."),
+        ("/admin/reports/pars/no-such-activity", "There is no such activity."),
+        ("/admin/reports/pars/no-such-activity.csv", "There is no such activity."),
+        ("/admin/reports/items/no-such-activity", "There is no such activity."),
+        ("/admin/reports/items/{slug}?version=99", "This activity has no such version."),
+        ("/admin/reports/evaluations/no-such-activity.csv", "There is no such activity."),
+    ],
+)
+def test_an_unknown_learner_activity_or_version_is_a_404(
+    people: World, path: str, message: str
+) -> None:
+    response = people.admin.client.get(people.fill(path))
+    assert response.status_code == 404
+    assert message in response.get_data(as_text=True)
+
+
+def test_an_action_on_an_unknown_certificate_is_a_404_and_changes_nothing(
+    certified: World, db: Database
+) -> None:
+    admin = certified.admin.client
+    before = state(db)
+    response = admin.post(
+        "/admin/certificates/999999/approve", data={"csrf_token": token_for(admin)}
+    )
+    assert response.status_code == 404
+    assert "There is no such certificate." in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/author/preview/../etc",
+        "/author/preview/%2e%2e",
+        "/author/preview/..%2Fetc",
+        "/author/preview/no-such-folder",
+        "/author/preview/{slug}/figures/../posttest.md",
+        "/author/preview/{slug}/figures/..%2Fposttest.md",
+        "/author/preview/{slug}/figures/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/author/preview/{slug}/figures/no-such-figure.svg",
+    ],
+)
+def test_the_author_preview_serves_nothing_outside_an_activity_folder(
+    people: World, path: str
+) -> None:
+    with people.author.client.get(people.fill(path)) as response:
+        page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "[x]" not in page
+    assert "root:" not in page
+
+
+def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_not_to_a_405(
+    synced: Flask, client: FlaskClient
+) -> None:
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/activities/imatinib-bone-edema/posttest",
+        data={"csrf_token": token},
+        headers={"Referer": "http://localhost/activities/imatinib-bone-edema/posttest"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        "/login?next=%2Factivities%2Fimatinib-bone-edema%2Fposttest"
+    )

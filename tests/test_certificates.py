@@ -1,0 +1,279 @@
+"""Certificates: issued with the claim, frozen, verifiable by anyone, revocable and reissuable."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from quizapp.accounts.services import Registration, register
+from quizapp.certificates import services as certificates
+from quizapp.db import Database
+from quizapp.models import AuditEvent, Certificate
+from tests.conftest import FROZEN_NOW, AuthActions, make_app
+from tests.learner_helpers import IMATINIB, claim, evaluate, take, variant
+
+ADMIN = "boss@example.org"
+
+
+def earn(auth: AuthActions, client: FlaskClient, *, name: str = "Ann Lee", degree: str = "MD",
+         slug: str = IMATINIB, credit: str = "ama-pra-1") -> str:  # fmt: skip
+    auth.register(full_name=name, degree=degree)
+    take(client, right=3, slug=slug)
+    assert evaluate(auth, slug).status_code == 302
+    assert claim(auth, {credit: "1.0"}, slug=slug).status_code == 302
+    transcript = client.get("/my/transcript").get_data(as_text=True)
+    match = re.search(r"/certificates/([A-Za-z0-9_-]+)\.pdf", transcript)
+    assert match, transcript
+    return match.group(1)
+
+
+def pdf_text(data: bytes) -> str:
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def cjk_compact(text: str) -> str:
+    """pypdf reads glyphs of the CJK fallback font with a NUL or a space before each one."""
+    text = text.replace("\x00", "")
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
+
+
+def certificate_rows(db: Database) -> list[Certificate]:
+    with db.read_session() as session:
+        return list(session.scalars(select(Certificate).order_by(Certificate.id)))
+
+
+def admin_client(app: Flask, db: Database) -> AuthActions:
+    register(db, Registration(ADMIN, "correct horse battery staple", "Boss Admin", "MD"),
+             role="admin", hash_method="scrypt:1024:8:1")  # fmt: skip
+    admin = AuthActions(app.test_client())
+    admin.login(ADMIN)
+    return admin
+
+
+def test_a_claim_issues_a_certificate_at_once_with_a_128_bit_code(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    code = earn(auth, client)
+    [row] = certificate_rows(db)
+    assert row.status == "issued" and row.code == code
+    assert len(code) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", code)
+    with db.read_session() as session:
+        assert session.scalar(
+            select(AuditEvent.action).where(AuditEvent.action == "certificate.issue")
+        )
+
+
+def test_codes_do_not_repeat() -> None:
+    codes = {certificates.new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+
+
+def test_the_pdf_carries_every_required_field(
+    synced: Flask, auth: AuthActions, client: FlaskClient
+) -> None:
+    code = earn(auth, client, name="Zoë Ñúñez-Øster")
+    response = client.get(f"/certificates/{code}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    for expected in (
+        "Certificate of Completion",
+        "Zoë Ñúñez-Øster, MD",
+        "Meridian Oncology Education Institute",
+        "Reversible Bone Marrow Edema During Adjuvant Imatinib for",
+        "Journal-based CME",
+        "January 15, 2027",
+        "1.0 AMA PRA Category 1 Credit™",
+        "designates this journal-based CME activity for a maximum of 1.0",
+        "Physicians should claim only the credit commensurate",
+        "is accredited by the Accreditation Council for Continuing Medical Education",
+        f"Verification code: {code}",
+        f"/verify/{code}",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("name", ["李小龙", "Ἀριστοτέλης", "Zoë Ñúñez-Øster"])
+def test_names_in_any_script_print_on_the_certificate(
+    synced: Flask, auth: AuthActions, client: FlaskClient, name: str
+) -> None:
+    code = earn(auth, client, name=name)
+    assert name in cjk_compact(pdf_text(client.get(f"/certificates/{code}.pdf").data))
+
+
+def test_other_professions_get_a_certificate_of_participation(
+    synced: Flask, auth: AuthActions, client: FlaskClient
+) -> None:
+    code = earn(auth, client, degree="RN", credit="participation")
+    text = pdf_text(client.get(f"/certificates/{code}.pdf").data)
+    assert "Certificate of Participation" in text
+    assert "does not award AMA PRA Category 1 Credit" in text
+
+
+def test_the_certificate_is_frozen_against_later_edits_of_profile_and_content(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    import shutil
+
+    from quizapp.authoring.services import sync_content
+    from tests.conftest import SAMPLE_CONTENT
+
+    code = earn(auth, client, name="Ann Lee")
+    auth.post_form("/account", {"full_name": "Ann Lee-Moreau", "degree": "MD", "npi": "",
+                                "license_state": "", "license_number": "", "certifying_board": "",
+                                "board_id": "", "birth_month": "", "birth_day": "",
+                                "nabp_eprofile_id": ""})  # fmt: skip
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, root)
+    article = root / IMATINIB / "article.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "Reversible Bone Marrow Edema", "Bone Edema", 1
+        ),
+        encoding="utf-8",
+    )
+    sync_content(db, root)
+    text = pdf_text(client.get(f"/certificates/{code}.pdf").data)
+    assert "Ann Lee, MD" in text and "Lee-Moreau" not in text
+    assert "Reversible Bone Marrow Edema" in text
+    verify = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Ann Lee" in verify and "Lee-Moreau" not in verify
+
+
+def test_verify_shows_only_name_activity_date_credits_and_status(
+    synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask
+) -> None:
+    code = earn(auth, client, name="Ann Lee")
+    anonymous = app.test_client()
+    response = anonymous.get(f"/verify/{code}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for shown in ("Valid.", "Ann Lee", "Reversible Bone Marrow Edema", "January 15, 2027",
+                  "1.0 AMA PRA Category 1 Credit™"):  # fmt: skip
+        assert shown in html
+    for hidden in ("ann.lee@example.org", "MD", "Score", "attempt"):
+        assert hidden not in html
+
+
+@pytest.mark.parametrize("code", ["no-such-code", "x" * 200, "bad code!", "ü"])
+def test_an_unknown_verification_code_is_404(synced: Flask, client: FlaskClient, code: str) -> None:
+    assert client.get(f"/verify/{code}").status_code == 404
+
+
+def test_revocation_shows_on_verify_with_its_date_and_keeps_the_record(
+    synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask, db: Database
+) -> None:
+    code = earn(auth, client)
+    [row] = certificate_rows(db)
+    admin = admin_client(app, db)
+    response = admin.post_form(
+        f"/admin/certificates/{row.id}/revoke",
+        {"reason": "Attestation could not be confirmed"},
+        form_page=f"/admin/learners/{row.user_id}",
+    )
+    assert response.status_code == 302
+    [revoked] = certificate_rows(db)
+    assert revoked.status == "revoked" and revoked.snapshot == row.snapshot
+    assert revoked.revocation_reason == "Attestation could not be confirmed"
+    html = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
+    assert "Revoked" in html and "January 15, 2027" in html
+    assert "Attestation could not be confirmed" not in html
+    assert client.get(f"/certificates/{code}.pdf").status_code == 404
+    admin_pdf = admin.client.get(f"/certificates/{code}.pdf")
+    assert "REVOKED on January 15, 2027" in pdf_text(admin_pdf.data)
+
+
+def test_a_reissue_makes_a_new_certificate_that_supersedes_the_old(
+    synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask, db: Database
+) -> None:
+    old_code = earn(auth, client, name="Ann Lee")
+    auth.post_form("/account", {"full_name": "Ann Lee-Moreau", "degree": "MD", "npi": "",
+                                "license_state": "", "license_number": "", "certifying_board": "",
+                                "board_id": "", "birth_month": "", "birth_day": "",
+                                "nabp_eprofile_id": ""})  # fmt: skip
+    [old] = certificate_rows(db)
+    admin = admin_client(app, db)
+    admin.post_form(f"/admin/certificates/{old.id}/reissue", {}, form_page="/admin/")
+    old_row, new_row = certificate_rows(db)
+    assert old_row.status == "superseded" and old_row.snapshot == old.snapshot
+    assert new_row.status == "issued" and new_row.supersedes_id == old_row.id
+    assert new_row.code != old_code
+    assert "Ann Lee-Moreau, MD" in pdf_text(client.get(f"/certificates/{new_row.code}.pdf").data)
+    verify_old = app.test_client().get(f"/verify/{old_code}").get_data(as_text=True)
+    assert "Superseded" in verify_old and f"/verify/{new_row.code}" in verify_old
+    assert f"/certificates/{new_row.code}.pdf" in client.get("/my/transcript").get_data(
+        as_text=True
+    )
+
+
+def test_another_learner_cannot_download_a_certificate(
+    synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask
+) -> None:
+    code = earn(auth, client)
+    other = app.test_client()
+    AuthActions(other).register("bob@example.org", full_name="Bob Roe")
+    assert other.get(f"/certificates/{code}.pdf").status_code == 404
+    assert app.test_client().get(f"/certificates/{code}.pdf").status_code == 302
+
+
+def test_the_site_may_hold_certificates_for_approval(database_url: str) -> None:
+    from quizapp.authoring.services import sync_content
+    from quizapp.models import Base
+    from tests.conftest import SAMPLE_CONTENT
+
+    app = make_app(database_url, CERTIFICATE_APPROVAL="manual")
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    try:
+        sync_content(database, SAMPLE_CONTENT)
+        client = app.test_client()
+        auth = AuthActions(client)
+        auth.register()
+        take(client, right=3)
+        evaluate(auth)
+        claim(auth, {"ama-pra-1": "1.0"})
+        [pending] = certificate_rows(database)
+        assert pending.status == "pending" and pending.issued_at is None
+        assert "Awaiting approval" in client.get("/my/transcript").get_data(as_text=True)
+        assert client.get(f"/certificates/{pending.code}.pdf").status_code == 404
+        assert "Pending approval" in app.test_client().get(f"/verify/{pending.code}").get_data(
+            as_text=True
+        )
+        admin = admin_client(app, database)
+        admin.post_form(
+            f"/admin/certificates/{pending.id}/approve", {}, form_page="/admin/certificates"
+        )
+        [approved] = certificate_rows(database)
+        assert approved.status == "issued" and approved.issued_at is not None
+        assert client.get(f"/certificates/{approved.code}.pdf").status_code == 200
+    finally:
+        database.dispose()
+
+
+def test_an_activity_may_ask_for_manual_approval(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path,
+        db,
+        "approved-only",
+        {"passing_score: 66": "passing_score: 66\ncertificate_approval: manual"},
+    )
+    earn_pending = auth
+    earn_pending.register()
+    take(client, right=3, slug=slug)
+    evaluate(auth, slug)
+    claim(auth, {"ama-pra-1": "1.0"}, slug=slug)
+    [row] = certificate_rows(db)
+    assert row.status == "pending"
+
+
+def test_the_frozen_now_is_the_completion_date() -> None:
+    assert FROZEN_NOW.startswith("2027-01-15")

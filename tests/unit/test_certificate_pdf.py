@@ -1,0 +1,454 @@
+"""The certificate PDF: what it prints, in any script, on one page, the same bytes every time.
+
+The PDF is read back with pypdf: its text, and for each run of text the font, size and height
+on the page it was drawn with.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import segno
+from pypdf import PdfReader
+
+from quizapp.certificates import fonts as fonts_module
+from quizapp.certificates.document import CertificateCredit, CertificateData
+from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts, package_dir
+from quizapp.certificates.render import credit_line, learner_line, render_certificate
+
+CODE = "q7Hk2LmN9pRsT4vWxYz3Ab"
+VERIFY_URL = f"http://127.0.0.1:5000/verify/{CODE}"
+PROVIDER = "Meridian Oncology Education Institute"
+TITLE = "Reversible Bone Marrow Edema During Adjuvant Imatinib for Gastrointestinal Stromal Tumor"
+AMA = CertificateCredit(
+    type="ama-pra-1",
+    name="AMA PRA Category 1 Credit™",
+    amount="1.0",
+    statement=(
+        f"{PROVIDER} designates this journal-based CME activity for a maximum of 1.0 "
+        "*AMA PRA Category 1 Credit*™. Physicians should claim only the credit commensurate "
+        "with the extent of their participation in the activity."
+    ),
+)
+ABIM = CertificateCredit(
+    type="abim-moc",
+    name="ABIM MOC points",
+    amount="1.0",
+    statement=(
+        "Successful completion of this CME activity, which includes participation in the "
+        "evaluation component, enables the participant to earn up to 1.0 MOC points in the "
+        "American Board of Internal Medicine's (ABIM) Maintenance of Certification (MOC) program."
+    ),
+)
+IPCE = CertificateCredit(
+    type="ipce",
+    name="IPCE credit",
+    amount="1.0",
+    statement=(
+        "This activity was planned by and for the healthcare team, and learners will receive "
+        "1.0 Interprofessional Continuing Education (IPCE) credit for learning and change."
+    ),
+)
+AAPA = CertificateCredit(
+    type="aapa",
+    name="AAPA Category 1 CME credits",
+    amount="0.75",
+    statement=(
+        "This activity is designated for 0.75 AAPA Category 1 CME credits. PAs should only "
+        "claim credit commensurate with the extent of their participation."
+    ),
+)
+ANCC = CertificateCredit(
+    type="ancc",
+    name="ANCC nursing contact hours",
+    amount="0.75",
+    statement="This activity is designated for a maximum of 1.0 ANCC nursing contact hours.",
+)
+PARTICIPATION = CertificateCredit(
+    type="participation",
+    name="Certificate of participation",
+    amount="1.0",
+    statement=AMA.statement,
+)
+ACCREDITATION = (
+    f"{PROVIDER} is accredited by the Accreditation Council for Continuing Medical Education "
+    "(ACCME) to provide continuing medical education for physicians."
+)
+LONG_TITLE = (
+    f"{TITLE}: A Case Report With Serial MRI Findings, Dose Considerations, and a Review of the "
+    "Literature on Fluid Retention"
+)
+
+LETTER = (792.0, 612.0)
+A4 = (841.89, 595.28)
+
+
+def certificate(**changes: object) -> CertificateData:
+    data = CertificateData(
+        code=CODE,
+        learner_name="Zoë Ñúñez-Øster",
+        degree="MD",
+        provider=PROVIDER,
+        activity_title=TITLE,
+        learning_format="Journal-based CME",
+        completed_on=dt.date(2027, 1, 15),
+        credits=(AMA,),
+        accreditation_statement=ACCREDITATION,
+        activity_id="imatinib-bone-edema",
+        version=1,
+    )
+    return replace(data, **changes)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text as drawn: its font, its size in points and its height on the page."""
+
+    text: str
+    font: str
+    size: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Printed:
+    pdf: bytes
+    reader: PdfReader
+    text: str
+    runs: tuple[Run, ...]
+
+    @property
+    def squeezed(self) -> str:
+        return squeeze(self.text)
+
+    def run(self, text: str) -> Run:
+        return next(run for run in self.runs if squeeze(text) in squeeze(run.text))
+
+
+def squeeze(text: str) -> str:
+    """Without whitespace, which pypdf adds where lines break, or NUL characters, which it adds
+    between CJK glyphs (it reads their two-byte codes one byte at a time; poppler's pdftotext
+    reads them right)."""
+    return "".join(text.replace("\x00", "").split())
+
+
+def render(data: CertificateData | None = None, **options: str) -> Printed:
+    options.setdefault("verify_url", VERIFY_URL)
+    pdf = render_certificate(data or certificate(), **options)
+    reader = PdfReader(BytesIO(pdf))
+    runs: list[Run] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            name = str(font["/BaseFont"]) if isinstance(font, dict) else ""
+            runs.append(Run(text, name, size, tm[5]))
+
+    text = "\n".join(page.extract_text(visitor_text=visit) for page in reader.pages)
+    return Printed(pdf, reader, text, tuple(runs))
+
+
+@pytest.fixture(scope="module")
+def sample() -> Printed:
+    return render()
+
+
+@pytest.fixture(scope="module")
+def crowded() -> Printed:
+    """The most a certificate has to hold: a 200-character title, four credit types, a
+    Chinese name, a status note, on the shorter A4 page."""
+    data = certificate(
+        learner_name="李小龙", activity_title=LONG_TITLE, credits=(AMA, ABIM, IPCE, AAPA)
+    )
+    return render(data, page_size="a4", status_note="REVOKED on 2027-02-01")
+
+
+# -- what a certificate prints ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        pytest.param("Certificate of Completion", id="title"),
+        pytest.param("Zoë Ñúñez-Øster, MD", id="learner name and degree"),
+        pytest.param("has completed the journal-based CME activity", id="what was completed"),
+        pytest.param(TITLE, id="activity title"),
+        pytest.param(PROVIDER, id="accredited provider"),
+        pytest.param("Journal-based CME", id="learning format"),
+        pytest.param("January 15, 2027", id="date completed"),
+        pytest.param("1.0 AMA PRA Category 1 Credit™", id="credit claimed"),
+        pytest.param(
+            f"{PROVIDER} designates this journal-based CME activity for a maximum of 1.0 AMA PRA "
+            "Category 1 Credit™. Physicians should claim only the credit commensurate with the "
+            "extent of their participation in the activity.",
+            id="designation statement",
+        ),
+        pytest.param(ACCREDITATION, id="accreditation statement"),
+        pytest.param(f"Verification code: {CODE}", id="verification code"),
+        pytest.param(f"Verify at {VERIFY_URL}", id="verification address"),
+    ],
+)
+def test_the_certificate_prints_every_required_field(sample: Printed, printed: str) -> None:
+    assert squeeze(printed) in sample.squeezed
+
+
+def test_the_ama_credit_name_is_in_italics_and_the_trademark_sign_is_not(sample: Printed) -> None:
+    credit_runs = [run for run in sample.runs if run.size == 14]
+    assert [run.text.strip() for run in credit_runs] == ["1.0", "AMA PRA Category 1 Credit", "™"]
+    amount, name, trademark = credit_runs
+    assert name.font.endswith("DejaVuSansBoldOblique")
+    assert not amount.font.endswith("Oblique")
+    assert not trademark.font.endswith("Oblique")
+
+
+def test_markdown_italics_in_a_statement_print_in_italics_without_asterisks(
+    sample: Printed,
+) -> None:
+    statement_name = next(
+        run for run in sample.runs if run.text == "AMA PRA Category 1 Credit" and run.size < 14
+    )
+    assert statement_name.font.endswith("DejaVuSansOblique")
+    assert "*" not in sample.text
+
+
+def test_text_that_looks_like_markdown_prints_as_written() -> None:
+    title = r"Pre-- and post-operative **care**: *H. pylori* __why__ ~~not~~ [read](http://x) a\b"
+    statement = "Designated for **2.0** *AMA PRA Category 1 Credits*™ -- see [x](y)."
+    printed = render(
+        certificate(activity_title=title, credits=(replace(AMA, statement=statement),))
+    )
+    assert squeeze(title) in printed.squeezed
+    assert squeeze(statement.replace("*AMA", "AMA").replace("s*™", "s™")) in printed.squeezed
+
+
+def test_the_pdf_metadata_names_the_certificate_the_provider_and_the_code(
+    sample: Printed,
+) -> None:
+    metadata = sample.reader.metadata
+    assert metadata is not None
+    assert metadata.title == f"Certificate of Completion: {TITLE}"
+    assert metadata.author == PROVIDER
+    assert metadata.subject is not None
+    assert "Zoë Ñúñez-Øster, MD" in metadata.subject
+    assert CODE in metadata.subject
+    assert metadata.creation_date == dt.datetime(2027, 1, 15, tzinfo=dt.UTC)
+
+
+def test_the_qr_code_is_an_image_of_the_verification_address(sample: Printed) -> None:
+    page = sample.reader.pages[0]
+    images = [
+        xobject.get_object()
+        for xobject in page["/Resources"]["/XObject"].values()
+        if xobject.get_object()["/Subtype"] == "/Image"
+    ]
+    assert len(images) == 1
+    expected = segno.make(VERIFY_URL, error="m").symbol_size(scale=10, border=0)
+    assert (images[0]["/Width"], images[0]["/Height"]) == expected
+
+
+# -- names in any script ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("Zoë Ñúñez-Øster", id="latin with diacritics"),
+        pytest.param("李小龙", id="chinese"),
+        pytest.param("Ἀριστοτέλης", id="polytonic greek"),
+    ],
+)
+def test_names_in_any_script_come_back_from_the_pdf(name: str) -> None:
+    assert squeeze(f"{name}, MD") in render(certificate(learner_name=name)).squeezed
+
+
+def test_a_chinese_name_is_printed_with_the_noto_cjk_font() -> None:
+    printed = render(certificate(learner_name="李小龙"))
+    assert printed.run("李").font.endswith("NotoSansCJKSCRegular")
+
+
+def test_a_degree_of_other_is_not_printed_after_the_name() -> None:
+    assert learner_line(certificate(degree="other")) == "Zoë Ñúñez-Øster"
+    assert learner_line(certificate(degree="PharmD")) == "Zoë Ñúñez-Øster, PharmD"
+
+
+# -- one page, whatever it holds -------------------------------------------------------------
+
+
+def test_a_long_title_and_four_credit_types_still_fit_on_one_page(crowded: Printed) -> None:
+    assert len(LONG_TITLE) == 200
+    assert len(crowded.reader.pages) == 1
+    for printed in [
+        LONG_TITLE,
+        "李小龙, MD",
+        "REVOKED on 2027-02-01",
+        "1.0 AMA PRA Category 1 Credit™",
+        "1.0 ABIM MOC points",
+        "1.0 IPCE credit",
+        "0.75 AAPA Category 1 CME credits",
+        ABIM.statement,
+        IPCE.statement,
+        AAPA.statement,
+        ACCREDITATION,
+        f"Verify at {VERIFY_URL}",
+    ]:
+        assert squeeze(printed) in crowded.squeezed
+
+
+def test_crowded_text_stays_readable_and_clear_of_the_verification_footer(
+    crowded: Printed,
+) -> None:
+    footer_top = crowded.run("VERIFY THIS CERTIFICATE").y
+    body = crowded.runs[: crowded.runs.index(crowded.run("VERIFY THIS CERTIFICATE"))]
+    lowest_body_text = min(run.y for run in body)
+    assert lowest_body_text > footer_top + 20  # points: the statements end above the rule
+    assert max(run.y for run in crowded.runs) < A4[1] - 40  # and start below the border
+    assert min(run.size for run in crowded.runs) >= 6.5
+
+
+def test_a_long_title_wraps_and_stays_the_most_prominent_text_after_the_name(
+    crowded: Printed,
+) -> None:
+    title_runs = [run for run in crowded.runs if run.text in LONG_TITLE and len(run.text) > 20]
+    assert len(title_runs) > 1
+    credit = crowded.run("ABIM MOC points")
+    assert title_runs[0].size >= credit.size
+
+
+# -- page sizes ------------------------------------------------------------------------------
+
+
+def page_size(printed: Printed) -> tuple[float, float]:
+    box = printed.reader.pages[0].mediabox
+    return (round(float(box.width), 2), round(float(box.height), 2))
+
+
+def test_the_page_is_landscape_us_letter_by_default(sample: Printed) -> None:
+    assert page_size(sample) == LETTER
+
+
+def test_the_page_can_be_landscape_a4() -> None:
+    assert page_size(render(page_size="a4")) == pytest.approx(A4, abs=0.01)
+
+
+def test_an_unknown_page_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="letter, a4"):
+        render_certificate(certificate(), verify_url=VERIFY_URL, page_size="legal")
+
+
+# -- participation, credit wording and status ------------------------------------------------
+
+
+def test_a_participation_only_certificate_says_participation() -> None:
+    printed = render(certificate(degree="RN", credits=(PARTICIPATION,)))
+    assert "Certificate of Participation" in printed.text
+    assert "Certificate of Completion" not in printed.text
+    assert "1.0 hour of participation" in printed.text
+    metadata = printed.reader.metadata
+    assert metadata is not None
+    assert metadata.title is not None
+    assert metadata.title.startswith("Certificate of Participation")
+
+
+def test_participation_with_another_credit_type_is_a_certificate_of_completion() -> None:
+    printed = render(certificate(degree="RN", credits=(PARTICIPATION, ANCC)))
+    assert "Certificate of Completion" in printed.text
+    assert "0.75 ANCC nursing contact hours" in printed.text
+
+
+@pytest.mark.parametrize(
+    ("credit", "line"),
+    [
+        (AMA, "1.0 AMA PRA Category 1 Credit™"),
+        (replace(AMA, amount="0.5"), "0.5 AMA PRA Category 1 Credit™"),
+        (replace(AMA, amount="2.0"), "2.0 AMA PRA Category 1 Credits™"),
+        (ANCC, "0.75 ANCC nursing contact hours"),
+        (IPCE, "1.0 IPCE credit"),
+        (replace(IPCE, amount="1.5"), "1.5 IPCE credits"),
+        (PARTICIPATION, "1.0 hour of participation"),
+        (replace(PARTICIPATION, amount="0.75"), "0.75 hours of participation"),
+    ],
+)
+def test_credit_lines_use_the_exact_wording_of_the_credit_type(
+    credit: CertificateCredit, line: str
+) -> None:
+    assert credit_line(credit) == line
+
+
+def test_a_status_note_is_printed_prominently_when_given(sample: Printed) -> None:
+    printed = render(status_note="REVOKED on 2027-02-01")
+    note = printed.run("REVOKED on 2027-02-01")
+    assert note.font.endswith("DejaVuSansBold")
+    assert note.size >= 12
+    assert note.y > printed.run("This certifies that").y  # above the name
+    assert "REVOKED" not in sample.text
+
+
+# -- the same data, the same bytes -----------------------------------------------------------
+
+
+def test_the_same_data_gives_the_same_bytes(sample: Printed) -> None:
+    assert render_certificate(certificate(), verify_url=VERIFY_URL) == sample.pdf
+
+
+def test_the_creation_date_is_the_completion_date_not_the_clock() -> None:
+    printed = render(certificate(completed_on=dt.date(2026, 3, 2)))
+    assert printed.reader.metadata is not None
+    assert printed.reader.metadata.creation_date == dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+
+
+# -- fonts -----------------------------------------------------------------------------------
+
+
+def test_the_fonts_are_dejavu_sans_and_noto_sans_cjk_never_simhei() -> None:
+    fonts = certificate_fonts()
+    assert [
+        path.name for path in (fonts.regular, fonts.bold, fonts.oblique, fonts.bold_oblique)
+    ] == [
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSans-Oblique.ttf",
+        "DejaVuSans-BoldOblique.ttf",
+    ]
+    assert fonts.cjk.name == "NotoSansCJKsc-Regular.otf"
+    assert all(path.is_file() for path in vars(fonts).values())
+
+
+def test_a_missing_package_or_font_file_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(FontNotFoundError, match=r"'no_such_font_package'.* not installed"):
+        package_dir("no_such_font_package")
+    monkeypatch.setitem(fonts_module.DEJAVU_FACES, "bold", "DejaVuSans-Missing.ttf")
+    certificate_fonts.cache_clear()
+    try:
+        with pytest.raises(FontNotFoundError, match=r"DejaVuSans-Missing\.ttf"):
+            certificate_fonts()
+    finally:
+        monkeypatch.undo()
+        certificate_fonts.cache_clear()
+
+
+def test_finding_the_fonts_does_not_import_matplotlib() -> None:
+    script = (
+        "import sys\n"
+        "from quizapp.certificates.fonts import certificate_fonts\n"
+        "certificate_fonts()\n"
+        "assert 'matplotlib' not in sys.modules and 'mplfonts' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+@pytest.mark.parametrize("module", ["render.py", "fonts.py", "document.py"])
+def test_the_certificate_core_imports_neither_flask_nor_sqlalchemy(module: str) -> None:
+    source = Path(fonts_module.__file__).with_name(module).read_text(encoding="utf-8")
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy"}
