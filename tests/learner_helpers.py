@@ -113,3 +113,21 @@ def pass_methotrexate(client: FlaskClient) -> int:
     response = submit(client, attempt_id, METHOTREXATE_RIGHT)
     assert response.status_code == 302, response.get_data(as_text=True)
     return attempt_id
+
+
+def profile_form(**overrides: str) -> dict[str, str]:
+    """Everything the profile page posts; an unchecked consent box is simply absent."""
+    data = {
+        "full_name": "Ann Lee",
+        "degree": "MD",
+        "npi": "",
+        "license_state": "",
+        "license_number": "",
+        "certifying_board": "",
+        "board_id": "",
+        "birth_month": "",
+        "birth_day": "",
+        "nabp_eprofile_id": "",
+    }
+    data.update(overrides)
+    return data

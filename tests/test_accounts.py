@@ -23,6 +23,7 @@ from quizapp.accounts import services
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Base, User
 from tests.conftest import FROZEN_NOW, PASSWORD, AuthActions, csrf_token, make_app
+from tests.learner_helpers import profile_form
 
 EMAIL = "ann.lee@example.org"
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -91,24 +92,6 @@ def other_browser(app: Flask) -> AuthActions:
 def registered(app: Flask, email: str = EMAIL) -> None:
     """Create an account from another browser, leaving the test's own client signed out."""
     assert other_browser(app).register(email).status_code == 302
-
-
-def profile_form(**overrides: str) -> dict[str, str]:
-    """Everything the profile page posts; an unchecked consent box is simply absent."""
-    data = {
-        "full_name": "Ann Lee",
-        "degree": "MD",
-        "npi": "",
-        "license_state": "",
-        "license_number": "",
-        "certifying_board": "",
-        "board_id": "",
-        "birth_month": "",
-        "birth_day": "",
-        "nabp_eprofile_id": "",
-    }
-    data.update(overrides)
-    return data
 
 
 # --- registration -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from quizapp.certificates import services as certificates
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Certificate
 from tests.conftest import FROZEN_NOW, AuthActions, make_app
-from tests.learner_helpers import IMATINIB, claim, evaluate, take, variant
+from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
 
 ADMIN = "boss@example.org"
 
@@ -126,10 +126,7 @@ def test_the_certificate_is_frozen_against_later_edits_of_profile_and_content(
     from tests.conftest import SAMPLE_CONTENT
 
     code = earn(auth, client, name="Ann Lee")
-    auth.post_form("/account", {"full_name": "Ann Lee-Moreau", "degree": "MD", "npi": "",
-                                "license_state": "", "license_number": "", "certifying_board": "",
-                                "board_id": "", "birth_month": "", "birth_day": "",
-                                "nabp_eprofile_id": ""})  # fmt: skip
+    auth.post_form("/account", profile_form(full_name="Ann Lee-Moreau"))
     root = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, root)
     article = root / IMATINIB / "article.md"
@@ -194,10 +191,7 @@ def test_a_reissue_makes_a_new_certificate_that_supersedes_the_old(
     synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask, db: Database
 ) -> None:
     old_code = earn(auth, client, name="Ann Lee")
-    auth.post_form("/account", {"full_name": "Ann Lee-Moreau", "degree": "MD", "npi": "",
-                                "license_state": "", "license_number": "", "certifying_board": "",
-                                "board_id": "", "birth_month": "", "birth_day": "",
-                                "nabp_eprofile_id": ""})  # fmt: skip
+    auth.post_form("/account", profile_form(full_name="Ann Lee-Moreau"))
     [old] = certificate_rows(db)
     admin = admin_client(app, db)
     admin.post_form(f"/admin/certificates/{old.id}/reissue", {}, form_page="/admin/")

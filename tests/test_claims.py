@@ -15,7 +15,7 @@ from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.models import AuditEvent, CreditClaim, Evaluation
 from tests.conftest import SAMPLE_CONTENT, AuthActions, make_app
-from tests.learner_helpers import IMATINIB, claim, evaluate, take
+from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take
 
 CLAIM_PAGE = f"/activities/{IMATINIB}/claim"
 
@@ -210,18 +210,7 @@ def test_pharmacy_credit_needs_the_eprofile_id_and_birth_month_and_day(
     assert "NABP e-Profile ID, birth month and day" in refused.get_data(as_text=True)
     auth.post_form(
         "/account",
-        {
-            "full_name": "Ann Lee",
-            "degree": "PharmD",
-            "npi": "",
-            "license_state": "",
-            "license_number": "",
-            "certifying_board": "",
-            "board_id": "",
-            "nabp_eprofile_id": "1234567",
-            "birth_month": "9",
-            "birth_day": "10",
-        },
+        profile_form(degree="PharmD", nabp_eprofile_id="1234567", birth_month="9", birth_day="10"),
     )
     accepted = claim(auth, {"acpe": "0.5"}, slug=slug)
     assert accepted.status_code == 302, accepted.get_data(as_text=True)

@@ -8,29 +8,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from quizapp.accounts.validation import US_STATES
+from quizapp.dates import MONTHS
 from quizapp.models import DEGREES
 
 DEGREE_CHOICES = [SelectChoice("", "Choose…")] + [SelectChoice(d, d) for d in DEGREES]
 STATE_CHOICES = [SelectChoice("", "—")] + [SelectChoice(s, s) for s in US_STATES]
 MONTH_CHOICES = [SelectChoice("", "—")] + [
-    SelectChoice(str(i), name)
-    for i, name in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
-    )
+    SelectChoice(str(number), name) for number, name in enumerate(MONTHS, start=1)
 ]
 DAY_CHOICES = [SelectChoice("", "—")] + [SelectChoice(str(d), str(d)) for d in range(1, 32)]
 

@@ -26,23 +26,10 @@ from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from quizapp.certificates.document import CertificateCredit, CertificateData
 from quizapp.certificates.fonts import certificate_fonts
+from quizapp.dates import long_date
 
 PARTICIPATION = "participation"
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 LEARNING_FORMATS = {
     # the format's code or printed name -> (printed name, what the learner completed)
     "journal-based": ("Journal-based CME", "the journal-based CME activity"),
@@ -125,11 +112,6 @@ def learner_line(data: CertificateData) -> str:
     if not degree or degree.lower() == "other":
         return name
     return f"{name}, {degree}"
-
-
-def long_date(day: dt.date) -> str:
-    """ "January 15, 2027", whatever the process locale."""
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def learning_format(data: CertificateData) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from quizapp import audit
@@ -261,6 +261,18 @@ def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
 
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def latest_certificate_id() -> ScalarSelect[int]:
+    """The newest certificate covering the claim of the enclosing query (correlated to
+    ``CreditClaim``); a reissue is always newer than the certificate it replaces."""
+    return (
+        select(func.max(Certificate.id))
+        .join(CertificateClaim, CertificateClaim.certificate_id == Certificate.id)
+        .where(CertificateClaim.claim_id == CreditClaim.id)
+        .correlate(CreditClaim)
+        .scalar_subquery()
+    )
 
 
 def find_by_code(session: Session, code: str) -> Certificate | None:

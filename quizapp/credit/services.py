@@ -11,12 +11,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp import audit
-from quizapp.certificates.services import issue_for_claims
+from quizapp.certificates.services import issue_for_claims, latest_certificate_id
 from quizapp.credit.eligibility import ClaimError, EligibleCredit, eligible_credits, parse_amount
 from quizapp.db import Database
 from quizapp.learning.services import NotFound, current_version, standing
@@ -24,7 +24,6 @@ from quizapp.models import (
     Activity,
     ActivityVersion,
     Certificate,
-    CertificateClaim,
     CreditClaim,
     User,
 )
@@ -166,18 +165,11 @@ class TranscriptRow:
 
 def transcript(session: Session, user_id: int) -> Iterator[TranscriptRow]:
     """Every credit claimed, oldest first, as printed when it was claimed, with its certificate."""
-    current_certificate = (
-        select(func.max(Certificate.id))
-        .join(CertificateClaim, CertificateClaim.certificate_id == Certificate.id)
-        .where(CertificateClaim.claim_id == CreditClaim.id)
-        .correlate(CreditClaim)
-        .scalar_subquery()
-    )
     rows = session.execute(
         select(CreditClaim, ActivityVersion, Activity.slug, Certificate.code, Certificate.status)
         .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
         .join(Activity, CreditClaim.activity_id == Activity.id)
-        .outerjoin(Certificate, Certificate.id == current_certificate)
+        .outerjoin(Certificate, Certificate.id == latest_certificate_id())
         .where(CreditClaim.user_id == user_id)
         .order_by(CreditClaim.claimed_at, CreditClaim.id)
     )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from quizapp import audit
 from quizapp.content.evaluation import EvaluationError, clean_answers
+from quizapp.dates import long_date
 from quizapp.db import Database
 from quizapp.grading.order import option_order
 from quizapp.grading.review import Visibility, visibility
@@ -191,7 +192,7 @@ def _start(
         return learner.open_attempt.id
     if version.expired(today):
         raise AttemptRefused(
-            f"This activity expired on {_long(version.expiration_date)} and no longer takes "
+            f"This activity expired on {long_date(version.expiration_date)} and no longer takes "
             "attempts."
         )
     if learner.passed:
@@ -259,7 +260,7 @@ def submit_attempt(
         version = versions_for(db).get(session, attempt.activity_version_id)
         if version.expired(now.date()):
             raise SubmissionError(
-                f"This activity expired on {_long(version.expiration_date)}; it no longer "
+                f"This activity expired on {long_date(version.expiration_date)}; it no longer "
                 "takes answers."
             )
         result = score(
@@ -342,10 +343,6 @@ def submit_evaluation(
         except IntegrityError:
             return False
     return True
-
-
-def _long(day: dt.date) -> str:
-    return f"{day.strftime('%B')} {day.day}, {day.year}"
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.admin.services import DateRange
+from quizapp.certificates.services import latest_certificate_id
 from quizapp.content.credits import format_amount
 from quizapp.content.evaluation import DEFAULT_EVALUATION, choices
 from quizapp.models import (
@@ -23,7 +24,6 @@ from quizapp.models import (
     ActivityVersion,
     Attempt,
     Certificate,
-    CertificateClaim,
     CreditClaim,
     Evaluation,
     Response,
@@ -69,21 +69,12 @@ def completions(
     session: Session, period: DateRange, activity_slug: str | None = None
 ) -> Iterator[list[str]]:
     """One row per credit claimed in the period, oldest first."""
-    certificate = (
-        select(Certificate.id)
-        .join(CertificateClaim, CertificateClaim.certificate_id == Certificate.id)
-        .where(CertificateClaim.claim_id == CreditClaim.id)
-        .order_by(Certificate.id.desc())
-        .limit(1)
-        .correlate(CreditClaim)
-        .scalar_subquery()
-    )
     query = (
         select(CreditClaim, User, Activity, ActivityVersion, Certificate.code, Certificate.status)
         .join(User, CreditClaim.user_id == User.id)
         .join(Activity, CreditClaim.activity_id == Activity.id)
         .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
-        .outerjoin(Certificate, Certificate.id == certificate)
+        .outerjoin(Certificate, Certificate.id == latest_certificate_id())
         .where(CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until)
         .order_by(CreditClaim.claimed_at, CreditClaim.id)
         .execution_options(yield_per=BATCH)
@@ -162,18 +153,10 @@ def pars(session: Session, activity: Activity, today: dt.date) -> ParsReport:
             "This activity has no accme_activity_id in its front matter; add it and sync "
             "before uploading to PARS."
         )
-    current_certificate = (
-        select(Certificate.status)
-        .join(CertificateClaim, CertificateClaim.certificate_id == Certificate.id)
-        .where(CertificateClaim.claim_id == CreditClaim.id)
-        .order_by(Certificate.id.desc())
-        .limit(1)
-        .correlate(CreditClaim)
-        .scalar_subquery()
-    )
     query = (
-        select(User, CreditClaim, current_certificate)
+        select(User, CreditClaim, Certificate.status)
         .join(CreditClaim, CreditClaim.user_id == User.id)
+        .outerjoin(Certificate, Certificate.id == latest_certificate_id())
         .where(CreditClaim.activity_id == activity.id, User.board_report_consent_at.is_not(None))
         .order_by(User.id, CreditClaim.id)
         .execution_options(yield_per=BATCH)
