@@ -10,6 +10,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from flask import Response, stream_with_context
 
 Rows = Iterable[Sequence[object]]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice for
+    CSV injection): learners type their own names and evaluation answers."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def csv_lines(header: Sequence[str], rows: Rows) -> Iterator[str]:
@@ -17,7 +26,7 @@ def csv_lines(header: Sequence[str], rows: Rows) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         if buffer.tell() > 16_384:
             yield buffer.getvalue()
             buffer.seek(0)

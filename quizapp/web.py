@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import Flask, Response, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import IntegerConverter
 
 from quizapp.content.credits import CREDIT_TYPES, format_amount
+from quizapp.models import MAX_ID
 
 csrf = CSRFProtect()
 
@@ -42,6 +45,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
     app.before_request(_refuse_nul_bytes)  # before CSRF and login read the form
     csrf.init_app(app)
     login.init_app(app)
@@ -68,6 +72,20 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = dt.date.fromisoformat
     app.jinja_env.filters["credits"] = format_amount
     app.jinja_env.filters["credit_name"] = credit_name
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route: an id no row can have answers 404 instead of failing in the
+    database (PostgreSQL's ``integer`` and SQLite's 64-bit integers both have a limit).
+
+    NotFound rather than a ValidationError: Werkzeug would answer a POST to such an id with
+    405 when the same path also has a GET route."""
+
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound("There is nothing at this address.")
+        return number
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:

@@ -436,3 +436,21 @@ def _now():  # type: ignore[no-untyped-def]
     import datetime as dt
 
     return dt.datetime.fromisoformat(FROZEN_NOW)
+
+
+def test_a_past_attempt_is_reviewed_under_its_own_versions_policy(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path, db, "policy-change",
+        {"attempts_allowed: 3": "attempts_allowed: 3\nreview:\n  answers: never"},
+    )  # fmt: skip
+    auth.register()
+    first = take(client, right=0, slug=slug)
+    variant(
+        tmp_path / "later", db, "policy-change",
+        {"attempts_allowed: 3": "attempts_allowed: 3\nreview:\n  answers: after-each-attempt"},
+    )  # fmt: skip
+    assert "Rationale." not in review_page(client, first)
+    second = take(client, right=0, slug=slug)
+    assert review_page(client, second).count("Rationale.") == 3

@@ -673,3 +673,18 @@ def test_report_completions_refuses_a_range_that_ends_before_it_starts(
     )
     assert result.exit_code == 2
     assert "--to is before --from" in result.stderr
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() -> None:
+    from quizapp.csvstream import csv_lines
+
+    text = "".join(
+        csv_lines(
+            ["Learner", "Amount"], [['=HYPERLINK("http://evil")', "1.0"], ["Ann Lee", "0.75"]]
+        )
+    )
+    assert text.splitlines() == [
+        "Learner,Amount",
+        '"\'=HYPERLINK(""http://evil"")",1.0',
+        "Ann Lee,0.75",
+    ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from quizapp import audit
 from quizapp.db import Database
 from quizapp.models import (
+    MAX_ID,
     Activity,
     ActivityVersion,
     Attempt,
@@ -45,6 +46,8 @@ def grant_extra_attempt(
         raise AdminError("Give the reason for the extra attempt; it is kept in the audit log.")
     if not 1 <= extra <= MAX_GRANT:
         raise AdminError(f"Grant between 1 and {MAX_GRANT} extra attempts at a time.")
+    if not (1 <= user_id <= MAX_ID and 1 <= activity_id <= MAX_ID):
+        raise AdminError("There is no such learner or activity.")
     with db.transaction() as session:
         user = session.get(User, user_id)
         activity = session.get(Activity, activity_id)
@@ -84,6 +87,8 @@ class DateRange:
 
     @property
     def until(self) -> dt.datetime:
+        if self.end == dt.date.max:  # the last day a date can hold has no next day
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 

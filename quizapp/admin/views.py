@@ -19,7 +19,7 @@ from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
 from quizapp.db import get_db, request_session
 from quizapp.learning.services import extra_attempts, responses_of
-from quizapp.models import Activity, ActivityVersion, Attempt, CreditClaim, User
+from quizapp.models import MAX_ID, Activity, ActivityVersion, Attempt, CreditClaim, User
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -233,6 +233,8 @@ def audit_log() -> str:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400, description="Dates must be written YYYY-MM-DD and the page must be a number.")
+    if page > MAX_ID:  # beyond any row, and an offset the database would refuse
+        abort(400, description="The audit log has no page with this number.")
     filters = services.AuditFilter(
         action=request.args.get("action", ""),
         actor=request.args.get("actor", ""),

@@ -219,6 +219,12 @@ def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
             raise CertificateError(
                 f"Only an issued or revoked certificate can be reissued; this one is {old.status}."
             )
+        replacement = superseded_by(session, old)
+        if replacement is not None:  # a revoked certificate stays revoked once reissued
+            raise CertificateError(
+                f"This certificate was already reissued as {replacement.code}; "
+                "act on that one instead."
+            )
         claims = list(
             session.scalars(
                 select(CreditClaim)

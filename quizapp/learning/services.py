@@ -54,6 +54,8 @@ class Standing:
     claims: list[CreditClaim]
     extra_attempts: int = 0
     today: dt.date = field(default_factory=dt.date.today)
+    attempt_versions: dict[int, PinnedVersion] = field(default_factory=dict)
+    """The version each attempt was pinned to, by version id."""
 
     @property
     def open_attempt(self) -> Attempt | None:
@@ -106,8 +108,11 @@ class Standing:
         return "not started"
 
     def review(self, attempt: Attempt) -> Visibility:
+        """What this attempt's review may show: under the policy of the version it was pinned
+        to, so a later edit of the content never reveals more of an earlier attempt."""
+        pinned = self.attempt_versions.get(attempt.activity_version_id, self.version)
         return visibility(
-            self.version.review_policy, passed=self.passed, out_of_attempts=self.out_of_attempts
+            pinned.review_policy, passed=self.passed, out_of_attempts=self.out_of_attempts
         )
 
 
@@ -151,6 +156,10 @@ def standing(
         claims=claims,
         extra_attempts=extra_attempts(session, user_id, activity.id),
         today=today,
+        attempt_versions={
+            version_id: versions_for(db).get(session, version_id)
+            for version_id in {a.activity_version_id for a in attempts}
+        },
     )
 
 

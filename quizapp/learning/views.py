@@ -122,7 +122,10 @@ def submit(attempt_id: int) -> ViewResult:
             attempt_id,
             answers,
             clock.now(),
-            form_version_id=int(version_field) if version_field.isdigit() else -1,
+            # ASCII digits only: "²" passes str.isdigit() but int() refuses it.
+            form_version_id=int(version_field)
+            if version_field.isascii() and version_field.isdigit()
+            else -1,
         )
     except services.NotFound:
         abort(404, description="There is no attempt at this address.")
