@@ -12,17 +12,14 @@ from quizapp.db import Database
 from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, User
 from tests.conftest import AuthActions
 from tests.learner_helpers import IMATINIB, claim, evaluate, start, take
+from tests.staff_helpers import sign_in_as
 
 ADMIN = "boss@example.org"
 
 
 @pytest.fixture
 def admin(app: Flask, db: Database, synced: Flask) -> AuthActions:
-    register(db, Registration(ADMIN, "correct horse battery staple", "Boss Admin", "MD"),
-             role="admin", hash_method="scrypt:1024:8:1")  # fmt: skip
-    actions = AuthActions(app.test_client())
-    actions.login(ADMIN)
-    return actions
+    return sign_in_as(app, db, "admin", ADMIN)
 
 
 @pytest.fixture

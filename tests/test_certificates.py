@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from quizapp.accounts.services import Registration, register
 from quizapp.certificates import services as certificates
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Certificate
 from tests.conftest import FROZEN_NOW, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
+from tests.staff_helpers import sign_in_as
 
 ADMIN = "boss@example.org"
 
@@ -51,11 +51,7 @@ def certificate_rows(db: Database) -> list[Certificate]:
 
 
 def admin_client(app: Flask, db: Database) -> AuthActions:
-    register(db, Registration(ADMIN, "correct horse battery staple", "Boss Admin", "MD"),
-             role="admin", hash_method="scrypt:1024:8:1")  # fmt: skip
-    admin = AuthActions(app.test_client())
-    admin.login(ADMIN)
-    return admin
+    return sign_in_as(app, db, "admin", ADMIN)
 
 
 def test_a_claim_issues_a_certificate_at_once_with_a_128_bit_code(

@@ -18,12 +18,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from quizapp import audit
-from quizapp.accounts.services import Registration, register
 from quizapp.certificates import services as certificates
 from quizapp.db import Database
 from quizapp.models import Attempt, AttemptGrant, Certificate, User
-from tests.conftest import FROZEN_NOW, PASSWORD, AuthActions, csrf_token
+from tests.conftest import FROZEN_NOW, AuthActions, csrf_token
 from tests.learner_helpers import answers, claim, evaluate, start_id, take
+from tests.staff_helpers import sign_in_as
 from tests.test_concurrency import in_parallel
 
 ADMIN = "boss@example.org"
@@ -36,11 +36,7 @@ NOW = dt.datetime.fromisoformat(FROZEN_NOW)
 
 @pytest.fixture
 def admin(app: Flask, db: Database, synced: Flask) -> AuthActions:
-    register(db, Registration(ADMIN, PASSWORD, "Boss Admin", "MD"), role="admin",
-             hash_method="scrypt:1024:8:1")  # fmt: skip
-    actions = AuthActions(app.test_client())
-    actions.login(ADMIN)
-    return actions
+    return sign_in_as(app, db, "admin", ADMIN)
 
 
 @pytest.fixture

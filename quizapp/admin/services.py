@@ -10,11 +10,11 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from quizapp import audit
+from quizapp.catalog.queries import published_activities
 from quizapp.db import Database
 from quizapp.models import (
     MAX_ID,
     Activity,
-    ActivityVersion,
     Attempt,
     AttemptGrant,
     AuditEvent,
@@ -109,12 +109,10 @@ class ActivityFigures:
 
 
 def dashboard(session: Session, period: DateRange) -> list[ActivityFigures]:
-    rows = session.execute(
-        select(Activity, ActivityVersion.title)
-        .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
-        .order_by(ActivityVersion.title)
-    ).all()
-    figures = {activity.id: ActivityFigures(activity, title) for activity, title in rows}
+    figures = {
+        activity.id: ActivityFigures(activity, title)
+        for activity, title in published_activities(session)
+    }
 
     def per_activity(query):  # type: ignore[no-untyped-def]
         return session.execute(query).all()

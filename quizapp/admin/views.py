@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quizapp import audit, clock
@@ -15,11 +16,20 @@ from quizapp.accounts.login import current
 from quizapp.accounts.views import safe_next
 from quizapp.admin import services
 from quizapp.admin.access import admin_required, fresh_login_required
+from quizapp.catalog.queries import published_activities
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
 from quizapp.db import get_db, request_session
 from quizapp.learning.services import extra_attempts, responses_of
-from quizapp.models import MAX_ID, Activity, ActivityVersion, Attempt, CreditClaim, User
+from quizapp.models import (
+    MAX_ID,
+    Activity,
+    ActivityVersion,
+    Attempt,
+    Certificate,
+    CreditClaim,
+    User,
+)
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -61,10 +71,6 @@ def dashboard() -> str:
 
 
 def _pending() -> list[tuple[object, ...]]:
-    from sqlalchemy import select
-
-    from quizapp.models import Certificate
-
     return list(
         request_session().execute(
             select(Certificate, User)
@@ -100,8 +106,6 @@ def learners() -> str:
 @admin_required
 def learner(user_id: int) -> str:
     """Administrators. A learner's attempts, responses, claims and certificates."""
-    from sqlalchemy import select
-
     session = request_session()
     user = session.get(User, user_id)
     if user is None:
@@ -128,13 +132,7 @@ def learner(user_id: int) -> str:
         (c, CertificateData.from_json(c.snapshot))
         for c in certificates.certificates_of(session, user.id)
     ]
-    activities = list(
-        session.execute(
-            select(Activity, ActivityVersion.title)
-            .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
-            .order_by(ActivityVersion.title)
-        )
-    )
+    activities = published_activities(session)
     grants = {a.id: extra_attempts(session, user.id, a.id) for a, _ in activities}
     return render_template(
         "admin/learner.html",
@@ -175,8 +173,6 @@ def grant(user_id: int) -> Response:
 
 
 def _certificate_action(certificate_id: int, action: str) -> Response:
-    from quizapp.models import Certificate
-
     require_form()
     row = request_session().get(Certificate, certificate_id)
     if row is None:

@@ -48,6 +48,16 @@ def list_activities(
     return groups
 
 
+def published_activities(session: Session) -> list[tuple[Activity, str]]:
+    """Every synced activity with the title of its current version, by title."""
+    rows = session.execute(
+        select(Activity, ActivityVersion.title)
+        .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
+        .order_by(ActivityVersion.title)
+    )
+    return [(activity, title) for activity, title in rows]
+
+
 def find_activity(session: Session, slug: str) -> tuple[Activity, ActivityVersion] | None:
     row = session.execute(
         select(Activity, ActivityVersion)

@@ -37,10 +37,12 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
     """Signed-in learners who passed and completed the evaluation."""
     session = request_session()
     try:
-        activity, version = learning.current_version(session, get_db(), slug)
+        activity, learner = learning.learner_in(
+            session, get_db(), current().id, slug, clock.today()
+        )
     except learning.NotFound:
         abort(404, description="There is no activity at this address.")
-    learner = learning.standing(session, get_db(), current().id, activity, clock.today())
+    version = learner.version
     if not learner.passed:
         flash("Pass the posttest before claiming credit.", "warning")
         return redirect(url_for("learning.posttest", slug=slug))

@@ -47,14 +47,19 @@ class Score:
     @property
     def percent(self) -> Decimal:
         """For display and storage, rounded to 2 places; never used to decide passing."""
-        exact = self.fraction * 100
-        return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        return to_decimal(self.fraction * 100, places=2)
 
     @property
     def correct_count(self) -> int:
         return sum(1 for item in self.items if item.correct)
+
+
+def to_decimal(value: Fraction, *, places: int) -> Decimal:
+    """An exact fraction rounded half-up to ``places`` decimals, for storage and display."""
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        quantum, rounding=ROUND_HALF_UP
+    )
 
 
 def validate_answers(questions: Sequence[Mapping[str, Any]], answers: Answers) -> None:

@@ -23,7 +23,7 @@ from quizapp.dates import long_date
 from quizapp.db import Database
 from quizapp.grading.order import option_order
 from quizapp.grading.review import Visibility, visibility
-from quizapp.grading.scoring import Answers, Score, SubmissionError, score
+from quizapp.grading.scoring import Answers, Score, SubmissionError, score, to_decimal
 from quizapp.learning.versions import PinnedVersion, versions_for
 from quizapp.models import Activity, Attempt, AttemptGrant, CreditClaim, Evaluation, Response
 
@@ -121,6 +121,16 @@ def current_version(session: Session, db: Database, slug: str) -> tuple[Activity
     if activity is None or activity.current_version_id is None:
         raise NotFound(slug)
     return activity, versions_for(db).get(session, activity.current_version_id)
+
+
+def learner_in(
+    session: Session, db: Database, user_id: int, slug: str, today: dt.date
+) -> tuple[Activity, Standing]:
+    """The released activity at ``slug`` and where the learner stands in it; NotFound if none."""
+    activity, version = current_version(session, db, slug)
+    if not version.released(today):
+        raise NotFound(slug)
+    return activity, standing(session, db, user_id, activity, today)
 
 
 def standing(
@@ -290,22 +300,12 @@ def submit_attempt(
                     "question_id": item.question_id,
                     "chosen": list(item.chosen),
                     "correct": item.correct,
-                    "points": _points(item.points),
+                    "points": to_decimal(item.points, places=4),
                 }
                 for item in result.items
             ],
         )
     return Submitted(attempt_id, result)
-
-
-def _points(value: object) -> object:
-    from decimal import ROUND_HALF_UP, Decimal
-    from fractions import Fraction
-
-    assert isinstance(value, Fraction)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal("0.0001"), rounding=ROUND_HALF_UP
-    )
 
 
 def load_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt:

@@ -34,14 +34,10 @@ def _submit_limit() -> str:
 
 
 def _activity_and_standing(slug: str) -> tuple[Activity, services.Standing]:
-    session = request_session()
     try:
-        activity, version = services.current_version(session, get_db(), slug)
+        return services.learner_in(request_session(), get_db(), current().id, slug, clock.today())
     except services.NotFound:
         abort(404, description="There is no activity at this address.")
-    if not version.released(clock.today()):
-        abort(404, description="There is no activity at this address.")
-    return activity, services.standing(session, get_db(), current().id, activity, clock.today())
 
 
 @blueprint.get("/activities/<slug>/posttest")

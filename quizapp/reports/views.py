@@ -8,6 +8,7 @@ from sqlalchemy import select
 from quizapp import clock
 from quizapp.admin.access import admin_required
 from quizapp.admin.views import parse_period
+from quizapp.catalog.queries import published_activities
 from quizapp.csvstream import csv_response
 from quizapp.db import request_session
 from quizapp.models import Activity, ActivityVersion
@@ -25,14 +26,7 @@ def _activity(slug: str) -> Activity:
 
 
 def _activities() -> list[tuple[Activity, str]]:
-    return [
-        (activity, title)
-        for activity, title in request_session().execute(
-            select(Activity, ActivityVersion.title)
-            .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
-            .order_by(ActivityVersion.title)
-        )
-    ]
+    return published_activities(request_session())
 
 
 @blueprint.get("/")
