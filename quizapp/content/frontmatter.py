@@ -12,20 +12,66 @@ from typing import Any
 import yaml
 
 KeyPath = tuple[str | int, ...]
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class RepeatedKey:
+    """A mapping key written a second time; YAML would silently keep only the last value."""
+
+    name: str
+    line: int
+    first_line: int
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that an impossible date (2024-02-30) stays text.
+    """PyYAML's safe loader, except that an impossible date stays text and a repeated key is noted.
 
-    The safe loader raises a bare ``ValueError`` for such a date; kept as text, the checker
-    reports it at its key's line like any other malformed date.
+    The safe loader raises a bare ``ValueError`` for an impossible date (2024-02-30); kept as
+    text, the checker reports it at its key's line like any other malformed date. A key given
+    twice in one mapping is accepted by PyYAML, which keeps the last value; it is recorded in
+    ``repeated`` (lines counted from 0) so the checker can report it alongside every other
+    problem instead of publishing a value the author may not have meant.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: list[RepeatedKey] = []
+        self._checked: set[int] = set()
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
             return self.construct_scalar(node)
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self._note_repeated_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """Check a mapping merged in with ``<<`` before the merge rewrites its keys."""
+        self._note_repeated_keys(node)
+        super().flatten_mapping(node)
+
+    def _note_repeated_keys(self, node: yaml.MappingNode) -> None:
+        """Record keys repeated among those written in ``node`` itself.
+
+        Keys brought in by a ``<<`` merge are left out: overriding them is what a merge is for.
+        """
+        if id(node) in self._checked:
+            return
+        self._checked.add(id(node))
+        first_of: dict[Any, yaml.Node] = {}
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == MERGE_TAG:
+                continue
+            first = first_of.setdefault(self.construct_object(key_node), key_node)
+            if first is not key_node:
+                self.repeated.append(
+                    RepeatedKey(key_node.value, key_node.start_mark.line, first.start_mark.line)
+                )
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
@@ -45,6 +91,7 @@ class FrontMatter:
     start_line: int = 1
     body: str = ""
     body_line: int = 1
+    repeated_keys: list[RepeatedKey] = field(default_factory=list)
 
     def line_of(self, *path: str | int) -> int:
         """The line of the deepest known part of ``path``, falling back to the opening ``---``."""
@@ -71,9 +118,13 @@ def split(text: str) -> FrontMatter:
 
 
 def _parse_yaml(text: str, *, first_line: int) -> FrontMatter:
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        lines: dict[KeyPath, int] = {}
+        if node is not None:
+            _record_lines(node, (), lines, first_line)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -81,14 +132,17 @@ def _parse_yaml(text: str, *, first_line: int) -> FrontMatter:
         raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
     except yaml.YAMLError as error:
         raise FrontMatterError(first_line, f"front matter is not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise FrontMatterError(first_line, "front matter must be a mapping of keys to values")
-    lines: dict[KeyPath, int] = {}
-    if node is not None:
-        _record_lines(node, (), lines, first_line)
-    return FrontMatter(data=data, lines=lines, start_line=first_line - 1)
+    repeated = [
+        RepeatedKey(key.name, first_line + key.line, first_line + key.first_line)
+        for key in loader.repeated
+    ]
+    return FrontMatter(data=data, lines=lines, start_line=first_line - 1, repeated_keys=repeated)
 
 
 def _record_lines(

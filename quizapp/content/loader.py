@@ -340,6 +340,16 @@ class _MetaReader:
         self.problems.append(Problem(self.path, self.front.line_of(*key_path), message))
 
     def read(self) -> ActivityMeta | None:
+        for repeated in self.front.repeated_keys:
+            self.ok = False
+            self.problems.append(
+                Problem(
+                    self.path,
+                    repeated.line,
+                    f"front-matter key '{repeated.name}' is given twice "
+                    f"(first on line {repeated.first_line})",
+                )
+            )
         known = REQUIRED_KEYS + OPTIONAL_KEYS
         for key in self.data:
             if key not in known:

@@ -260,6 +260,15 @@ def test_front_matter_keeps_the_line_of_every_key_for_problem_messages() -> None
     assert front.body_line == 46
 
 
+def test_keys_overridden_after_a_yaml_merge_are_not_repeats_even_when_merges_nest() -> None:
+    # 'm' merges in a mapping and overrides its 'a'; 'z' merges 'm' (found first, deeper in
+    # the document) and overrides 'a' again. Neither override is a key given twice.
+    front = split("---\nw: {m: &m {<<: {a: 1}, a: 2}}\nz: {<<: *m, a: 3}\n---\n")
+
+    assert front.repeated_keys == []
+    assert front.data == {"w": {"m": {"a": 2}}, "z": {"a": 3}}
+
+
 def test_content_hash_is_stable_and_independent_of_where_the_folder_is(tmp_path: Path) -> None:
     copy = tmp_path / "heart-failure-update"
     shutil.copytree(HF, copy)
@@ -573,6 +582,22 @@ def test_unparseable_yaml_is_reported_at_the_line_of_the_yaml_error() -> None:
     assert problems_in("invalid-yaml") == [
         "broken/invalid-yaml/article.md:3: "
         "front matter is not valid YAML: mapping values are not allowed here",
+    ]
+
+
+def test_a_key_given_twice_in_front_matter_is_reported_at_the_second_naming_the_first() -> None:
+    # 'passing_score: 80' was added after 'attempts_allowed: 2'; YAML alone would keep the 80.
+    assert problems_in("duplicate-front-matter-key") == [
+        "broken/duplicate-front-matter-key/article.md:44: "
+        "front-matter key 'passing_score' is given twice (first on line 42)",
+    ]
+
+
+def test_a_key_given_twice_inside_a_faculty_entry_is_reported_like_a_top_level_one() -> None:
+    # 'name: Samuel Okafor' was added to the second faculty member, who already has a name.
+    assert problems_in("duplicate-faculty-key") == [
+        "broken/duplicate-faculty-key/article.md:19: "
+        "front-matter key 'name' is given twice (first on line 16)",
     ]
 
 

@@ -131,3 +131,54 @@ def test_an_unquoted_accme_activity_id_is_refused_because_yaml_may_change_it(
         f"{article}:{line}: accme_activity_id must be the ACCME activity number in quotes, "
         'such as "202609117"'
     ) in problems(activity)
+
+
+def test_a_repeated_id_is_reported_together_with_the_other_problems_of_the_run(
+    activity: Path,
+) -> None:
+    article = activity / "article.md"
+    line = replace(article, "passing_score: 70", "id: another-activity\npassing_score: 150")
+    assert problems(activity) == [
+        f"{article}:{line}: front-matter key 'id' is given twice (first on line 2)",
+        f"{article}:{line + 1}: passing_score must be between 0 and 100",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    amount: 1.5\n",
+            "    amount: 1.5\n    amount: 1.5\n",
+            "27: front-matter key 'amount' is given twice (first on line 26)",
+        ),
+        (
+            "        relationship: Consultant\n",
+            "        relationship: Consultant\n        relationship: Speaker\n",
+            "16: front-matter key 'relationship' is given twice (first on line 15)",
+        ),
+        (
+            "attempts_allowed: 2\n",
+            "attempts_allowed: 2\nreview: {answers: never, answers: after-passing}\n",
+            "44: front-matter key 'answers' is given twice (first on line 44)",
+        ),
+    ],
+    ids=["credit-entry", "disclosure", "flow-mapping"],
+)
+def test_a_key_repeated_at_any_depth_is_reported_at_its_second_occurrence(
+    activity: Path, old: str, new: str, expected: str
+) -> None:
+    article = activity / "article.md"
+    replace(article, old, new)
+    assert problems(activity) == [f"{article}:{expected}"]
+
+
+def test_a_key_overridden_after_a_yaml_merge_is_not_a_repeat(activity: Path) -> None:
+    article = activity / "article.md"
+    replace(
+        article,
+        "  - type: ancc\n    amount: 1.5\n",
+        "  - &ama\n    type: ancc\n    amount: 1.5\n",
+    )
+    replace(article, "  - type: abim-moc\n    amount: 1.5\n", "  - <<: *ama\n    type: abim-moc\n")
+    assert problems(activity) == []
