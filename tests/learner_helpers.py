@@ -75,11 +75,19 @@ def evaluate(auth: AuthActions, slug: str = IMATINIB):  # type: ignore[no-untype
     )
 
 
-def claim(auth: AuthActions, amounts: dict[str, str], *, attest: bool = True, slug: str = IMATINIB):  # type: ignore[no-untyped-def]
+def claim(  # type: ignore[no-untyped-def]
+    auth: AuthActions,
+    amounts: dict[str, str],
+    *,
+    attest: bool = True,
+    slug: str = IMATINIB,
+    form_page: str | None = None,
+):
+    """Post the claim form; ``form_page`` gives the CSRF token when the claim page has no form."""
     data: dict[str, object] = {f"amount-{kind}": value for kind, value in amounts.items()}
     if attest:
         data["attest"] = "yes"
-    return auth.post_form(f"/activities/{slug}/claim", data)
+    return auth.post_form(f"/activities/{slug}/claim", data, form_page=form_page)
 
 
 def variant(tmp_path: Path, db: Database, slug: str, edits: dict[str, str]) -> str:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
-from quizapp.models import AuditEvent, CreditClaim, Evaluation
+from quizapp.models import AuditEvent, Certificate, CreditClaim, Evaluation
 from tests.conftest import SAMPLE_CONTENT, AuthActions, make_app
-from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take
+from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
 
 CLAIM_PAGE = f"/activities/{IMATINIB}/claim"
 
@@ -95,8 +95,6 @@ def test_the_evaluation_is_stored_once(evaluated: AuthActions, db: Database) -> 
 def test_an_activity_may_replace_the_evaluation_questions(
     synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
 ) -> None:
-    from tests.learner_helpers import variant
-
     slug = variant(
         tmp_path,
         db,
@@ -298,3 +296,117 @@ def test_the_csv_download_returns_its_database_connection(
     assert len(response.get_data(as_text=True).splitlines()) == 2
     response.close()
     assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+# One participation, one profession: a degree change does not open a second profession's credit.
+
+
+def change_degree(auth: AuthActions, degree: str, **profile: str) -> None:
+    response = auth.post_form("/account", profile_form(degree=degree, **profile))
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def recorded(db: Database) -> tuple[list[tuple[str, str]], int, int]:
+    """The claims, the number of certificates and of claim audit events."""
+    with db.read_session() as session:
+        certificates = session.scalar(select(func.count()).select_from(Certificate))
+        audited = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "credit.claim")
+        )
+    return claims(db), certificates or 0, audited or 0
+
+
+def test_a_learner_who_changed_degree_cannot_claim_a_second_profession_s_credit(
+    evaluated: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    assert claim(evaluated, {"ama-pra-1": "1.0"}).status_code == 302
+    change_degree(evaluated, "RN")
+    message = (
+        "You already claimed AMA PRA Category 1 Credit™ for this activity under another "
+        "degree; contact the provider to correct your record."
+    )
+
+    page = client.get(CLAIM_PAGE).get_data(as_text=True)
+    assert message in page
+    assert "1.0 AMA PRA Category 1 Credit™ on January 15, 2027" in page
+    assert 'name="amount-participation"' not in page
+
+    refused = claim(evaluated, {"participation": "1.0"}, form_page="/my/transcript")
+    assert refused.status_code == 400
+    assert refused.get_data(as_text=True).count(message) == 1
+    assert recorded(db) == ([("ama-pra-1", "1.00")], 1, 1)
+
+
+def test_a_nurse_who_became_a_physician_cannot_then_claim_ama_credit(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    auth.register(degree="RN")
+    take(client, right=3)
+    evaluate(auth)
+    assert claim(auth, {"participation": "1.0"}).status_code == 302
+    change_degree(auth, "DO")
+
+    refused = claim(auth, {"ama-pra-1": "1.0"}, form_page="/my/transcript")
+
+    assert refused.status_code == 400
+    assert (
+        "You already claimed a certificate of participation for this activity under another "
+        "degree; contact the provider to correct your record." in refused.get_data(as_text=True)
+    )
+    assert recorded(db) == ([("participation", "1.00")], 1, 1)
+
+
+NURSING_TOO = {
+    "  - type: ama-pra-1\n    amount: 1.0": "  - type: ama-pra-1\n    amount: 1.0\n"
+    "  - type: ancc\n    amount: 1.0"
+}
+
+
+def test_the_refusal_names_every_credit_held_under_the_other_degree(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(tmp_path, db, "nursing-too", NURSING_TOO)
+    auth.register(degree="NP")
+    take(client, right=3, slug=slug)
+    evaluate(auth, slug)
+    assert claim(auth, {"participation": "1.0", "ancc": "1.0"}, slug=slug).status_code == 302
+    change_degree(auth, "MD")
+
+    refused = claim(auth, {"ama-pra-1": "1.0"}, slug=slug, form_page="/my/transcript")
+
+    assert refused.status_code == 400
+    assert (
+        "You already claimed ANCC nursing contact hours and a certificate of participation for "
+        "this activity under another degree" in refused.get_data(as_text=True)
+    )
+    assert [kind for kind, _amount in claims(db)] == ["participation", "ancc"]
+
+
+def test_credit_the_new_degree_could_also_have_claimed_does_not_block_the_rest(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(tmp_path, db, "nursing-too", NURSING_TOO)
+    auth.register(degree="PA")
+    take(client, right=3, slug=slug)
+    evaluate(auth, slug)
+    assert claim(auth, {"participation": "1.0"}, slug=slug).status_code == 302
+    change_degree(auth, "RN")
+
+    accepted = claim(auth, {"ancc": "0.5"}, slug=slug)
+
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)
+    assert claims(db) == [("participation", "1.00"), ("ancc", "0.50")]
+
+
+def test_returning_to_the_degree_the_credit_was_claimed_under_lifts_the_refusal(
+    evaluated: AuthActions, client: FlaskClient
+) -> None:
+    assert claim(evaluated, {"ama-pra-1": "1.0"}).status_code == 302
+    change_degree(evaluated, "RN")
+    assert "under another degree" in client.get(CLAIM_PAGE).get_data(as_text=True)
+    change_degree(evaluated, "MD")
+
+    page = client.get(CLAIM_PAGE).get_data(as_text=True)
+
+    assert "under another degree" not in page
+    assert "You have claimed every credit available to you" in page

@@ -5,16 +5,24 @@ of participation for the same hours, or their own profession's credit type where
 activity offers it. Pharmacy credit is reported to NABP, so it needs the e-Profile ID and the
 birth month and day; ABIM MOC points are reported to the board, so they need the board ID, the
 birth month and day and the learner's consent.
+
+A clinician earns credit for one participation under one profession. The degree is declared
+by the learner and can be changed, so a claim already held that the current degree could not
+have made (AMA credit held by a learner now registered as a nurse, a certificate of
+participation held by one now registered as a physician) shows the record belongs to another
+profession: no further credit may be claimed for that activity until the provider has
+corrected the record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 PARTICIPATION = "participation"
+PARTICIPATION_NAME = "Certificate of participation"
 PHYSICIANS = frozenset({"MD", "DO"})
 ELIGIBLE_DEGREES: dict[str, frozenset[str] | None] = {
     "ama-pra-1": PHYSICIANS,
@@ -23,8 +31,8 @@ ELIGIBLE_DEGREES: dict[str, frozenset[str] | None] = {
     "acpe": frozenset({"PharmD"}),
     "aapa": frozenset({"PA"}),
     "ipce": None,
-    PARTICIPATION: None,
 }
+"""Degrees each offered credit type is for; ``None`` means every degree."""
 STEP = Decimal("0.25")
 
 
@@ -58,11 +66,43 @@ class ClaimError(ValueError):
         self.credit_type = credit_type
 
 
+def eligible_by_degree(credit_type: str, degree: str) -> bool:
+    """Whether ``degree`` may hold ``credit_type``, whatever the profile and the activity.
+
+    The certificate of participation stands in for AMA credit, so it is for every degree but
+    the physicians', who receive the AMA credit itself.
+    """
+    if credit_type == PARTICIPATION:
+        return degree not in PHYSICIANS
+    degrees = ELIGIBLE_DEGREES.get(credit_type)
+    return degrees is None or degree in degrees
+
+
+def claimed_under_another_degree(claimed: Iterable[str], degree: str) -> list[str]:
+    """The credit types among ``claimed`` that ``degree`` could not have claimed, sorted."""
+    return sorted(kind for kind in set(claimed) if not eligible_by_degree(kind, degree))
+
+
+def another_degree_message(kinds: Sequence[str], names: Mapping[str, str]) -> str:
+    """The refusal for a learner holding ``kinds`` claimed under another degree.
+
+    ``names`` gives each offered type's name; a type no longer offered is named by its code.
+    """
+    wording = [
+        "a certificate of participation" if kind == PARTICIPATION else names.get(kind, kind)
+        for kind in kinds
+    ]
+    listed = wording[0] if len(wording) == 1 else ", ".join(wording[:-1]) + " and " + wording[-1]
+    return (
+        f"You already claimed {listed} for this activity under another degree; contact the "
+        "provider to correct your record."
+    )
+
+
 def eligible_credits(offers: Sequence[Mapping[str, Any]], profile: Profile) -> list[EligibleCredit]:
     credits: list[EligibleCredit] = []
     for offer in offers:
-        degrees = ELIGIBLE_DEGREES.get(offer["type"])
-        if degrees is None or profile.degree in degrees:
+        if eligible_by_degree(offer["type"], profile.degree):
             credits.append(
                 EligibleCredit(
                     offer["type"],
@@ -73,9 +113,7 @@ def eligible_credits(offers: Sequence[Mapping[str, Any]], profile: Profile) -> l
             )
         if offer["type"] == "ama-pra-1" and profile.degree not in PHYSICIANS:
             credits.append(
-                EligibleCredit(
-                    PARTICIPATION, "Certificate of participation", Decimal(offer["amount"]), ()
-                )
+                EligibleCredit(PARTICIPATION, PARTICIPATION_NAME, Decimal(offer["amount"]), ())
             )
     return credits
 

@@ -2,6 +2,8 @@
 
 One claim per (learner, activity, credit type) is a unique constraint, so a double click or
 two tabs cannot claim twice; the amount rules live in :mod:`quizapp.credit.eligibility`.
+A claim first locks the learner's row, so claims and degree changes of one learner take turns
+and the rule against claiming under two degrees sees every claim already made.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from quizapp import audit
 from quizapp.certificates.services import issue_for_claims, latest_certificate_id
-from quizapp.credit.eligibility import ClaimError, EligibleCredit, eligible_credits, parse_amount
+from quizapp.credit.eligibility import (
+    PARTICIPATION,
+    PARTICIPATION_NAME,
+    ClaimError,
+    EligibleCredit,
+    another_degree_message,
+    claimed_under_another_degree,
+    eligible_credits,
+    parse_amount,
+)
 from quizapp.db import Database
 from quizapp.learning.services import NotFound, current_version, standing
 from quizapp.models import (
@@ -33,9 +44,15 @@ from quizapp.models import (
 class ClaimPage:
     credits: list[EligibleCredit]
     claimed: dict[str, CreditClaim]
+    names: dict[str, str]
+    """The name of every credit type the activity offers, whatever the learner's degree."""
+    conflict: str | None = None
+    """Why nothing more may be claimed: a claim held was made under another degree."""
 
     @property
     def open_credits(self) -> list[EligibleCredit]:
+        if self.conflict:
+            return []
         return [c for c in self.credits if c.type not in self.claimed]
 
 
@@ -43,14 +60,22 @@ def claim_options(session: Session, db: Database, user: User, activity: Activity
     assert activity.current_version_id is not None
     version = session.get(ActivityVersion, activity.current_version_id)
     assert version is not None
-    claims = session.scalars(
-        select(CreditClaim).where(
-            CreditClaim.user_id == user.id, CreditClaim.activity_id == activity.id
+    offers = version.metadata_json["credits"]
+    claimed = {
+        claim.credit_type: claim
+        for claim in session.scalars(
+            select(CreditClaim).where(
+                CreditClaim.user_id == user.id, CreditClaim.activity_id == activity.id
+            )
         )
-    )
+    }
+    names = {offer["type"]: offer["name"] for offer in offers} | {PARTICIPATION: PARTICIPATION_NAME}
+    foreign = claimed_under_another_degree(claimed, user.degree)
     return ClaimPage(
-        credits=eligible_credits(version.metadata_json["credits"], user),
-        claimed={claim.credit_type: claim for claim in claims},
+        credits=eligible_credits(offers, user),
+        claimed=claimed,
+        names=names,
+        conflict=another_degree_message(foreign, names) if foreign else None,
     )
 
 
@@ -76,7 +101,7 @@ def claim_credit(
     try:
         with db.transaction() as session:
             activity, version = current_version(session, db, slug)
-            user = session.get(User, user_id)
+            user = session.get(User, user_id, with_for_update=True)
             if user is None:
                 raise NotFound(str(user_id))
             learner = standing(session, db, user_id, activity, now.date())
@@ -89,6 +114,8 @@ def claim_credit(
             if not learner.evaluated:
                 raise ClaimError("Complete the evaluation before claiming credit.")
             page = claim_options(session, db, user, activity)
+            if page.conflict:
+                raise ClaimError(page.conflict)
             by_type = {credit.type: credit for credit in page.credits}
             wanted = {kind: raw for kind, raw in amounts.items() if raw.strip()}
             if not wanted:
@@ -182,7 +209,7 @@ def transcript(session: Session, user_id: int) -> Iterator[TranscriptRow]:
             provider=meta["provider"],
             slug=slug,
             credit_type=claim.credit_type,
-            credit_name=names.get(claim.credit_type, "Certificate of participation"),
+            credit_name=names.get(claim.credit_type, PARTICIPATION_NAME),
             amount=claim.amount,
             certificate_code=code,
             certificate_status=status,

@@ -14,6 +14,9 @@ from quizapp.credit.eligibility import (
     PARTICIPATION,
     ClaimError,
     EligibleCredit,
+    another_degree_message,
+    claimed_under_another_degree,
+    eligible_by_degree,
     eligible_credits,
     parse_amount,
 )
@@ -308,3 +311,52 @@ def test_the_maximum_in_the_message_is_the_offers_own() -> None:
 
 def test_a_claim_error_is_a_value_error() -> None:
     assert isinstance(ClaimError("x", "ancc"), ValueError)
+
+
+# Credit held under another degree.
+
+
+@pytest.mark.parametrize(
+    ("credit_type", "degrees"),
+    [
+        ("ama-pra-1", {"MD", "DO"}),
+        ("abim-moc", {"MD", "DO"}),
+        ("ancc", {"RN", "NP"}),
+        ("acpe", {"PharmD"}),
+        ("aapa", {"PA"}),
+        ("ipce", {"MD", "DO", "PA", "NP", "RN", "PharmD", "other"}),
+        (PARTICIPATION, {"PA", "NP", "RN", "PharmD", "other"}),
+    ],
+)
+def test_each_credit_type_belongs_to_its_degrees(credit_type: str, degrees: set[str]) -> None:
+    every = {"MD", "DO", "PA", "NP", "RN", "PharmD", "other"}
+    assert {d for d in every if eligible_by_degree(credit_type, d)} == degrees
+
+
+def test_a_physician_holding_a_certificate_of_participation_holds_it_as_a_non_physician() -> None:
+    assert claimed_under_another_degree([PARTICIPATION, "ipce"], "MD") == [PARTICIPATION]
+
+
+def test_a_nurse_holding_ama_and_moc_credit_holds_both_under_another_degree() -> None:
+    assert claimed_under_another_degree(["ama-pra-1", "abim-moc", "ipce"], "RN") == [
+        "abim-moc",
+        "ama-pra-1",
+    ]
+
+
+def test_credit_every_degree_may_hold_is_never_under_another_degree() -> None:
+    assert claimed_under_another_degree(["ipce"], "PharmD") == []
+    assert claimed_under_another_degree([PARTICIPATION, "ancc"], "NP") == []
+
+
+def test_the_refusal_names_the_credit_held_and_sends_the_learner_to_the_provider() -> None:
+    names = {"ama-pra-1": "AMA PRA Category 1 Credit™", "ancc": "ANCC nursing contact hours"}
+
+    assert another_degree_message(["ama-pra-1"], names) == (
+        "You already claimed AMA PRA Category 1 Credit™ for this activity under another "
+        "degree; contact the provider to correct your record."
+    )
+    assert another_degree_message(["ancc", PARTICIPATION], names).startswith(
+        "You already claimed ANCC nursing contact hours and a certificate of participation "
+    )
+    assert "claimed aapa, ancc and acpe " in another_degree_message(["aapa", "ancc", "acpe"], {})
