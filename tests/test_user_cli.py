@@ -1,4 +1,4 @@
-"""Accounts made from the command line: ``quizapp user create|role`` and ``quizapp demo-admin``.
+"""Accounts from the command line: ``quizapp user create|role|password`` and ``quizapp demo-admin``.
 
 A generated password is printed once, on creation, and works on the login page.
 """
@@ -167,6 +167,40 @@ def test_user_role_refuses_an_unknown_role(runner: FlaskCliRunner, db: Database)
     assert users(db)[0][3] == "learner"
 
 
+# --- user password -------------------------------------------------------------------------------
+
+
+def test_user_password_prints_a_new_one_time_password_and_the_old_one_stops_working(
+    app: Flask, runner: FlaskCliRunner, db: Database
+) -> None:
+    old = password_of(create(runner, EMAIL))
+    signed_in = AuthActions(app.test_client())
+    assert signed_in.login(EMAIL, old).status_code == 302
+
+    result = runner.invoke(args=["user", "password", "Nia.Park@example.org"])
+
+    assert result.exit_code == 0, result.output
+    match = re.fullmatch(
+        rf"New password for {re.escape(EMAIL)}, shown only now: (\S+)\n"
+        r"Every session of this account is signed out\.\n",
+        result.output,
+    )
+    assert match, result.output
+    assert logs_in(app, EMAIL, match.group(1))
+    assert not logs_in(app, EMAIL, old)
+    assert signed_in.client.get("/my/activities").status_code == 302  # sent to log in again
+    with db.read_session() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert event is not None
+        assert (event.action, event.actor_label) == ("user.password_reset", "cli")
+
+
+def test_user_password_of_an_unknown_email_fails_and_says_so(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["user", "password", "nobody@example.org"])
+    assert result.exit_code == 1
+    assert result.output == "Error: No account uses nobody@example.org.\n"
+
+
 # --- demo-admin ----------------------------------------------------------------------------------
 
 
@@ -213,3 +247,21 @@ def test_demo_admin_is_not_held_back_by_authors_or_learners(
         (EMAIL, "author"),
         (DEMO_ADMIN, "admin"),
     ]
+
+
+def test_demo_admin_leaves_a_demoted_demo_account_alone_and_does_not_fail(
+    runner: FlaskCliRunner, db: Database
+) -> None:
+    """``make run`` calls demo-admin on every start; demoting the demo account must not break it."""
+    assert runner.invoke(args=["demo-admin"]).exit_code == 0
+    assert runner.invoke(args=["user", "role", DEMO_ADMIN, "learner"]).exit_code == 0
+
+    result = runner.invoke(args=["demo-admin"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"The demo account {DEMO_ADMIN} is now learner and the site has no administrator; "
+        "nothing was created. Give an account the admin role with "
+        "`quizapp user role EMAIL admin`.\n"
+    )
+    assert users(db) == [(DEMO_ADMIN, "Demo Administrator", "other", "learner")]

@@ -1,4 +1,4 @@
-"""``quizapp user create|role`` and ``quizapp demo-admin``."""
+"""``quizapp user create|role|password`` and ``quizapp demo-admin``."""
 
 from __future__ import annotations
 
@@ -63,13 +63,39 @@ def role_command(email: str, role: str) -> None:
     click.echo(f"{user.email} is now {role}.")
 
 
+@user_cli.command("password", help="Give an account a new password; prints it once.")
+@click.argument("email")
+@with_appcontext
+def password_command(email: str) -> None:
+    password = secrets.token_urlsafe(12)
+    try:
+        user = services.reset_password(
+            get_db(), email, password, audit.CLI, hash_method=_hash_method()
+        )
+    except services.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"New password for {user.email}, shown only now: {password}\n"
+        "Every session of this account is signed out."
+    )
+
+
 @click.command("demo-admin", help="Create a demo administrator if the site has none.")
 @with_appcontext
 def demo_admin_command() -> None:
     with get_db().read_session() as session:
         existing = session.scalar(select(User.email).where(User.role == "admin").limit(1))
+        demo_role = session.scalar(select(User.role).where(User.email == DEMO_ADMIN_EMAIL))
     if existing:
         click.echo(f"An administrator exists ({existing}); no demo account was created.")
+        return
+    if demo_role is not None:
+        # Someone demoted the demo account on purpose; make run must not undo that, nor fail.
+        click.echo(
+            f"The demo account {DEMO_ADMIN_EMAIL} is now {demo_role} and the site has no "
+            "administrator; nothing was created. Give an account the admin role with "
+            "`quizapp user role EMAIL admin`."
+        )
         return
     password = secrets.token_urlsafe(12)
     services.register(
