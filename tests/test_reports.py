@@ -474,6 +474,49 @@ def test_an_activity_without_an_accme_id_says_so_on_the_pars_page(
     assert "has no accme_activity_id in its front matter" in page
 
 
+def test_moc_points_without_a_certifying_board_are_listed_beside_the_file_not_uploaded(
+    admin: FlaskClient, cohort: Flask, db: Database, tmp_path: Path
+) -> None:
+    """MOC points are reported to the certifying board, so a license alone cannot carry them:
+    a learner who claimed MOC points and then cleared the board from the profile is an
+    exception, while the same profile with CME credit alone is reported to the state board."""
+    slug = variant(
+        tmp_path,
+        db,
+        "with-moc",
+        {"    amount: 1.0\n": "    amount: 1.0\n  - type: abim-moc\n    amount: 1\n"},
+    )
+    faye = Learner(
+        "faye.moss@example.org",
+        "Faye Moss",
+        "MD",
+        ANN.profile | {"npi": "1679576722"},
+        consent=True,
+    )
+    auth = join(cohort, faye)
+    take(auth.client, right=3, slug=slug)
+    assert evaluate(auth, slug).status_code == 302
+    response = claim(auth, {"ama-pra-1": "1.0", "abim-moc": "1"}, slug=slug)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    cleared = {"full_name": faye.full_name, "degree": faye.degree, "board_report_consent": "y"}
+    cleared |= {field: faye.profile.get(field, "") for field in PROFILE_FIELDS}
+    cleared |= {"certifying_board": "", "board_id": ""}
+    assert auth.post_form("/account", cleared).status_code == 302
+
+    exceptions, rows = tables(page_of(admin, f"/admin/reports/pars/{slug}"))
+
+    assert exceptions == [
+        [
+            "Faye Moss",
+            faye.email,
+            "2027-01-15",
+            "missing certifying board and board ID (needed for MOC points)",
+        ]
+    ]
+    assert rows == [["No reportable rows."]]
+    assert csv_of(admin, f"/admin/reports/pars/{slug}.csv") == [PARS_COLUMNS]
+
+
 # --- item analysis ------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 
 import click
 from flask.cli import with_appcontext
@@ -54,11 +55,21 @@ def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) 
 @with_appcontext
 def pars_command(slug: str) -> None:
     with get_db().read_session() as session:
-        report = queries.pars(session, _activity(session, slug), clock.today())
-    _write(queries.PARS_COLUMNS, report.rows)
-    if report.problem:
-        click.echo(f"warning: {report.problem}", err=True)
-    for exception in report.exceptions:
+        activity = _activity(session, slug)
+        _, problem = queries.pars_activity_id(session, activity)
+        if problem:
+            click.echo(f"warning: {problem}", err=True)
+        exceptions: list[queries.ParsException] = []
+
+        def rows() -> Iterator[list[str]]:
+            for entry in queries.pars_entries(session, activity, clock.today()):
+                if isinstance(entry, queries.ParsException):
+                    exceptions.append(entry)
+                else:
+                    yield entry
+
+        _write(queries.PARS_COLUMNS, rows())
+    for exception in exceptions:
         click.echo(
             f"not reported: {exception.learner} <{exception.email}>, completed "
             f"{exception.completed_on}: {exception.problem}",
@@ -97,7 +108,6 @@ def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
 @with_appcontext
 def evaluations_command(slug: str) -> None:
     with get_db().read_session() as session:
-        rows = queries.evaluation_rows(
-            queries.evaluation_summary(session, _activity(session, slug))
+        _write(
+            queries.EVALUATION_COLUMNS, queries.evaluation_rows(session, _activity(session, slug))
         )
-        _write(next(rows), rows)

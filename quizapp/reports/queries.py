@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import select
@@ -68,9 +69,20 @@ COMPLETION_COLUMNS = [
 def completions(
     session: Session, period: DateRange, activity_slug: str | None = None
 ) -> Iterator[list[str]]:
-    """One row per credit claimed in the period, oldest first."""
+    """One row per credit claimed in the period, oldest first.
+
+    Only the version's title and number are read: the whole row would carry the article with
+    every claim."""
     query = (
-        select(CreditClaim, User, Activity, ActivityVersion, Certificate.code, Certificate.status)
+        select(
+            CreditClaim,
+            User,
+            Activity.content_id,
+            ActivityVersion.title,
+            ActivityVersion.number,
+            Certificate.code,
+            Certificate.status,
+        )
         .join(User, CreditClaim.user_id == User.id)
         .join(Activity, CreditClaim.activity_id == Activity.id)
         .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
@@ -81,16 +93,16 @@ def completions(
     )
     if activity_slug:
         query = query.where(Activity.slug == activity_slug)
-    for claim, user, activity, version, code, status in session.execute(query):
+    for claim, user, content_id, title, number, code, status in session.execute(query):
         yield [
             claim.claimed_at.date().isoformat(),
             user.full_name,
             user.email,
             user.degree,
             user.npi or "",
-            activity.content_id,
-            version.title,
-            str(version.number),
+            content_id,
+            title,
+            str(number),
             CREDIT_NAMES.get(claim.credit_type, claim.credit_type),
             format_amount(claim.amount),
             code or "",
@@ -127,6 +139,9 @@ class ParsException:
     problem: str
 
 
+ParsEntry = list[str] | ParsException
+
+
 @dataclass
 class ParsReport:
     activity_id: str
@@ -143,16 +158,24 @@ def split_name(full_name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
-def pars(session: Session, activity: Activity, today: dt.date) -> ParsReport:
-    """Rows for consenting learners; anything unreportable is listed, never silently dropped."""
+def pars_activity_id(session: Session, activity: Activity) -> tuple[str, str]:
+    """The activity's ACCME id, and what the administrator must fix when it has none."""
     version = session.get(ActivityVersion, activity.current_version_id)
     accme_id = (version.metadata_json.get("accme_activity_id") or "") if version else ""
-    report = ParsReport(activity_id=accme_id)
-    if not accme_id:
-        report.problem = (
-            "This activity has no accme_activity_id in its front matter; add it and sync "
-            "before uploading to PARS."
-        )
+    if accme_id:
+        return accme_id, ""
+    return "", (
+        "This activity has no accme_activity_id in its front matter; add it and sync "
+        "before uploading to PARS."
+    )
+
+
+def pars_entries(session: Session, activity: Activity, today: dt.date) -> Iterator[ParsEntry]:
+    """One upload row, or the reason why not, per consenting learner, streamed in learner order.
+
+    Claims arrive ordered by learner, so only one learner's claims are held at a time and
+    memory stays flat however many learners the activity has."""
+    accme_id, _ = pars_activity_id(session, activity)
     query = (
         select(User, CreditClaim, Certificate.status)
         .join(CreditClaim, CreditClaim.user_id == User.id)
@@ -161,55 +184,78 @@ def pars(session: Session, activity: Activity, today: dt.date) -> ParsReport:
         .order_by(User.id, CreditClaim.id)
         .execution_options(yield_per=BATCH)
     )
-    by_user: dict[int, tuple[User, list[CreditClaim]]] = {}
-    for user, claim, status in session.execute(query):
-        if status == "revoked":
-            continue  # a revoked completion is not reported
-        if status == "pending":
-            report.exceptions.append(
-                ParsException(
+    for _, learner_claims in groupby(session.execute(query), key=lambda row: row[0].id):
+        user: User | None = None
+        claims: list[CreditClaim] = []
+        for user, claim, status in learner_claims:
+            if status == "revoked":
+                continue  # a revoked completion is not reported
+            if status == "pending":
+                yield ParsException(
                     user.full_name,
                     user.email,
                     claim.claimed_at.date(),
                     "certificate awaiting approval; report it once approved",
                 )
-            )
-            continue
-        by_user.setdefault(user.id, (user, []))[1].append(claim)
-    for user, claims in by_user.values():
-        completed = max(c.claimed_at for c in claims).date()
-        problem = _pars_problem(user, completed, today)
-        if not problem and not ({"ama-pra-1", "abim-moc"} & {c.credit_type for c in claims}):
-            problem = "no AMA PRA Category 1 Credit or MOC points claimed; PARS is for physicians"
-        if problem:
-            report.exceptions.append(ParsException(user.full_name, user.email, completed, problem))
-            continue
-        first, last = split_name(user.full_name)
-        amounts = {c.credit_type: c.amount for c in claims}
-        cme = amounts.get("ama-pra-1", Decimal(0))
-        moc = amounts.get("abim-moc")
-        report.rows.append(
-            [
-                "Add",
-                accme_id,
-                completed.strftime("%m/%d/%Y"),
-                first,
-                last,
-                f"{user.birth_month:02d}/{user.birth_day:02d}",
-                user.license_state or "",
-                user.license_number or user.npi or "",
-                format_amount(cme) if cme else "",
-                user.certifying_board or "",
-                user.board_id or "",
-                format_amount(moc) if moc else "",
-                "MOC" if moc else "",
-                format_amount(moc) if moc else "",
-            ]
-        )
+                continue
+            claims.append(claim)
+        if user is not None and claims:
+            yield _pars_entry(accme_id, user, claims, today)
+
+
+def pars(session: Session, activity: Activity, today: dt.date) -> ParsReport:
+    """The whole report for the page; consenting learners only, nothing silently dropped."""
+    accme_id, problem = pars_activity_id(session, activity)
+    report = ParsReport(activity_id=accme_id, problem=problem)
+    for entry in pars_entries(session, activity, today):
+        if isinstance(entry, ParsException):
+            report.exceptions.append(entry)
+        else:
+            report.rows.append(entry)
     return report
 
 
-def _pars_problem(user: User, completed: dt.date, today: dt.date) -> str:
+def pars_rows(session: Session, activity: Activity, today: dt.date) -> Iterator[list[str]]:
+    """Only the reportable rows, for the upload file."""
+    for entry in pars_entries(session, activity, today):
+        if not isinstance(entry, ParsException):
+            yield entry
+
+
+def _pars_entry(accme_id: str, user: User, claims: list[CreditClaim], today: dt.date) -> ParsEntry:
+    completed = max(c.claimed_at for c in claims).date()
+    amounts = {c.credit_type: c.amount for c in claims}
+    problem = _pars_problem(user, completed, today, claims_moc="abim-moc" in amounts)
+    if not problem and not ({"ama-pra-1", "abim-moc"} & amounts.keys()):
+        problem = "no AMA PRA Category 1 Credit or MOC points claimed; PARS is for physicians"
+    if problem:
+        return ParsException(user.full_name, user.email, completed, problem)
+    first, last = split_name(user.full_name)
+    cme = amounts.get("ama-pra-1", Decimal(0))
+    moc = amounts.get("abim-moc")
+    return [
+        "Add",
+        accme_id,
+        completed.strftime("%m/%d/%Y"),
+        first,
+        last,
+        f"{user.birth_month:02d}/{user.birth_day:02d}",
+        user.license_state or "",
+        user.license_number or user.npi or "",
+        format_amount(cme) if cme else "",
+        user.certifying_board or "",
+        user.board_id or "",
+        format_amount(moc) if moc else "",
+        "MOC" if moc else "",
+        format_amount(moc) if moc else "",
+    ]
+
+
+def _pars_problem(user: User, completed: dt.date, today: dt.date, *, claims_moc: bool) -> str:
+    """Why the row cannot be uploaded: late, or a field the board needs is missing.
+
+    MOC points go to the certifying board, which identifies the learner by board and board ID;
+    CME credit alone goes to a state board, which a license or NPI identifies."""
     if (today - completed).days > PARS_DEADLINE_DAYS:
         return f"completed more than {PARS_DEADLINE_DAYS} days ago; report it by hand"
     missing = []
@@ -219,7 +265,10 @@ def _pars_problem(user: User, completed: dt.date, today: dt.date) -> str:
         missing.append("a last name")
     state_board = user.license_state and (user.license_number or user.npi)
     cert_board = user.certifying_board and user.board_id
-    if not (state_board or cert_board):
+    if claims_moc:
+        if not cert_board:
+            missing.append("certifying board and board ID (needed for MOC points)")
+    elif not (state_board or cert_board):
         missing.append("licensing state and license number or NPI, or certifying board and ID")
     return f"missing {', '.join(missing)}" if missing else ""
 
@@ -276,13 +325,13 @@ class EvaluationSummary:
     items: list[dict[str, Any]]
 
 
-def evaluation_summary(session: Session, activity: Activity) -> EvaluationSummary:
+def _evaluation_items(session: Session, activity: Activity) -> list[dict[str, Any]]:
     version = session.get(ActivityVersion, activity.current_version_id)
     assert version is not None
-    items = list(version.metadata_json.get("evaluation") or DEFAULT_EVALUATION)
-    counts: dict[str, Counter[str]] = {item["id"]: Counter() for item in items}
-    texts: dict[str, list[str]] = {item["id"]: [] for item in items}
-    respondents = 0
+    return list(version.metadata_json.get("evaluation") or DEFAULT_EVALUATION)
+
+
+def _evaluation_answers(session: Session, activity: Activity) -> Iterator[dict[str, Any]]:
     query = (
         select(Evaluation.answers)
         .where(Evaluation.activity_id == activity.id)
@@ -290,35 +339,59 @@ def evaluation_summary(session: Session, activity: Activity) -> EvaluationSummar
         .execution_options(yield_per=BATCH)
     )
     for (answers,) in session.execute(query):
+        yield answers
+
+
+def _evaluation_counts(
+    session: Session, items: list[dict[str, Any]], activity: Activity
+) -> tuple[int, dict[str, Counter[str]]]:
+    counts: dict[str, Counter[str]] = {item["id"]: Counter() for item in items}
+    respondents = 0
+    for answers in _evaluation_answers(session, activity):
         respondents += 1
         for item in items:
             value = answers.get(item["id"])
-            if not value:
-                continue
-            if item["type"] == "text":
-                texts[item["id"]].append(value)
-            else:
+            if value and item["type"] != "text":
                 counts[item["id"]][value] += 1
+    return respondents, counts
+
+
+def _free_text(session: Session, activity: Activity, item_id: str) -> Iterator[str]:
+    for answers in _evaluation_answers(session, activity):
+        if value := answers.get(item_id):
+            yield value
+
+
+def evaluation_summary(session: Session, activity: Activity) -> EvaluationSummary:
+    """Everything the summary page shows: counts per choice, and every free-text answer."""
+    items = _evaluation_items(session, activity)
+    respondents, counts = _evaluation_counts(session, items, activity)
     summary = []
     for item in items:
         entry: dict[str, Any] = {"id": item["id"], "prompt": item["prompt"], "type": item["type"]}
         if item["type"] == "text":
-            entry["answers"] = texts[item["id"]]
+            entry["answers"] = list(_free_text(session, activity, item["id"]))
         else:
             entry["counts"] = [(choice, counts[item["id"]][choice]) for choice in choices(item)]
         summary.append(entry)
     return EvaluationSummary(respondents, summary)
 
 
-def evaluation_rows(summary: EvaluationSummary) -> Iterator[list[str]]:
-    yield ["Question", "Answer", "Count"]
-    for item in summary.items:
+EVALUATION_COLUMNS = ["Question", "Answer", "Count"]
+
+
+def evaluation_rows(session: Session, activity: Activity) -> Iterator[list[str]]:
+    """The summary as CSV rows; free-text answers are streamed, not held, one question at a
+    time."""
+    items = _evaluation_items(session, activity)
+    _, counts = _evaluation_counts(session, items, activity)
+    for item in items:
         if item["type"] == "text":
-            for answer in item["answers"]:
+            for answer in _free_text(session, activity, item["id"]):
                 yield [item["prompt"], answer, ""]
         else:
-            for choice, count in item["counts"]:
-                yield [item["prompt"], choice, str(count)]
+            for choice in choices(item):
+                yield [item["prompt"], choice, str(counts[item["id"]][choice])]
 
 
 ITEM_COLUMNS = [

@@ -85,7 +85,7 @@ def pars_csv(slug: str) -> Response:
     return csv_response(
         f"pars-{slug}.csv",
         queries.PARS_COLUMNS,
-        lambda: queries.pars(request_session(), activity, clock.today()).rows,
+        lambda: queries.pars_rows(request_session(), activity, clock.today()),
     )
 
 
@@ -167,6 +167,8 @@ def evaluations(slug: str) -> str:
 def evaluations_csv(slug: str) -> Response:
     """Administrators."""
     activity = _activity(slug)
-    rows = queries.evaluation_rows(queries.evaluation_summary(request_session(), activity))
-    header = next(rows)
-    return csv_response(f"evaluations-{slug}.csv", header, lambda: rows)
+    return csv_response(
+        f"evaluations-{slug}.csv",
+        queries.EVALUATION_COLUMNS,
+        lambda: queries.evaluation_rows(request_session(), activity),
+    )
