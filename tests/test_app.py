@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -11,6 +12,14 @@ from flask import Flask
 from quizapp import create_app
 from quizapp.config import load_config
 from tests.conftest import make_app
+
+
+@pytest.fixture(autouse=True)
+def no_quizapp_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the configuration layers, so the shell's ``QUIZAPP_*`` variables
+    (a ``QUIZAPP_SECRET_KEY`` exported for development, say) must not be one of them."""
+    for name in [name for name in os.environ if name.startswith("QUIZAPP_")]:
+        monkeypatch.delenv(name, raising=False)
 
 
 def test_without_a_configured_secret_one_is_generated_into_the_instance_folder_and_reused(

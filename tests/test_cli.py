@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -84,10 +85,26 @@ def test_content_sync_refuses_a_broken_tree_and_says_nothing_was_synced(
     assert "Nothing was synced" in result.output
 
 
-def test_the_quizapp_console_script_lists_the_projects_commands() -> None:
+def test_the_quizapp_console_script_lists_the_projects_commands(tmp_path: Path) -> None:
+    # The real script builds the app, which without a secret would write one into the
+    # repository's instance/ folder; give it its own settings and none from the shell.
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("QUIZAPP_")
+    }
+    environment |= {
+        "QUIZAPP_SECRET_KEY": "test-secret-key",
+        "QUIZAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'quizapp.sqlite'}",
+        "QUIZAPP_CONTENT_DIR": str(tmp_path / "content"),
+    }
     script = Path(sys.executable).parent / "quizapp"
     result = subprocess.run(
-        [str(script), "--help"], capture_output=True, text=True, timeout=60, check=False
+        [str(script), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+        env=environment,
     )
     assert result.returncode == 0, result.stderr
     for command in ("content", "db", "run"):
