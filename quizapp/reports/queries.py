@@ -13,7 +13,7 @@ from fractions import Fraction
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.admin.services import DateRange
@@ -66,8 +66,30 @@ COMPLETION_COLUMNS = [
 ]
 
 
+def _claims_in(period: DateRange, activity_slug: str | None) -> Select[Any]:
+    query = (
+        select(CreditClaim.id)
+        .join(Activity, CreditClaim.activity_id == Activity.id)
+        .where(CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until)
+    )
+    return query.where(Activity.slug == activity_slug) if activity_slug else query
+
+
+def completions_count(session: Session, period: DateRange, activity_slug: str | None) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(_claims_in(period, activity_slug).subquery())
+        )
+        or 0
+    )
+
+
 def completions(
-    session: Session, period: DateRange, activity_slug: str | None = None
+    session: Session,
+    period: DateRange,
+    activity_slug: str | None = None,
+    *,
+    limit: int | None = None,
 ) -> Iterator[list[str]]:
     """One row per credit claimed in the period, oldest first.
 
@@ -87,12 +109,11 @@ def completions(
         .join(Activity, CreditClaim.activity_id == Activity.id)
         .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
         .outerjoin(Certificate, Certificate.id == latest_certificate_id())
-        .where(CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until)
+        .where(CreditClaim.id.in_(_claims_in(period, activity_slug)))
         .order_by(CreditClaim.claimed_at, CreditClaim.id)
+        .limit(limit)
         .execution_options(yield_per=BATCH)
     )
-    if activity_slug:
-        query = query.where(Activity.slug == activity_slug)
     for claim, user, content_id, title, number, code, status in session.execute(query):
         yield [
             claim.claimed_at.date().isoformat(),

@@ -15,6 +15,9 @@ from quizapp.models import Activity, ActivityVersion
 from quizapp.reports import queries
 from quizapp.statistics.charts import facility_chart, option_bar_chart
 
+COMPLETIONS_PAGE_ROWS = 500
+"""A page a browser can still show; the CSV has every row."""
+
 blueprint = Blueprint("reports", __name__, url_prefix="/admin/reports", template_folder="templates")
 
 
@@ -42,12 +45,14 @@ def completions() -> str:
     """Administrators. Completions by date range and activity."""
     period = parse_period()
     slug = request.args.get("activity") or None
-    rows = list(queries.completions(request_session(), period, slug))
+    session = request_session()
+    rows = list(queries.completions(session, period, slug, limit=COMPLETIONS_PAGE_ROWS))
     return render_template(
         "reports/completions.html",
         period=period,
         slug=slug,
         rows=rows,
+        total=queries.completions_count(session, period, slug),
         columns=queries.COMPLETION_COLUMNS,
         activities=_activities(),
     )
