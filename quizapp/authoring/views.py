@@ -11,10 +11,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
 from quizapp.admin.access import author_required
-from quizapp.content import load_activity, load_tree
-from quizapp.content.loader import FIGURES
+from quizapp.content import Problem, load_tree
+from quizapp.content.loader import FIGURES, load_draft
 from quizapp.content.posttest import ID_RE
-from quizapp.content.snapshot import build_snapshot, figure_digests
+from quizapp.content.snapshot import build_draft_preview, build_snapshot, figure_digests
 
 blueprint = Blueprint("preview", __name__, url_prefix="/author", template_folder="templates")
 
@@ -49,24 +49,35 @@ def index() -> str:
 @blueprint.get("/preview/<slug>")
 @author_required
 def preview(slug: str) -> str:
-    """Authors and administrators: the activity as its files are now, key included."""
+    """Authors and administrators: the activity as its files are now, key included. A folder
+    with problems still shows its article and the questions that parsed, beside the problems."""
     folder = _folder(slug)
-    activity, problems = load_activity(folder)
-    snapshot = None
-    if activity is not None:
-        prefix = f"/author/preview/{slug}/"
+    activity, draft, problems = load_draft(folder)
+    prefix = f"/author/preview/{slug}/"
 
-        def resolve(target: str) -> str | None:
-            if target.startswith(f"{FIGURES}/"):
-                return prefix + target
-            if target.startswith("article.md"):
-                return prefix + target.removeprefix("article.md")
-            return target
+    def resolve(target: str) -> str | None:
+        if target.startswith(f"{FIGURES}/"):
+            return prefix + target
+        if target.startswith("article.md"):
+            return prefix + target.removeprefix("article.md")
+        return target
 
-        snapshot = build_snapshot(activity, figure_digests(activity), resolve)
+    snapshot = build_snapshot(activity, figure_digests(activity), resolve) if activity else None
     return render_template(
-        "authoring/preview.html", slug=slug, problems=problems, snapshot=snapshot
+        "authoring/preview.html",
+        slug=slug,
+        problems=[_relative(problem) for problem in problems],
+        snapshot=snapshot,
+        draft=build_draft_preview(draft, resolve) if snapshot is None else None,
     )
+
+
+def _relative(problem: Problem) -> str:
+    """``slug/file:line: message``, as authors see the folder, not as the server stores it."""
+    path = Path(problem.path)
+    if path.is_relative_to(_root()):
+        path = path.relative_to(_root())
+    return str(Problem(str(path), problem.line, problem.message))
 
 
 @blueprint.get("/preview/<slug>/figures/<path:name>")

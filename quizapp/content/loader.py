@@ -24,6 +24,7 @@ from quizapp.content.model import (
     CreditOffer,
     FacultyMember,
     Problem,
+    Question,
     Relationship,
 )
 from quizapp.content.posttest import ID_RE, parse_posttest
@@ -146,7 +147,27 @@ def _activity_folders(root: Path) -> list[Path]:
     )
 
 
+@dataclass(frozen=True)
+class Draft:
+    """What a folder holds even while it has problems: enough for the author preview to show
+    the article and the questions that parsed beside the list of problems."""
+
+    title: str
+    article_markdown: str
+    questions: tuple[Question, ...]
+
+
 def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
+    activity, _, problems = _load(folder)
+    return activity, problems
+
+
+def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
+    """The activity when it is clean, and in any case the draft and the problems."""
+    return _load(folder)
+
+
+def _load(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
     problems: list[Problem] = []
     article_path = folder / ARTICLE
     posttest_path = folder / POSTTEST
@@ -165,6 +186,7 @@ def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
 
     meta = None
     body = ""
+    title = folder.name
     anchors: frozenset[str] | None = None
     if article_text is not None:
         try:
@@ -174,6 +196,8 @@ def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
         else:
             meta = _MetaReader(front, str(article_path), problems).read()
             body = front.body
+            if isinstance(front.data.get("title"), str):
+                title = front.data["title"]
             anchors = heading_ids(body)
             _check_links(
                 body,
@@ -190,8 +214,13 @@ def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
         problems.extend(posttest_problems)
         _check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
 
+    draft = Draft(
+        title=title,
+        article_markdown=body,
+        questions=tuple(questions),
+    )
     if problems or meta is None:
-        return None, problems
+        return None, draft, problems
     activity = Activity(
         slug=folder.name,
         folder=folder,
@@ -201,7 +230,7 @@ def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
         figures=figures,
         content_hash=_content_hash(article_text or "", posttest_text or "", figures),
     )
-    return activity, problems
+    return activity, draft, problems
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.content.credits import CREDIT_TYPES, format_amount
+from quizapp.content.loader import Draft
 from quizapp.content.model import Activity, Question
 from quizapp.content.render import LinkResolver, render_inline, render_markdown
 
@@ -90,6 +91,22 @@ def build_snapshot(
         article_html=render_markdown(activity.article_markdown, resolve_link),
         questions=[_question(q, resolve_link) for q in activity.questions],
         figures=figures,
+    )
+
+
+@dataclass(frozen=True)
+class DraftPreview:
+    title: str
+    article_html: str
+    questions: list[dict[str, Any]]
+
+
+def build_draft_preview(draft: Draft, resolve_link: LinkResolver) -> DraftPreview:
+    """The article and the questions that parsed, rendered as a version would render them."""
+    return DraftPreview(
+        title=draft.title,
+        article_html=render_markdown(draft.article_markdown, resolve_link),
+        questions=[_question(q, resolve_link) for q in draft.questions],
     )
 
 

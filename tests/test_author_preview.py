@@ -1,0 +1,133 @@
+"""The author preview shows an activity from its files as they are now, answer key included,
+with the checker's problems, and publishes nothing.
+
+Who may open it is in ``test_admin_access.py``; this file is about what it shows.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from quizapp.db import Database
+from quizapp.models import Activity, ActivityVersion, AuditEvent, Base
+from tests.conftest import SAMPLE_CONTENT, make_app
+from tests.learner_helpers import IMATINIB
+from tests.staff_helpers import sign_in_as
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the sample content the test may break."""
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, root)
+    return root
+
+
+@pytest.fixture
+def preview_app(database_url: str, content: Path) -> Iterator[Flask]:
+    app = make_app(database_url, CONTENT_DIR=str(content))
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    yield app
+    database.dispose()
+
+
+@pytest.fixture
+def author(preview_app: Flask) -> FlaskClient:
+    database: Database = preview_app.extensions["quizapp.db"]
+    return sign_in_as(preview_app, database, "author", "pat.editor@example.org").client
+
+
+def page(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return html.unescape(response.get_data(as_text=True))
+
+
+def nothing_was_published(app: Flask) -> bool:
+    database: Database = app.extensions["quizapp.db"]
+    with database.read_session() as session:
+        counts = [
+            session.scalar(select(func.count()).select_from(model))
+            for model in (Activity, ActivityVersion)
+        ]
+        content_events = session.scalar(
+            select(func.count()).where(AuditEvent.action.startswith("content."))
+        )
+    return counts == [0, 0] and content_events == 0
+
+
+def test_a_clean_activity_is_previewed_with_its_answer_key_and_rationales(
+    author: FlaskClient, preview_app: Flask
+) -> None:
+    shown = page(author, f"/author/preview/{IMATINIB}")
+
+    assert "The checker finds no problems" in shown
+    assert "Reversible Bone Marrow Edema During Adjuvant Imatinib" in shown
+    assert "Posttest with answer key" in shown
+    assert 'class="key"><span class="letter">a.</span> True <strong' in shown
+    assert 'class="key"><span class="letter">e.</span> Both a and b <strong' in shown
+    assert shown.count("correct answer</strong>") == 3
+    assert shown.count("<strong>Rationale.</strong>") == 3
+    assert "up to 14% of patients with GIST on imatinib report bone pain" in shown
+    assert nothing_was_published(preview_app)
+
+
+def test_a_folder_with_problems_lists_them_by_file_and_line_and_still_shows_the_draft(
+    author: FlaskClient, preview_app: Flask, content: Path
+) -> None:
+    article = content / IMATINIB / "article.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("passing_score: 66", "passing_score: 166"),
+        encoding="utf-8",
+    )
+    posttest = content / IMATINIB / "posttest.md"
+    posttest.write_text(
+        posttest.read_text(encoding="utf-8").replace("- [x] True", "- [ ] True", 1),
+        encoding="utf-8",
+    )
+
+    shown = page(author, f"/author/preview/{IMATINIB}")
+
+    assert "2 problems to fix" in shown
+    assert f"<code>{IMATINIB}/article.md:47: passing_score must be between 0 and 100</code>" in (
+        shown
+    )
+    assert (
+        f"<code>{IMATINIB}/posttest.md:6: question 'bone-events-cml-gist' has no correct option"
+        in shown
+    )
+    assert str(content) not in shown  # the server's own folders stay out of the page
+    assert "<h1>Reversible Bone Marrow Edema During Adjuvant Imatinib" in shown
+    assert "the front matter is not shown until its problems are fixed" in shown
+    assert 'id="case-presentation"' in shown
+    # The question without a correct option is the problem; the other two are shown.
+    assert shown.count("<strong>Rationale.</strong>") == 2
+    assert "<code>most-common-adverse-events</code>" in shown
+    assert nothing_was_published(preview_app)
+
+
+def test_a_script_in_a_draft_article_never_reaches_the_preview(
+    author: FlaskClient, content: Path
+) -> None:
+    article = content / IMATINIB / "article.md"
+    text = article.read_text(encoding="utf-8").replace("passing_score: 66", "passing_score: -1")
+    article.write_text(
+        text + '\n<script>alert(1)</script>\n\n<img src="x" onerror="alert(2)">\n',
+        encoding="utf-8",
+    )
+
+    response = author.get(f"/author/preview/{IMATINIB}")
+
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<script>alert" not in body
+    assert "onerror" not in body
