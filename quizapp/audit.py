@@ -21,6 +21,16 @@ class Actor:
 
 CLI = Actor("cli")
 
+MAX_REASON = 500
+"""Characters in the reason an administrator gives: a sentence or two, kept with the event."""
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why a reason (already stripped of repeated whitespace) cannot be kept, if it cannot."""
+    if len(reason) > MAX_REASON:
+        return f"Keep the reason to {MAX_REASON} characters or fewer (it has {len(reason)})."
+    return None
+
 
 def record(
     session: Session,

@@ -69,7 +69,9 @@ def test_an_extra_attempt_lets_a_learner_past_the_limit_and_is_audited(
     assert event.details["extra"] == 1
 
 
-@pytest.mark.parametrize(("reason", "extra"), [("", "1"), ("Because", "0"), ("Because", "11")])
+@pytest.mark.parametrize(
+    ("reason", "extra"), [("", "1"), ("Because", "0"), ("Because", "11"), ("x" * 501, "1")]
+)
 def test_a_grant_needs_a_reason_and_a_sensible_number(
     admin: AuthActions, learner_id: int, db: Database, reason: str, extra: str
 ) -> None:
@@ -104,6 +106,20 @@ def test_revoking_needs_a_reason(admin: AuthActions, certificate_id: int, db: Da
     assert events(db, "certificate.revoke") == []
     page = admin.client.get("/admin/certificates").get_data(as_text=True)
     assert "Give the reason for revoking" in page
+
+
+def test_a_revocation_reason_longer_than_500_characters_is_refused(
+    admin: AuthActions, certificate_id: int, db: Database
+) -> None:
+    act(admin, certificate_id, "revoke", reason="x" * 501)
+    with db.read_session() as session:
+        certificate = session.get(Certificate, certificate_id)
+        assert certificate is not None and certificate.status == "issued"
+    assert events(db, "certificate.revoke") == []
+    page = admin.client.get("/admin/certificates").get_data(as_text=True)
+    assert "Keep the reason to 500 characters or fewer (it has 501)." in page
+    act(admin, certificate_id, "revoke", reason="x" * 500)
+    assert len(events(db, "certificate.revoke")) == 1
 
 
 def test_revoke_is_audited_and_keeps_the_certificate_row(
@@ -164,6 +180,26 @@ def test_learner_search_matches_accented_capitals(admin: AuthActions, db: Databa
     for query in ("Ñúñez", "ñúñez", "ØSTER", "zoë"):
         page = admin.client.get(f"/admin/learners?q={query}").get_data(as_text=True)
         assert "Zoë Ñúñez-Øster" in page, query
+
+
+def test_learner_search_takes_percent_and_underscore_literally(
+    admin: AuthActions, db: Database
+) -> None:
+    register(db, Registration("ann_lee@example.org", "correct horse battery staple",
+                              "Ann Lee", "MD"), hash_method="scrypt:1024:8:1")  # fmt: skip
+    register(db, Registration("annalee@example.org", "correct horse battery staple",
+                              "Anna Lee", "MD"), hash_method="scrypt:1024:8:1")  # fmt: skip
+    underscore = admin.client.get("/admin/learners?q=ann_").get_data(as_text=True)
+    assert "ann_lee@example.org" in underscore
+    assert "annalee@example.org" not in underscore
+    percent = admin.client.get("/admin/learners?q=%25").get_data(as_text=True)
+    assert "ann_lee@example.org" not in percent and "annalee@example.org" not in percent
+
+
+def test_the_audit_log_refuses_a_range_that_ends_before_it_starts(admin: AuthActions) -> None:
+    response = admin.client.get("/admin/audit?start=2027-01-15&end=2027-01-14")
+    assert response.status_code == 400
+    assert "The end date is before the start date." in response.get_data(as_text=True)
 
 
 def test_a_revoked_certificate_can_be_reissued_and_stays_revoked_itself(

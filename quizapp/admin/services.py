@@ -44,6 +44,8 @@ def grant_extra_attempt(
     reason = " ".join(reason.split())
     if not reason:
         raise AdminError("Give the reason for the extra attempt; it is kept in the audit log.")
+    if problem := audit.reason_problem(reason):
+        raise AdminError(problem)
     if not 1 <= extra <= MAX_GRANT:
         raise AdminError(f"Grant between 1 and {MAX_GRANT} extra attempts at a time.")
     if not (1 <= user_id <= MAX_ID and 1 <= activity_id <= MAX_ID):
@@ -155,18 +157,24 @@ def dashboard(session: Session, period: DateRange) -> list[ActivityFigures]:
     return list(figures.values())
 
 
+def contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with ``%`` and ``_`` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def search_learners(session: Session, query: str, limit: int = 50) -> list[User]:
     query = query.strip()
     if not query:
         return list(session.scalars(select(User).order_by(User.created_at.desc()).limit(limit)))
-    pattern = f"%{query.lower()}%"
+    pattern = contains(query.lower())
     return list(
         session.scalars(
             select(User)
             .where(
                 or_(
-                    func.lower(User.full_name).like(pattern),
-                    User.email.like(pattern),
+                    func.lower(User.full_name).like(pattern, escape="\\"),
+                    User.email.like(pattern, escape="\\"),
                     User.npi == query,
                 )
             )
@@ -192,7 +200,9 @@ def audit_events(
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.actor:
-        query = query.where(func.lower(AuditEvent.actor_label).like(f"%{filters.actor.lower()}%"))
+        query = query.where(
+            func.lower(AuditEvent.actor_label).like(contains(filters.actor.lower()), escape="\\")
+        )
     if filters.target_type:
         query = query.where(AuditEvent.target_type == filters.target_type)
     if filters.start:

@@ -144,6 +144,7 @@ def learner(user_id: int) -> str:
         activities=activities,
         grants=grants,
         form=EmptyForm(),
+        max_reason=audit.MAX_REASON,
     )
 
 
@@ -229,6 +230,8 @@ def audit_log() -> str:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400, description="Dates must be written YYYY-MM-DD and the page must be a number.")
+    if start and end and end < start:
+        abort(400, description="The end date is before the start date.")
     if page > MAX_ID:  # beyond any row, and an offset the database would refuse
         abort(400, description="The audit log has no page with this number.")
     filters = services.AuditFilter(

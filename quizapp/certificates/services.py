@@ -187,6 +187,8 @@ def revoke(
     reason = " ".join(reason.split())
     if not reason:
         raise CertificateError("Give the reason for revoking; it is kept with the certificate.")
+    if problem := audit.reason_problem(reason):
+        raise CertificateError(problem)
     with db.transaction() as session:
         certificate = _locked(session, certificate_id)
         if certificate.status not in ("issued", "pending"):
