@@ -19,6 +19,7 @@ from quizapp.catalog.queries import list_activities
 from quizapp.content.evaluation import EvaluationError, choices
 from quizapp.db import get_db, request_session
 from quizapp.grading.presentation import shown_questions
+from quizapp.grading.review import answers_hint
 from quizapp.grading.scoring import SubmissionError
 from quizapp.learning import services
 from quizapp.models import Activity, Attempt
@@ -174,6 +175,11 @@ def _render_review(attempt_row: Attempt, activity: Activity, learner: services.S
         version=version,
         questions=questions,
         shown=shown,
+        answers_hint=answers_hint(
+            version.review_policy["answers"],
+            unlimited=learner.allowed is None,
+            out_of_attempts=learner.out_of_attempts,
+        ),
         learner=learner,
         correct_count=sum(1 for r in responses.values() if r.correct),
     )

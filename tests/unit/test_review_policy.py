@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.grading.review import DEFAULT_POLICY, MOMENTS, SHOWN, Visibility, visibility
+from quizapp.grading.review import (
+    DEFAULT_POLICY,
+    MOMENTS,
+    SHOWN,
+    Visibility,
+    answers_hint,
+    visibility,
+)
 
 SITUATIONS = {
     "passed, attempts left": {"passed": True, "out_of_attempts": False},
@@ -18,7 +25,7 @@ SITUATIONS = {
 TABLE = {
     "after-each-attempt": (True, True, True, True),
     "after-passing": (True, True, False, False),
-    "after-last-attempt": (False, True, False, True),
+    "after-last-attempt": (True, True, False, True),
     "after-passing-or-last-attempt": (True, True, False, True),
     "never": (False, False, False, False),
 }
@@ -108,3 +115,78 @@ def test_a_policy_can_hide_everything() -> None:
 
     for situation in SITUATIONS.values():
         assert visibility(policy, **situation) == Visibility(False, False, False)
+
+
+# Passing ends the attempts, so it is the last attempt.
+
+
+def test_after_last_attempt_shows_the_answers_to_a_learner_who_passed_with_attempts_left() -> None:
+    result = visibility({"answers": "after-last-attempt"}, passed=True, out_of_attempts=False)
+
+    assert result.answers
+
+
+def test_after_last_attempt_keeps_the_answers_from_a_learner_who_may_still_try() -> None:
+    result = visibility({"answers": "after-last-attempt"}, passed=False, out_of_attempts=False)
+
+    assert not result.answers
+
+
+@pytest.mark.parametrize("situation", SITUATIONS)
+def test_after_last_attempt_and_after_passing_or_last_attempt_are_the_same_moment(
+    situation: str,
+) -> None:
+    assert visibility({"answers": "after-last-attempt"}, **SITUATIONS[situation]) == visibility(
+        {"answers": "after-passing-or-last-attempt"}, **SITUATIONS[situation]
+    )
+
+
+# The hint shown while the answers are hidden says when they will be shown.
+
+
+@pytest.mark.parametrize("moment", ["after-last-attempt", "after-passing-or-last-attempt"])
+def test_a_learner_with_attempts_left_is_told_answers_come_on_passing_or_the_last_attempt(
+    moment: str,
+) -> None:
+    assert answers_hint(moment, unlimited=False, out_of_attempts=False) == (
+        "Correct answers and explanations are shown once you pass or use your last attempt."
+    )
+
+
+@pytest.mark.parametrize("moment", ["after-last-attempt", "after-passing-or-last-attempt"])
+def test_with_unlimited_attempts_the_hint_promises_the_answers_on_passing_only(
+    moment: str,
+) -> None:
+    assert answers_hint(moment, unlimited=True, out_of_attempts=False) == (
+        "Correct answers and explanations are shown once you pass."
+    )
+
+
+def test_under_after_passing_a_learner_out_of_attempts_is_not_promised_the_answers() -> None:
+    assert answers_hint("after-passing", unlimited=False, out_of_attempts=False) == (
+        "Correct answers and explanations are shown once you pass."
+    )
+    assert answers_hint("after-passing", unlimited=False, out_of_attempts=True) == (
+        "Correct answers and explanations are shown only to learners who pass."
+    )
+
+
+def test_never_says_the_answers_are_not_shown() -> None:
+    assert answers_hint("never", unlimited=False, out_of_attempts=True) == (
+        "Correct answers and explanations are not shown for this activity."
+    )
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("situation", SITUATIONS)
+def test_no_hint_promises_answers_the_policy_would_not_show(moment: str, situation: str) -> None:
+    """Whenever the hint is on the page (answers hidden), what it promises must be true."""
+    where = SITUATIONS[situation]
+    if visibility({"answers": moment}, **where).answers:
+        return
+    hint = answers_hint(moment, unlimited=False, out_of_attempts=where["out_of_attempts"])
+    if "use your last attempt" in hint:
+        assert not where["out_of_attempts"]
+        assert visibility({"answers": moment}, passed=False, out_of_attempts=True).answers
+    if "once you pass" in hint:
+        assert visibility({"answers": moment}, passed=True, out_of_attempts=False).answers
