@@ -90,13 +90,16 @@ def claim(  # type: ignore[no-untyped-def]
     return auth.post_form(f"/activities/{slug}/claim", data, form_page=form_page)
 
 
-def variant(tmp_path: Path, db: Database, slug: str, edits: dict[str, str]) -> str:
-    """Sync a copy of the imatinib activity under ``slug`` with front-matter lines replaced."""
+def variant(
+    tmp_path: Path, db: Database, slug: str, edits: dict[str, str], *, source: str = IMATINIB
+) -> str:
+    """Sync a copy of a sample activity (imatinib unless ``source``) under ``slug`` with
+    front-matter lines replaced."""
     root = tmp_path / "variants"
     folder = root / slug
-    shutil.copytree(SAMPLE_CONTENT / IMATINIB, folder)
+    shutil.copytree(SAMPLE_CONTENT / source, folder)
     article = folder / "article.md"
-    text = article.read_text(encoding="utf-8").replace(f"id: {IMATINIB}", f"id: {slug}", 1)
+    text = article.read_text(encoding="utf-8").replace(f"id: {source}", f"id: {slug}", 1)
     for old, new in edits.items():
         assert old in text, old
         text = text.replace(old, new, 1)

@@ -484,6 +484,21 @@ def test_after_a_password_change_only_the_new_password_works_and_other_sessions_
     assert is_signed_in(fresh.client)
 
 
+def test_session_protection_is_basic_so_a_changed_browser_signature_keeps_the_session(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    """ "basic" only marks the session not fresh when the address or User-Agent changes;
+    "strong" would sign a learner out mid-posttest whenever their browser updates or their
+    mobile network hands them a new address."""
+    assert app.login_manager.session_protection == "basic"  # type: ignore[attr-defined]
+    assert app.config.get("SESSION_PROTECTION", "basic") == "basic"
+    auth.register()
+
+    response = client.get("/account", headers={"User-Agent": "AnotherBrowser/2.0"})
+
+    assert response.status_code == 200
+
+
 # --- profile ------------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from quizapp.models import Attempt, Response, User
 from tests.conftest import FROZEN_NOW, AuthActions, make_app
 from tests.learner_helpers import (
     IMATINIB,
+    METHOTREXATE,
     RIGHT,
     WRONG,
     answers,
@@ -454,3 +455,203 @@ def test_a_past_attempt_is_reviewed_under_its_own_versions_policy(
     assert "Rationale." not in review_page(client, first)
     second = take(client, right=0, slug=slug)
     assert review_page(client, second).count("Rationale.") == 3
+
+
+def with_review(tmp_path: Path, db: Database, slug: str, answers_moment: str) -> str:
+    return variant(
+        tmp_path,
+        db,
+        slug,
+        {"attempts_allowed: 3": f"attempts_allowed: 3\nreview:\n  answers: {answers_moment}"},
+    )
+
+
+def test_after_last_attempt_a_learner_who_passes_on_the_first_of_three_sees_the_answers(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = with_review(tmp_path, db, "last-attempt-review", "after-last-attempt")
+    auth.register()
+
+    html = review_page(client, take(client, right=3, slug=slug))
+
+    assert "Attempt 1: passed" in html
+    assert html.count("Rationale.") == 3
+    assert "correct answer" in html
+    assert "after your last attempt" not in html
+
+
+def test_after_last_attempt_a_failed_learner_is_told_the_answers_come_on_passing_or_at_the_end(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = with_review(tmp_path, db, "last-attempt-review", "after-last-attempt")
+    auth.register()
+    failed = take(client, right=1, slug=slug)
+
+    html = review_page(client, failed)
+    assert "Rationale." not in html and "correct answer" not in html
+    assert (
+        "Correct answers and explanations are shown once you pass or use your last attempt."
+        in visible_text(html)
+    )
+
+    take(client, right=2, slug=slug)
+    assert review_page(client, failed).count("Rationale.") == 3
+
+
+def test_after_last_attempt_using_every_attempt_shows_the_answers_on_each(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = with_review(tmp_path, db, "last-attempt-review", "after-last-attempt")
+    auth.register()
+    attempt_ids = [take(client, right=0, slug=slug) for _ in range(2)]
+    assert "Rationale." not in review_page(client, attempt_ids[-1])
+
+    attempt_ids.append(take(client, right=0, slug=slug))
+
+    for attempt_id in attempt_ids:
+        assert review_page(client, attempt_id).count("Rationale.") == 3
+
+
+def test_after_passing_the_answers_wait_for_a_pass_and_then_show_on_every_attempt(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = with_review(tmp_path, db, "passing-review", "after-passing")
+    auth.register()
+    failed = take(client, right=0, slug=slug)
+    html = review_page(client, failed)
+    assert "Rationale." not in html
+    assert "Correct answers and explanations are shown once you pass." in visible_text(html)
+
+    passed = take(client, right=3, slug=slug)
+
+    for attempt_id in (failed, passed):
+        assert review_page(client, attempt_id).count("Rationale.") == 3
+
+
+def test_after_passing_a_learner_who_uses_every_attempt_never_sees_the_answers(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = with_review(tmp_path, db, "passing-review", "after-passing")
+    auth.register()
+    attempt_ids = [take(client, right=1, slug=slug) for _ in range(3)]
+
+    for attempt_id in attempt_ids:
+        html = review_page(client, attempt_id)
+        assert "Rationale." not in html and "correct answer" not in html
+    text = visible_text(review_page(client, attempt_ids[-1]))
+    assert "You have no attempts left." in text
+    assert "Correct answers and explanations are shown only to learners who pass." in text
+
+
+# Two of three correct options on two items and one of two on another: 2 + 2/3 + 2/3 + 1/2
+# of 5 points is 76.67%, a pass at 75%; all-or-nothing it is 2 of 5, 40%.
+PARTLY_RIGHT: dict[str, str | list[str]] = {
+    "order-entry-safeguards": ["a", "b"],
+    "toxicity-warning-signs": ["a", "b"],
+    "toxicity-risk-factors": "d",
+    "folic-acid-overdose": "b",
+    "safer-prescription": ["a"],
+}
+
+
+# My activities: the learner's status in each activity, and the next step.
+
+
+def my_activities(client: FlaskClient) -> dict[str, tuple[str, str]]:
+    """Each listed activity's slug with its status and next-step link text."""
+    html = client.get("/my/activities").get_data(as_text=True)
+    rows: dict[str, tuple[str, str]] = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        slug = re.search(r'href="/activities/([^/"]+)/"', row)
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        if slug and len(cells) == 3:
+            rows[slug.group(1)] = (visible_text(cells[1]).strip(), visible_text(cells[2]).strip())
+    return rows
+
+
+def test_my_activities_follows_a_learner_from_not_started_to_completed(
+    learner: AuthActions, client: FlaskClient
+) -> None:
+    from tests.learner_helpers import claim, evaluate
+
+    def status() -> tuple[str, str]:
+        return my_activities(client)[IMATINIB]
+
+    assert status() == ("Not started", "Posttest")
+    attempt_id = start_id(client)
+    assert status() == ("In progress", "Posttest")
+    assert submit(client, attempt_id, answers(1)).status_code == 302
+    assert status() == ("Failed, 2 attempts left", "Posttest")
+    take(client, right=0)
+    assert status() == ("Failed, 1 attempt left", "Posttest")
+    take(client, right=3)
+    assert status() == ("Passed, evaluation due", "Evaluation")
+    assert evaluate(learner).status_code == 302
+    assert status() == ("Passed, credit not yet claimed", "Claim credit")
+    assert claim(learner, {"ama-pra-1": "1.0"}).status_code == 302
+    assert status() == ("Completed", "Transcript")
+
+
+def test_my_activities_says_when_no_attempts_are_left_and_when_they_are_unlimited(
+    learner: AuthActions, client: FlaskClient
+) -> None:
+    for _ in range(3):
+        take(client, right=0)
+    attempt_id = start_id(client, METHOTREXATE)
+    assert my_activities(client)[METHOTREXATE] == ("In progress", "Posttest")
+    assert submit(client, attempt_id, PARTLY_RIGHT).status_code == 302
+
+    rows = my_activities(client)
+
+    assert rows[IMATINIB] == ("Failed, no attempts left", "Posttest")
+    assert rows[METHOTREXATE] == ("Failed, you may try again", "Posttest")
+
+
+# Partial credit on multiple-answer items.
+
+
+def test_with_partial_credit_partly_right_multiple_answer_items_earn_their_share_and_pass(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    slug = variant(
+        tmp_path,
+        db,
+        "partial-methotrexate",
+        {"attempts_allowed: unlimited": "attempts_allowed: unlimited\npartial_credit: true"},
+        source=METHOTREXATE,
+    )
+    auth.register()
+    attempt_id = start_id(client, slug)
+
+    assert submit(client, attempt_id, PARTLY_RIGHT).status_code == 302
+
+    [attempt] = attempts_of(db)
+    assert attempt.passed is True
+    assert str(attempt.score_percent) == "76.67"
+    with db.read_session() as session:
+        points = {r.question_id: str(r.points) for r in session.scalars(select(Response))}
+    assert points == {
+        "order-entry-safeguards": "0.6667",
+        "toxicity-warning-signs": "0.6667",
+        "toxicity-risk-factors": "1.0000",
+        "folic-acid-overdose": "1.0000",
+        "safer-prescription": "0.5000",
+    }
+    text = visible_text(review_page(client, attempt_id))
+    assert "Attempt 1: passed" in text
+    assert "You scored 76.67% (2 of 5 correct); 75% passes." in text
+
+
+def test_without_partial_credit_the_same_answers_score_all_or_nothing_and_fail(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    attempt_id = start_id(client, METHOTREXATE)
+
+    assert submit(client, attempt_id, PARTLY_RIGHT).status_code == 302
+
+    [attempt] = attempts_of(db)
+    assert attempt.passed is False
+    assert str(attempt.score_percent) == "40.00"
+    assert "You scored 40.00% (2 of 5 correct); 75% passes." in visible_text(
+        review_page(client, attempt_id)
+    )

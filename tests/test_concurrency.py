@@ -15,9 +15,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from quizapp.accounts.services import Registration, register
+from quizapp.credit import services as credit
+from quizapp.credit.eligibility import ClaimError
 from quizapp.db import Database
 from quizapp.learning import services
-from quizapp.models import Attempt, Response
+from quizapp.models import Attempt, Certificate, CreditClaim, Response
 from tests.conftest import FROZEN_NOW, PASSWORD
 from tests.learner_helpers import IMATINIB, RIGHT, WRONG
 
@@ -110,3 +112,69 @@ def test_racing_start_and_submit_never_exceeds_the_attempt_limit(
         )
     ]
     assert unexpected == []
+
+
+@pytest.fixture
+def ready_to_claim(db: Database, learner_id: int) -> int:
+    """The learner has passed the imatinib posttest and completed its evaluation."""
+    attempt_id = services.start_attempt(db, learner_id, IMATINIB, NOW)
+    services.submit_attempt(db, learner_id, attempt_id, as_answers(RIGHT), NOW)
+    evaluation = {
+        "objectives-met": "Agree",
+        "relevance": "Strongly agree",
+        "intent-to-change": "Yes",
+        "commercial-bias": "No",
+    }
+    assert services.submit_evaluation(db, learner_id, IMATINIB, evaluation, NOW)
+    return learner_id
+
+
+def claim_ama(db: Database, user_id: int) -> Callable[[], Any]:
+    return lambda: credit.claim_credit(
+        db, user_id, IMATINIB, {"ama-pra-1": "1.0"}, attested=True, now=NOW
+    )
+
+
+def claim_rows(db: Database) -> tuple[int, int]:
+    with db.read_session() as session:
+        return (
+            session.scalar(select(func.count()).select_from(CreditClaim)) or 0,
+            session.scalar(select(func.count()).select_from(Certificate)) or 0,
+        )
+
+
+def test_parallel_claims_of_one_credit_type_record_exactly_one(
+    db: Database, ready_to_claim: int
+) -> None:
+    results = in_parallel(claim_ama(db, ready_to_claim))
+
+    recorded = [r for r in results if isinstance(r, list)]
+    refused = [r for r in results if isinstance(r, ClaimError)]
+    assert len(recorded) == 1, results
+    assert len(refused) == THREADS - 1, results
+    assert {r.message for r in refused} <= {
+        "You have already claimed AMA PRA Category 1 Credit™.",
+        "You have already claimed this credit.",
+    }
+    assert claim_rows(db) == (1, 1)
+
+
+def test_the_unique_constraint_alone_keeps_parallel_claims_to_one(
+    db: Database, ready_to_claim: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the service's own check blinded, every thread reaches the INSERT; the database's
+    unique (user, activity, credit type) constraint must refuse all but one, cleanly."""
+    see_no_claims = credit.claim_options
+
+    def blind(*args: Any) -> credit.ClaimPage:
+        page = see_no_claims(*args)
+        return credit.ClaimPage(credits=page.credits, claimed={}, names=page.names)
+
+    monkeypatch.setattr(credit, "claim_options", blind)
+
+    results = in_parallel(claim_ama(db, ready_to_claim))
+
+    refused = [r for r in results if isinstance(r, ClaimError)]
+    assert len([r for r in results if isinstance(r, list)]) == 1, results
+    assert [r.message for r in refused] == ["You have already claimed this credit."] * (THREADS - 1)
+    assert claim_rows(db) == (1, 1)

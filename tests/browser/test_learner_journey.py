@@ -59,7 +59,11 @@ def test_a_clinician_goes_from_the_catalog_to_recorded_credit(page) -> None:  # 
     check(page, "review-1")
 
     page.get_by_role("link", name="posttest").last.click()
+    assert page.get_by_text("Failed, 2 attempts left").is_visible()
+    check(page, "posttest-after-failing")
     page.get_by_role("button", name="Start attempt 2").click()
+    assert page.get_by_role("heading", name="Posttest — attempt 2").is_visible()
+    check(page, "attempt-2")
     answer(page, right=2)
     page.get_by_role("button", name="Submit answers").click()
     assert page.get_by_role("heading", name="Attempt 2: passed").is_visible()
