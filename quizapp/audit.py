@@ -25,11 +25,19 @@ MAX_REASON = 500
 """Characters in the reason an administrator gives: a sentence or two, kept with the event."""
 
 
-def reason_problem(reason: str) -> str | None:
-    """Why a reason (already stripped of repeated whitespace) cannot be kept, if it cannot."""
+def reason_problem(reason: str, *, missing: str) -> str | None:
+    """Why the reason an administrator typed cannot be kept, if it cannot; ``missing`` is the
+    message for an empty one. Pass the reason through :func:`clean_reason` first."""
+    if not reason:
+        return missing
     if len(reason) > MAX_REASON:
         return f"Keep the reason to {MAX_REASON} characters or fewer (it has {len(reason)})."
     return None
+
+
+def clean_reason(raw: str) -> str:
+    """The reason on one line, as it is stored and shown."""
+    return " ".join(raw.split())
 
 
 def record(

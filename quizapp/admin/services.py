@@ -41,10 +41,10 @@ def grant_extra_attempt(
     actor: audit.Actor,
     now: dt.datetime,
 ) -> AttemptGrant:
-    reason = " ".join(reason.split())
-    if not reason:
-        raise AdminError("Give the reason for the extra attempt; it is kept in the audit log.")
-    if problem := audit.reason_problem(reason):
+    reason = audit.clean_reason(reason)
+    if problem := audit.reason_problem(
+        reason, missing="Give the reason for the extra attempt; it is kept in the audit log."
+    ):
         raise AdminError(problem)
     if not 1 <= extra <= MAX_GRANT:
         raise AdminError(f"Grant between 1 and {MAX_GRANT} extra attempts at a time.")

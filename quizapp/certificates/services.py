@@ -184,10 +184,10 @@ def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
 def revoke(
     db: Database, certificate_id: int, reason: str, actor: audit.Actor, now: dt.datetime
 ) -> Certificate:
-    reason = " ".join(reason.split())
-    if not reason:
-        raise CertificateError("Give the reason for revoking; it is kept with the certificate.")
-    if problem := audit.reason_problem(reason):
+    reason = audit.clean_reason(reason)
+    if problem := audit.reason_problem(
+        reason, missing="Give the reason for revoking; it is kept with the certificate."
+    ):
         raise CertificateError(problem)
     with db.transaction() as session:
         certificate = _locked(session, certificate_id)

@@ -158,16 +158,12 @@ class Draft:
 
 
 def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
-    activity, _, problems = _load(folder)
+    activity, _, problems = load_draft(folder)
     return activity, problems
 
 
 def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
     """The activity when it is clean, and in any case the draft and the problems."""
-    return _load(folder)
-
-
-def _load(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
     problems: list[Problem] = []
     article_path = folder / ARTICLE
     posttest_path = folder / POSTTEST
@@ -214,11 +210,7 @@ def _load(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         problems.extend(posttest_problems)
         _check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
 
-    draft = Draft(
-        title=title,
-        article_markdown=body,
-        questions=tuple(questions),
-    )
+    draft = Draft(title=title, article_markdown=body, questions=tuple(questions))
     if problems or meta is None:
         return None, draft, problems
     activity = Activity(

@@ -66,22 +66,19 @@ COMPLETION_COLUMNS = [
 ]
 
 
-def _claims_in(period: DateRange, activity_slug: str | None) -> Select[Any]:
-    query = (
-        select(CreditClaim.id)
-        .join(Activity, CreditClaim.activity_id == Activity.id)
-        .where(CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until)
+def _claims_in(query: Select[Any], period: DateRange, activity_slug: str | None) -> Select[Any]:
+    """``query``, which joins the claim's activity, narrowed to the period and the activity."""
+    query = query.where(
+        CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until
     )
     return query.where(Activity.slug == activity_slug) if activity_slug else query
 
 
 def completions_count(session: Session, period: DateRange, activity_slug: str | None) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(_claims_in(period, activity_slug).subquery())
-        )
-        or 0
+    query = select(func.count(CreditClaim.id)).join(
+        Activity, CreditClaim.activity_id == Activity.id
     )
+    return session.scalar(_claims_in(query, period, activity_slug)) or 0
 
 
 def completions(
@@ -109,12 +106,12 @@ def completions(
         .join(Activity, CreditClaim.activity_id == Activity.id)
         .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
         .outerjoin(Certificate, Certificate.id == latest_certificate_id())
-        .where(CreditClaim.id.in_(_claims_in(period, activity_slug)))
         .order_by(CreditClaim.claimed_at, CreditClaim.id)
         .limit(limit)
         .execution_options(yield_per=BATCH)
     )
-    for claim, user, content_id, title, number, code, status in session.execute(query):
+    rows = session.execute(_claims_in(query, period, activity_slug))
+    for claim, user, content_id, title, number, code, status in rows:
         yield [
             claim.claimed_at.date().isoformat(),
             user.full_name,
@@ -363,18 +360,30 @@ def _evaluation_answers(session: Session, activity: Activity) -> Iterator[dict[s
         yield answers
 
 
-def _evaluation_counts(
-    session: Session, items: list[dict[str, Any]], activity: Activity
-) -> tuple[int, dict[str, Counter[str]]]:
-    counts: dict[str, Counter[str]] = {item["id"]: Counter() for item in items}
-    respondents = 0
+@dataclass
+class _Tally:
+    respondents: int
+    counts: dict[str, Counter[str]]
+    texts: dict[str, list[str]]
+
+
+def _tally(
+    session: Session, items: list[dict[str, Any]], activity: Activity, *, keep_text: bool
+) -> _Tally:
+    """Counts per choice in one pass; the free text too when ``keep_text`` (the page shows it
+    all; the CSV streams it instead with :func:`_free_text`)."""
+    tally = _Tally(0, {item["id"]: Counter() for item in items}, {})
     for answers in _evaluation_answers(session, activity):
-        respondents += 1
+        tally.respondents += 1
         for item in items:
             value = answers.get(item["id"])
-            if value and item["type"] != "text":
-                counts[item["id"]][value] += 1
-    return respondents, counts
+            if not value:
+                continue
+            if item["type"] != "text":
+                tally.counts[item["id"]][value] += 1
+            elif keep_text:
+                tally.texts.setdefault(item["id"], []).append(value)
+    return tally
 
 
 def _free_text(session: Session, activity: Activity, item_id: str) -> Iterator[str]:
@@ -386,16 +395,16 @@ def _free_text(session: Session, activity: Activity, item_id: str) -> Iterator[s
 def evaluation_summary(session: Session, activity: Activity) -> EvaluationSummary:
     """Everything the summary page shows: counts per choice, and every free-text answer."""
     items = _evaluation_items(session, activity)
-    respondents, counts = _evaluation_counts(session, items, activity)
+    tally = _tally(session, items, activity, keep_text=True)
     summary = []
     for item in items:
         entry: dict[str, Any] = {"id": item["id"], "prompt": item["prompt"], "type": item["type"]}
         if item["type"] == "text":
-            entry["answers"] = list(_free_text(session, activity, item["id"]))
+            entry["answers"] = tally.texts.get(item["id"], [])
         else:
-            entry["counts"] = [(choice, counts[item["id"]][choice]) for choice in choices(item)]
+            entry["counts"] = [(c, tally.counts[item["id"]][c]) for c in choices(item)]
         summary.append(entry)
-    return EvaluationSummary(respondents, summary)
+    return EvaluationSummary(tally.respondents, summary)
 
 
 EVALUATION_COLUMNS = ["Question", "Answer", "Count"]
@@ -405,7 +414,7 @@ def evaluation_rows(session: Session, activity: Activity) -> Iterator[list[str]]
     """The summary as CSV rows; free-text answers are streamed, not held, one question at a
     time."""
     items = _evaluation_items(session, activity)
-    _, counts = _evaluation_counts(session, items, activity)
+    counts = _tally(session, items, activity, keep_text=False).counts
     for item in items:
         if item["type"] == "text":
             for answer in _free_text(session, activity, item["id"]):
