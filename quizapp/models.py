@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from quizapp.content.snapshot import VersionMeta, VersionSnapshot
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -153,6 +155,35 @@ class ActivityVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     activity: Mapped[Activity] = relationship(foreign_keys=[activity_id])
+
+    @classmethod
+    def from_snapshot(cls, snapshot: VersionSnapshot, **columns: Any) -> ActivityVersion:
+        stored = snapshot.to_json()
+        return cls(
+            title=snapshot.meta.title,
+            release_date=snapshot.meta.release_date,
+            expiration_date=snapshot.meta.expiration_date,
+            metadata_json=stored["metadata"],
+            article_html=stored["article_html"],
+            questions_json=stored["questions"],
+            figures_json=stored["figures"],
+            **columns,
+        )
+
+    def meta(self) -> VersionMeta:
+        """The typed metadata alone, for pages that show no questions."""
+        return VersionMeta.from_json(self.metadata_json)
+
+    def snapshot(self) -> VersionSnapshot:
+        """The typed snapshot; read it through the version cache where one is at hand."""
+        return VersionSnapshot.from_json(
+            {
+                "metadata": self.metadata_json,
+                "article_html": self.article_html,
+                "questions": self.questions_json,
+                "figures": self.figures_json,
+            }
+        )
 
 
 class Attempt(Base):

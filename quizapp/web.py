@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter
 
-from quizapp.content.credits import CREDIT_TYPES, format_amount
+from quizapp.content.credits import credit_name, format_amount
 from quizapp.models import MAX_ID
 
 csrf = CSRFProtect()
@@ -69,7 +69,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["logout_form"] = _logout_form
-    app.jinja_env.filters["isodate"] = dt.date.fromisoformat
+    app.jinja_env.filters["isodate"] = _as_date
     app.jinja_env.filters["credits"] = format_amount
     app.jinja_env.filters["credit_name"] = credit_name
 
@@ -103,11 +103,8 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("error.html", code=400, title="Form expired", message=message), 400
 
 
-def credit_name(code: str) -> str:
-    if code == "participation":
-        return "certificate of participation"
-    credit_type = CREDIT_TYPES.get(code)
-    return credit_type.name if credit_type else code
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _logout_form() -> object:

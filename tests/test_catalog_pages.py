@@ -76,13 +76,13 @@ def test_activity_page_shows_each_faculty_members_disclosure(
     with db.read_session() as session:
         found = find_activity(session, "imatinib-bone-edema")
         assert found is not None
-        faculty = found[1].metadata_json["faculty"]
+        faculty = found[1].meta().faculty
     text = page_text(client.get(IMATINIB).data)
     for member in faculty:
-        assert member["name"] in text
-        for relationship in member["relationships"]:
-            assert relationship["company"] in text
-    if not any(member["relationships"] for member in faculty):
+        assert member.name in text
+        for relationship in member.relationships:
+            assert relationship.company in text
+    if not any(member.relationships for member in faculty):
         assert "No relevant financial relationships" in text
 
 
@@ -102,10 +102,10 @@ def test_no_page_carries_the_answer_key_or_rationales(
     with db.read_session() as session:
         found = find_activity(session, "imatinib-bone-edema")
         assert found is not None
-        questions = found[1].questions_json
+        questions = found[1].snapshot().questions
     pages = client.get("/").data.decode() + client.get(IMATINIB).data.decode()
     for question in questions:
-        rationale_text = page_text(question["rationale_html"].encode()).strip()
+        rationale_text = page_text(question.rationale.html.encode()).strip()
         assert rationale_text[:60] not in page_text(pages.encode())
     assert "correct" not in pages.lower()
 

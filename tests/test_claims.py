@@ -226,10 +226,7 @@ def take_all_right(client: FlaskClient, slug: str) -> None:
     with database.read_session() as session:
         found = find_activity(session, slug)
         assert found is not None
-        key = {
-            q["id"]: [o["id"] for o in q["options"] if o["correct"]]
-            for q in found[1].questions_json
-        }
+        key = {q.id: sorted(q.correct_ids) for q in found[1].snapshot().questions}
     response = submit(client, start_id(client, slug), key)  # type: ignore[arg-type]
     assert response.status_code == 302
 

@@ -168,7 +168,7 @@ def test_the_unique_constraint_alone_keeps_parallel_claims_to_one(
 
     def blind(*args: Any) -> credit.ClaimPage:
         page = see_no_claims(*args)
-        return credit.ClaimPage(credits=page.credits, claimed={}, names=page.names)
+        return credit.ClaimPage(credits=page.credits, claimed={})
 
     monkeypatch.setattr(credit, "claim_options", blind)
 

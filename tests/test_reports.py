@@ -52,7 +52,7 @@ IMATINIB_TITLE = (
 METHOTREXATE_TITLE = (
     "Once a Week, Not Once a Day: Preventing Dosing Errors With Low-Dose Oral Methotrexate"
 )
-AMA = "AMA PRA Category 1 Credit"
+AMA = "AMA PRA Category 1 Credit™"
 QUESTIONS = ["bone-events-cml-gist", "most-common-adverse-events", "dose-reduction-bone-edema"]
 PROFILE_FIELDS = (
     "npi",

@@ -44,7 +44,7 @@ def test_first_sync_creates_every_activity_with_version_one(db: Database, tree: 
         activity = session.scalar(select(Activity).where(Activity.slug == "imatinib-bone-edema"))
         assert activity is not None and activity.current_version is not None
         assert activity.current_version.number == 1
-        assert len(activity.current_version.questions_json) == 3
+        assert len(activity.current_version.snapshot().questions) == 3
 
 
 def test_a_second_sync_of_the_same_files_changes_nothing(db: Database, tree: Path) -> None:
@@ -67,7 +67,7 @@ def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_u
             .where(ActivityVersion.number == 1, Activity.slug == "imatinib-bone-edema")
         )
         assert old is not None
-        old_questions = old.questions_json
+        old_questions = old.snapshot().questions
         old_hash = old.content_hash
 
     edit(tree / "imatinib-bone-edema" / "posttest.md", "most common", "most often seen")
@@ -80,11 +80,12 @@ def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_u
         assert activity is not None and activity.current_version is not None
         new = activity.current_version
         assert new.number == 2
-        assert [q["id"] for q in new.questions_json] == [q["id"] for q in old_questions]
-        assert "most often seen" in str(new.questions_json)
+        new_questions = new.snapshot().questions
+        assert [q.id for q in new_questions] == [q.id for q in old_questions]
+        assert "most often seen" in new_questions[1].stem.source
         unchanged_old = session.get(ActivityVersion, old.id)
         assert unchanged_old is not None
-        assert unchanged_old.questions_json == old_questions
+        assert unchanged_old.snapshot().questions == old_questions
         assert unchanged_old.content_hash == old_hash
         assert "most often seen" not in str(unchanged_old.questions_json)
 
@@ -151,10 +152,10 @@ def test_the_stored_snapshot_keeps_the_answer_key_for_server_side_scoring(
     with db.read_session() as session:
         activity = session.scalar(select(Activity).where(Activity.slug == "imatinib-bone-edema"))
         assert activity is not None and activity.current_version is not None
-        questions = activity.current_version.questions_json
-    keys = [[o["id"] for o in q["options"] if o["correct"]] for q in questions]
+        questions = activity.current_version.snapshot().questions
+    keys = [sorted(q.correct_ids) for q in questions]
     assert keys == [["a"], ["e"], ["b"]]
-    assert all(o["pinned"] for o in questions[1]["options"])
+    assert all(o.pinned for o in questions[1].options)
 
 
 def test_renaming_a_folder_moves_the_activity_and_says_so(db: Database, tree: Path) -> None:

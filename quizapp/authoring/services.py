@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from quizapp import audit
 from quizapp.content import Activity as ContentActivity
 from quizapp.content import Problem, load_tree
 from quizapp.content.loader import ARTICLE, FIGURE_TYPES
+from quizapp.content.publish import build_snapshot
 from quizapp.content.render import LinkResolver
-from quizapp.content.snapshot import build_snapshot, figure_digests
+from quizapp.content.snapshot import VersionSnapshot
 from quizapp.db import Database
 from quizapp.links import activity_path, figure_path
 from quizapp.models import Activity, ActivityVersion, Asset
@@ -46,19 +48,60 @@ class SyncReport:
         return [change for change in self.changes if change.action != "unchanged"]
 
 
+@dataclass(frozen=True)
+class PreparedActivity:
+    """An activity made ready to publish before any write: rendered, figures read and hashed.
+
+    ``snapshot`` is ``None`` when the database already held this content when the sync began;
+    the transaction then only points the activity at that version.
+    """
+
+    content: ContentActivity
+    figures: dict[str, str]
+    figure_bytes: dict[str, bytes]
+    snapshot: VersionSnapshot | None
+
+
 def sync_content(db: Database, root: Path, actor: audit.Actor = audit.CLI) -> SyncReport:
-    """Create activities and versions for what changed under ``root``; refuse on any problem."""
+    """Create activities and versions for what changed under ``root``; refuse on any problem.
+
+    Everything slow (reading the tree, rendering Markdown, reading and hashing figures) happens
+    before the write transaction opens, so on SQLite the write lock is held only for the
+    lookups and inserts, and learners' requests are not kept waiting by a large sync.
+    """
     tree = load_tree(root)
     if tree.problems:
         raise ContentRejected(tree.problems)
+    with db.read_session() as session:
+        known = set(
+            session.execute(
+                select(Activity.content_id, ActivityVersion.content_hash).join(
+                    ActivityVersion, ActivityVersion.activity_id == Activity.id
+                )
+            ).tuples()
+        )
+    prepared = [
+        prepare(activity, render=(activity.meta.id, activity.content_hash) not in known)
+        for activity in tree.activities
+    ]
     report = SyncReport()
     with db.transaction() as session:
-        for activity in tree.activities:
-            report.changes.append(_sync_activity(session, activity, actor))
+        for item in prepared:
+            report.changes.append(_sync_activity(session, item, actor))
     return report
 
 
-def _sync_activity(session: Session, content: ContentActivity, actor: audit.Actor) -> SyncChange:
+def prepare(content: ContentActivity, *, render: bool = True) -> PreparedActivity:
+    figure_bytes = {name: path.read_bytes() for name, path in sorted(content.figures.items())}
+    figures = {name: hashlib.sha256(data).hexdigest() for name, data in figure_bytes.items()}
+    snapshot = (
+        build_snapshot(content, figures, _link_resolver(content.slug, figures)) if render else None
+    )
+    return PreparedActivity(content, figures, figure_bytes if render else {}, snapshot)
+
+
+def _sync_activity(session: Session, item: PreparedActivity, actor: audit.Actor) -> SyncChange:
+    content = item.content
     row = session.scalar(select(Activity).where(Activity.content_id == content.meta.id))
     moved = ""
     if row is None:
@@ -87,26 +130,19 @@ def _sync_activity(session: Session, content: ContentActivity, actor: audit.Acto
         audit.record(session, actor, "content.restore", "activity", row.id, version=known.number)
         return SyncChange(row.slug, "restored an earlier version" + moved, known.number)
 
-    figures = figure_digests(content)
-    _store_assets(session, content, figures)
-    snapshot = build_snapshot(content, figures, _link_resolver(content.slug, figures))
+    if item.snapshot is None:
+        # Another sync removed the version between the look-up and this transaction.
+        item = prepare(content)
+    assert item.snapshot is not None
+    _store_assets(session, content, item)
     number = (
         session.scalar(
             select(func.max(ActivityVersion.number)).where(ActivityVersion.activity_id == row.id)
         )
         or 0
     ) + 1
-    version = ActivityVersion(
-        activity_id=row.id,
-        number=number,
-        content_hash=content.content_hash,
-        title=content.meta.title,
-        release_date=content.meta.release_date,
-        expiration_date=content.meta.expiration_date,
-        metadata_json=snapshot.metadata,
-        article_html=snapshot.article_html,
-        questions_json=snapshot.questions,
-        figures_json=snapshot.figures,
+    version = ActivityVersion.from_snapshot(
+        item.snapshot, activity_id=row.id, number=number, content_hash=content.content_hash
     )
     session.add(version)
     session.flush()
@@ -140,18 +176,21 @@ def _ensure_slug_free(session: Session, content: ContentActivity, own_id: int | 
         )
 
 
-def _store_assets(session: Session, content: ContentActivity, figures: dict[str, str]) -> None:
-    for name, digest in figures.items():
-        if session.get(Asset, digest) is None:
-            path = content.figures[name]
+def _store_assets(session: Session, content: ContentActivity, item: PreparedActivity) -> None:
+    stored = set(
+        session.scalars(select(Asset.sha256).where(Asset.sha256.in_(set(item.figures.values()))))
+    )
+    for name, digest in item.figures.items():
+        if digest not in stored:
             session.add(
                 Asset(
                     sha256=digest,
-                    media_type=FIGURE_TYPES[path.suffix.lower()],
-                    data=path.read_bytes(),
+                    media_type=FIGURE_TYPES[content.figures[name].suffix.lower()],
+                    data=item.figure_bytes[name],
                 )
             )
-            session.flush()
+            stored.add(digest)
+    session.flush()
 
 
 def _link_resolver(slug: str, figures: dict[str, str]) -> LinkResolver:

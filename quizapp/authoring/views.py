@@ -14,7 +14,7 @@ from quizapp.admin.access import author_required
 from quizapp.content import Problem, load_tree
 from quizapp.content.loader import FIGURES, load_draft
 from quizapp.content.posttest import ID_RE
-from quizapp.content.snapshot import build_draft_preview, build_snapshot, figure_digests
+from quizapp.content.publish import build_draft_preview, build_snapshot, figure_digests
 
 blueprint = Blueprint("preview", __name__, url_prefix="/author", template_folder="templates")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from quizapp.content.snapshot import VersionMeta
 from quizapp.models import Activity, ActivityVersion, Asset
 
 
@@ -18,8 +18,8 @@ class ActivityListing:
     version: ActivityVersion
 
     @property
-    def meta(self) -> dict[str, Any]:
-        return self.version.metadata_json
+    def meta(self) -> VersionMeta:
+        return self.version.meta()
 
 
 def availability(version: ActivityVersion, today: dt.date) -> str:

@@ -35,7 +35,7 @@ def activity(slug: str) -> str:
         "catalog/activity.html",
         activity=activity_row,
         version=version,
-        meta=version.metadata_json,
+        meta=version.meta(),
         state=state,
     )
 

@@ -7,8 +7,15 @@ profile never change a certificate already issued (a reissue makes a new one).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+_UNDERSCORE_ITALICS = re.compile(r"(?<![\w_])_(?!_)(.+?)(?<!_)_(?![\w_])")
+_CODE = re.compile(r"`([^`]*)`")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 
 
 @dataclass(frozen=True)
@@ -47,3 +54,18 @@ class CertificateData:
         values["completed_on"] = dt.date.fromisoformat(values["completed_on"])
         values["credits"] = tuple(CertificateCredit(**c) for c in values["credits"])
         return cls(**values)
+
+
+def statement_markup(source: str) -> str:
+    """An authored statement's inline Markdown as a certificate prints it: ``*italics*`` only.
+
+    Designation statements italicise the credit's name (*AMA PRA Category 1 Credit*™), which
+    the certificate keeps; links print their text, bold and code their words, and escapes the
+    character escaped.
+    """
+    text = _LINK.sub(r"\1", source)
+    text = _CODE.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _UNDERSCORE_ITALICS.sub(r"*\1*", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return " ".join(text.split())

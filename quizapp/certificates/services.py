@@ -15,8 +15,9 @@ from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from quizapp import audit
-from quizapp.certificates.document import CertificateCredit, CertificateData
-from quizapp.content.credits import CREDIT_TYPES, format_amount
+from quizapp.certificates.document import CertificateCredit, CertificateData, statement_markup
+from quizapp.content.credits import CREDIT_TYPES, credit_name, format_amount
+from quizapp.content.snapshot import VersionMeta, VersionSnapshot
 from quizapp.db import Database
 from quizapp.models import (
     Activity,
@@ -29,11 +30,6 @@ from quizapp.models import (
 
 CODE_BYTES = 16
 """128 random bits; the design asks for at least 80."""
-
-PARTICIPATION_STATEMENT = (
-    "{provider} designates this {kind} for a maximum of {amount} *AMA PRA Category 1 Credit*™. "
-    "This certificate records participation; it does not award *AMA PRA Category 1 Credit*™."
-)
 
 
 class CertificateError(Exception):
@@ -58,66 +54,49 @@ def new_code() -> str:
 def snapshot_for(
     user: User,
     activity: Activity,
-    version: ActivityVersion,
+    version: VersionSnapshot,
+    version_number: int,
     claims: Sequence[CreditClaim],
     code: str,
 ) -> CertificateData:
-    meta = version.metadata_json
-    offers = {c["type"]: c for c in meta["credits"]}
+    """What the certificate for ``claims`` prints, frozen from the version the learner took."""
+    meta = version.meta
     credits = []
     for claim in sorted(claims, key=lambda c: c.id):
-        amount = format_amount(claim.amount)
-        if claim.credit_type in offers:
-            offer = offers[claim.credit_type]
-            credits.append(
-                CertificateCredit(
-                    type=claim.credit_type,
-                    name=CREDIT_TYPES[claim.credit_type].name,
-                    amount=amount,
-                    statement=_plain_statement(offer["statement_html"]),
-                )
-            )
-        else:
-            ama = offers.get("ama-pra-1", {"amount": amount})
-            kind = (
-                "journal-based CME activity"
-                if meta["learning_format"].startswith("Journal")
-                else "enduring material"
-            )
-            credits.append(
-                CertificateCredit(
-                    type=claim.credit_type,
-                    name="Certificate of participation",
-                    amount=amount,
-                    statement=PARTICIPATION_STATEMENT.format(
-                        provider=meta["provider"], kind=kind, amount=ama["amount"]
-                    ),
-                )
-            )
+        credits.append(_printed_credit(meta, claim))
     completed = max(claim.claimed_at for claim in claims).date()
     return CertificateData(
         code=code,
         learner_name=user.full_name,
         degree=user.degree,
-        provider=meta["provider"],
-        activity_title=version.title,
-        learning_format=meta["learning_format"],
+        provider=meta.provider,
+        activity_title=meta.title,
+        learning_format=meta.learning_format_name,
         completed_on=completed,
         credits=tuple(credits),
-        accreditation_statement=_plain_statement(meta["accreditation_statement_html"]),
+        accreditation_statement=statement_markup(meta.accreditation_statement.source),
         activity_id=activity.content_id,
-        version=version.number,
+        version=version_number,
     )
 
 
-def _plain_statement(html: str) -> str:
-    """Statements are stored as sanitized HTML; certificates print them with *italics*."""
-    import html as html_lib
-    import re
-
-    text = re.sub(r"</?em>", "*", html)
-    text = re.sub(r"<[^>]+>", "", text)
-    return html_lib.unescape(text).strip()
+def _printed_credit(meta: VersionMeta, claim: CreditClaim) -> CertificateCredit:
+    amount = format_amount(claim.amount)
+    name = credit_name(claim.credit_type)
+    designated = meta.credit(claim.credit_type)
+    if designated is not None:
+        statement = statement_markup(designated.statement.source)
+    else:
+        credit_type = CREDIT_TYPES[claim.credit_type]
+        stands_for = meta.credit(credit_type.stands_in_for or "")
+        statement = statement_markup(
+            credit_type.designation(
+                meta.provider,
+                stands_for.amount if stands_for else claim.amount,
+                meta.learning_format_entry.activity_kind,
+            )
+        )
+    return CertificateCredit(type=claim.credit_type, name=name, amount=amount, statement=statement)
 
 
 def issue_for_claims(
@@ -133,7 +112,7 @@ def issue_for_claims(
 ) -> Certificate:
     """Within the claim's transaction: a certificate for these claims, issued or pending."""
     code = new_code()
-    data = snapshot_for(user, activity, version, claims, code)
+    data = snapshot_for(user, activity, version.snapshot(), version.number, claims, code)
     certificate = Certificate(
         code=code,
         user_id=user.id,
@@ -252,7 +231,9 @@ def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
             code=code,
             user_id=user.id,
             activity_id=activity.id,
-            snapshot=snapshot_for(user, activity, version, claims, code).to_json(),
+            snapshot=snapshot_for(
+                user, activity, version.snapshot(), version.number, claims, code
+            ).to_json(),
             status="issued",
             created_at=now,
             issued_at=now,

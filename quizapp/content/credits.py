@@ -1,25 +1,90 @@
-"""Credit types an activity may designate, with the wording accreditors require.
+"""The credit-type registry: everything quizapp knows about a kind of credit, in one entry.
+
+A credit type is named on activity pages, claim forms, transcripts, certificates and CSV
+reports; it decides which degrees may claim it, which profile fields its report needs, whether
+the activity must carry an ACPE UAN, and to whom completions are reported. All of that used to
+be spelled in several modules; here it is one :class:`CreditType` each, and adding a credit
+type is adding an entry (and its tests).
 
 The designation statements follow the forms the AMA, ANCC, ACPE, AAPA, Joint Accreditation
-(IPCE) and ABIM publish; an activity may replace one with its own ``statement``.
+(IPCE) and ABIM publish; an activity may replace one with its own ``statement``. The
+certificate of participation is a real entry: it is what a non-physician receives where an
+activity designates AMA PRA Category 1 Credit™, for the same hours.
+
+Pure: no Flask, no database.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Protocol
+
+
+class Profile(Protocol):
+    """What credit rules read of a learner (a ``User`` row, or any object with these fields)."""
+
+    degree: str
+    nabp_eprofile_id: str | None
+    birth_month: int | None
+    birth_day: int | None
+    certifying_board: str | None
+    board_id: str | None
+    board_report_consent_at: Any
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """A piece of the learner's profile that a credit type's report cannot do without."""
+
+    label: str
+    """As the claim page names it: "Add your {label} to your profile"."""
+    present: Callable[[Profile], bool]
+
+
+NABP_EPROFILE = ProfileField("NABP e-Profile ID", lambda p: bool(p.nabp_eprofile_id))
+BIRTH_DAY = ProfileField("birth month and day", lambda p: bool(p.birth_month and p.birth_day))
+BOARD_ID = ProfileField(
+    "certifying board and board ID", lambda p: bool(p.certifying_board and p.board_id)
+)
+BOARD_CONSENT = ProfileField(
+    "consent to report completions to your board",
+    lambda p: p.board_report_consent_at is not None,
+)
+
+PHYSICIANS = frozenset({"MD", "DO"})
+
+REPORTED_TO_PARS = "pars"
+REPORTED_TO_CPE_MONITOR = "cpe-monitor"
+NOT_REPORTED = "none"
 
 
 @dataclass(frozen=True)
 class CreditType:
     code: str
+    """As authors write it in ``credits: - type:`` and as claims store it."""
     name: str
+    """The one printed name, in pages, certificates and CSV files alike."""
     unit_singular: str
     unit_plural: str
     statement: str
+    """The designation statement: ``{provider}``, ``{amount}``, ``{units}``, ``{activity_kind}``."""
+    degrees: frozenset[str] | None
+    """Degrees that may claim it; ``None`` means every degree."""
+    excluded_degrees: frozenset[str] = frozenset()
+    """Degrees that may not, where every other may."""
+    profile_fields: tuple[ProfileField, ...] = ()
+    needs_uan: bool = False
+    reported_to: str = NOT_REPORTED
     counts_hours: bool = True
+    """Whether the amount is hours of learning (MOC points are not)."""
     singular_up_to_one: bool = False
     """AMA style writes "0.5 … Credit™"; others write "0.75 contact hours"."""
+    offered_by_authors: bool = True
+    """False for a type the learner receives in place of another, never written in content."""
+    stands_in_for: str | None = None
+    """The offered type whose maximum this one takes (participation for AMA credit)."""
 
     def units(self, amount: Decimal) -> str:
         singular = amount <= 1 if self.singular_up_to_one else amount == 1
@@ -33,12 +98,23 @@ class CreditType:
             activity_kind=activity_kind,
         )
 
+    def eligible(self, degree: str) -> bool:
+        if degree in self.excluded_degrees:
+            return False
+        return self.degrees is None or degree in self.degrees
+
+    def missing(self, profile: Profile) -> tuple[str, ...]:
+        """Labels of the profile fields still needed before this type can be claimed."""
+        return tuple(field.label for field in self.profile_fields if not field.present(profile))
+
 
 def format_amount(amount: Decimal) -> str:
     """Credits print with at least one decimal and no trailing noise: 1.0, 0.75, 1.25."""
     text = f"{amount.normalize():f}"
     return text if "." in text else f"{text}.0"
 
+
+PARTICIPATION = "participation"
 
 CREDIT_TYPES: dict[str, CreditType] = {
     credit.code: credit
@@ -51,6 +127,8 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "{provider} designates this {activity_kind} for a maximum of {amount} {units}. "
             "Physicians should claim only the credit commensurate with the extent of their "
             "participation in the activity.",
+            degrees=PHYSICIANS,
+            reported_to=REPORTED_TO_PARS,
             singular_up_to_one=True,
         ),
         CreditType(
@@ -59,6 +137,7 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "nursing contact hour",
             "nursing contact hours",
             "This activity is designated for a maximum of {amount} ANCC {units}.",
+            degrees=frozenset({"RN", "NP"}),
         ),
         CreditType(
             "acpe",
@@ -66,6 +145,10 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "contact hour",
             "contact hours",
             "This knowledge-based activity is approved for {amount} ACPE {units}.",
+            degrees=frozenset({"PharmD"}),
+            profile_fields=(NABP_EPROFILE, BIRTH_DAY),
+            needs_uan=True,
+            reported_to=REPORTED_TO_CPE_MONITOR,
         ),
         CreditType(
             "aapa",
@@ -74,6 +157,7 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "AAPA Category 1 CME credits",
             "This activity is designated for {amount} {units}. PAs should only claim credit "
             "commensurate with the extent of their participation.",
+            degrees=frozenset({"PA"}),
         ),
         CreditType(
             "ipce",
@@ -82,6 +166,7 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "Interprofessional Continuing Education (IPCE) credits",
             "This activity was planned by and for the healthcare team, and learners will "
             "receive {amount} {units} for learning and change.",
+            degrees=None,
         ),
         CreditType(
             "abim-moc",
@@ -92,7 +177,57 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "evaluation component, enables the participant to earn up to {amount} {units} in "
             "the American Board of Internal Medicine's (ABIM) Maintenance of Certification "
             "(MOC) program.",
+            degrees=PHYSICIANS,
+            profile_fields=(BOARD_ID, BIRTH_DAY, BOARD_CONSENT),
+            reported_to=REPORTED_TO_PARS,
             counts_hours=False,
+        ),
+        CreditType(
+            PARTICIPATION,
+            "Certificate of participation",
+            "hour of participation",
+            "hours of participation",
+            "{provider} designates this {activity_kind} for a maximum of {amount} "
+            "*AMA PRA Category 1 Credit*™. This certificate records participation; it does "
+            "not award *AMA PRA Category 1 Credit*™.",
+            degrees=None,
+            excluded_degrees=PHYSICIANS,
+            offered_by_authors=False,
+            stands_in_for="ama-pra-1",
         ),
     )
 }
+
+OFFERED_TYPES: tuple[str, ...] = tuple(
+    code for code, credit in CREDIT_TYPES.items() if credit.offered_by_authors
+)
+"""The codes an author may write in an activity's ``credits``."""
+
+
+def credit_type(code: str) -> CreditType | None:
+    return CREDIT_TYPES.get(code)
+
+
+def credit_name(code: str) -> str:
+    """The printed name of ``code``; a code no longer in the registry is printed as stored."""
+    known = CREDIT_TYPES.get(code)
+    return known.name if known else code
+
+
+def stand_ins(offered: str) -> list[CreditType]:
+    """The types a learner may receive in place of ``offered`` (participation for AMA)."""
+    return [credit for credit in CREDIT_TYPES.values() if credit.stands_in_for == offered]
+
+
+def eligible_by_degree(code: str, degree: str) -> bool:
+    """Whether ``degree`` may hold ``code``, whatever the profile and the activity.
+
+    An unknown code (a type removed from the registry) is held by anyone who holds it.
+    """
+    known = CREDIT_TYPES.get(code)
+    return known is None or known.eligible(degree)
+
+
+def listed(names: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -7,6 +7,7 @@ activity may replace the default questions with its own list in the front matter
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 SCALE = ("Strongly agree", "Agree", "Neutral", "Disagree", "Strongly disagree")
@@ -15,32 +16,64 @@ ITEM_TYPES = ("scale", "choice", "yes-no", "text")
 ITEM_KEYS = ("id", "prompt", "type", "options", "required")
 MAX_TEXT = 2000
 
-DEFAULT_EVALUATION: tuple[dict[str, Any], ...] = (
-    {"id": "objectives-met", "type": "scale", "required": True,
-     "prompt": "The activity met its stated learning objectives."},
-    {"id": "relevance", "type": "scale", "required": True,
-     "prompt": "The content is relevant to my practice."},
-    {"id": "intent-to-change", "type": "choice", "required": True,
-     "prompt": "Do you intend to change your practice as a result of this activity?",
-     "options": ["Yes", "No, my practice already reflects this content", "No, for another reason"]},
-    {"id": "planned-change", "type": "text", "required": False,
-     "prompt": "What, if anything, will you change in your practice?"},
-    {"id": "commercial-bias", "type": "yes-no", "required": True,
-     "prompt": "Did you perceive commercial bias in this activity?"},
-    {"id": "commercial-bias-details", "type": "text", "required": False,
-     "prompt": "If you perceived bias, please describe it."},
+
+@dataclass(frozen=True)
+class EvaluationItem:
+    id: str
+    prompt: str
+    type: str
+    """One of :data:`ITEM_TYPES`."""
+    required: bool
+    options: tuple[str, ...] = ()
+    """The answers of a ``choice`` item; the other types have fixed answers or free text."""
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self.type == "scale":
+            return SCALE
+        if self.type == "yes-no":
+            return YES_NO
+        return self.options
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "prompt": self.prompt,
+            "type": self.type,
+            "required": self.required,
+        }
+        if self.options:
+            data["options"] = list(self.options)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EvaluationItem:
+        return cls(
+            id=data["id"],
+            prompt=data["prompt"],
+            type=data["type"],
+            required=bool(data.get("required", data["type"] != "text")),
+            options=tuple(data.get("options") or ()),
+        )
+
+
+DEFAULT_EVALUATION: tuple[EvaluationItem, ...] = (
+    EvaluationItem("objectives-met", "The activity met its stated learning objectives.",
+                   "scale", required=True),
+    EvaluationItem("relevance", "The content is relevant to my practice.", "scale",
+                   required=True),
+    EvaluationItem("intent-to-change",
+                   "Do you intend to change your practice as a result of this activity?",
+                   "choice", required=True,
+                   options=("Yes", "No, my practice already reflects this content",
+                            "No, for another reason")),
+    EvaluationItem("planned-change", "What, if anything, will you change in your practice?",
+                   "text", required=False),
+    EvaluationItem("commercial-bias", "Did you perceive commercial bias in this activity?",
+                   "yes-no", required=True),
+    EvaluationItem("commercial-bias-details", "If you perceived bias, please describe it.",
+                   "text", required=False),
 )  # fmt: skip
-
-
-def choices(item: Mapping[str, Any]) -> tuple[str, ...]:
-    kind = item["type"]
-    if kind == "scale":
-        return SCALE
-    if kind == "yes-no":
-        return YES_NO
-    if kind == "choice":
-        return tuple(item["options"])
-    return ()
 
 
 class EvaluationError(ValueError):
@@ -50,19 +83,19 @@ class EvaluationError(ValueError):
         self.item_id = item_id
 
 
-def clean_answers(items: Sequence[Mapping[str, Any]], raw: Mapping[str, str]) -> dict[str, str]:
+def clean_answers(items: Sequence[EvaluationItem], raw: Mapping[str, str]) -> dict[str, str]:
     """The learner's answers keyed by item id; raises for a missing or invented answer."""
     answers: dict[str, str] = {}
     for item in items:
-        value = (raw.get(item["id"]) or "").strip()
+        value = (raw.get(item.id) or "").strip()
         if not value:
-            if item.get("required", item["type"] != "text"):
-                raise EvaluationError("Please answer this question.", item["id"])
+            if item.required:
+                raise EvaluationError("Please answer this question.", item.id)
             continue
-        allowed = choices(item)
+        allowed = item.choices
         if allowed and value not in allowed:
-            raise EvaluationError("Choose one of the offered answers.", item["id"])
+            raise EvaluationError("Choose one of the offered answers.", item.id)
         if len(value) > MAX_TEXT:
-            raise EvaluationError(f"Keep this answer under {MAX_TEXT} characters.", item["id"])
-        answers[item["id"]] = value
+            raise EvaluationError(f"Keep this answer under {MAX_TEXT} characters.", item.id)
+        answers[item.id] = value
     return answers

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from quizapp import audit
 from quizapp.certificates.services import issue_for_claims, latest_certificate_id
+from quizapp.content.credits import credit_name
 from quizapp.credit.eligibility import (
-    PARTICIPATION,
-    PARTICIPATION_NAME,
     ClaimError,
     EligibleCredit,
     another_degree_message,
@@ -31,6 +30,7 @@ from quizapp.credit.eligibility import (
 )
 from quizapp.db import Database
 from quizapp.learning.services import NotFound, current_version, standing
+from quizapp.learning.versions import versions_for
 from quizapp.models import (
     Activity,
     ActivityVersion,
@@ -44,8 +44,6 @@ from quizapp.models import (
 class ClaimPage:
     credits: list[EligibleCredit]
     claimed: dict[str, CreditClaim]
-    names: dict[str, str]
-    """The name of every credit type the activity offers, whatever the learner's degree."""
     conflict: str | None = None
     """Why nothing more may be claimed: a claim held was made under another degree."""
 
@@ -58,9 +56,7 @@ class ClaimPage:
 
 def claim_options(session: Session, db: Database, user: User, activity: Activity) -> ClaimPage:
     assert activity.current_version_id is not None
-    version = session.get(ActivityVersion, activity.current_version_id)
-    assert version is not None
-    offers = version.metadata_json["credits"]
+    version = versions_for(db).get(session, activity.current_version_id)
     claimed = {
         claim.credit_type: claim
         for claim in session.scalars(
@@ -69,13 +65,11 @@ def claim_options(session: Session, db: Database, user: User, activity: Activity
             )
         )
     }
-    names = {offer["type"]: offer["name"] for offer in offers} | {PARTICIPATION: PARTICIPATION_NAME}
     foreign = claimed_under_another_degree(claimed, user.degree)
     return ClaimPage(
-        credits=eligible_credits(offers, user),
+        credits=eligible_credits(version.meta.credits, user),
         claimed=claimed,
-        names=names,
-        conflict=another_degree_message(foreign, names) if foreign else None,
+        conflict=another_degree_message(foreign) if foreign else None,
     )
 
 
@@ -168,8 +162,7 @@ def claim_credit(
                 version_row,
                 claims,
                 now,
-                manual_approval=manual_approval
-                or version.meta.get("certificate_approval") == "manual",
+                manual_approval=manual_approval or version.meta.certificate_approval == "manual",
                 actor=actor,
             )
     except IntegrityError:
@@ -190,26 +183,25 @@ class TranscriptRow:
     certificate_status: str | None = None
 
 
-def transcript(session: Session, user_id: int) -> Iterator[TranscriptRow]:
+def transcript(session: Session, db: Database, user_id: int) -> Iterator[TranscriptRow]:
     """Every credit claimed, oldest first, as printed when it was claimed, with its certificate."""
+    versions = versions_for(db)
     rows = session.execute(
-        select(CreditClaim, ActivityVersion, Activity.slug, Certificate.code, Certificate.status)
-        .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
+        select(CreditClaim, Activity.slug, Certificate.code, Certificate.status)
         .join(Activity, CreditClaim.activity_id == Activity.id)
         .outerjoin(Certificate, Certificate.id == latest_certificate_id())
         .where(CreditClaim.user_id == user_id)
         .order_by(CreditClaim.claimed_at, CreditClaim.id)
     )
-    for claim, version, slug, code, status in rows:
-        meta = version.metadata_json
-        names = {c["type"]: c["name"] for c in meta["credits"]}
+    for claim, slug, code, status in rows:
+        meta = versions.get(session, claim.activity_version_id).meta
         yield TranscriptRow(
             completed_on=claim.claimed_at.date(),
-            title=version.title,
-            provider=meta["provider"],
+            title=meta.title,
+            provider=meta.provider,
             slug=slug,
             credit_type=claim.credit_type,
-            credit_name=names.get(claim.credit_type, PARTICIPATION_NAME),
+            credit_name=credit_name(claim.credit_type),
             amount=claim.amount,
             certificate_code=code,
             certificate_status=status,

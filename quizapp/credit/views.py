@@ -92,7 +92,7 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
 @login_required
 def transcript() -> str:
     """Signed-in learners: all their completions."""
-    rows = list(services.transcript(request_session(), current().id))
+    rows = list(services.transcript(request_session(), get_db(), current().id))
     return render_template("credit/transcript.html", rows=rows)
 
 
@@ -103,7 +103,7 @@ def transcript_csv() -> Response:
     user_id = current().id
 
     def rows() -> Iterator[list[object]]:
-        for row in services.transcript(request_session(), user_id):
+        for row in services.transcript(request_session(), get_db(), user_id):
             yield [
                 row.completed_on.isoformat(),
                 row.title,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-Snapshot = Sequence[Mapping[str, Any]]
+from quizapp.content.snapshot import VersionQuestion
 
 
-def option_order(questions: Snapshot, rng: random.Random) -> dict[str, list[str]]:
+def option_order(questions: Sequence[VersionQuestion], rng: random.Random) -> dict[str, list[str]]:
     """Per question, the option ids in display order.
 
     Pinned options keep their slot; the others are permuted among the remaining slots. A
@@ -17,9 +16,8 @@ def option_order(questions: Snapshot, rng: random.Random) -> dict[str, list[str]
     """
     order: dict[str, list[str]] = {}
     for question in questions:
-        options = question["options"]
-        movable = [o["id"] for o in options if not o["pinned"]]
+        movable = [o.id for o in question.options if not o.pinned]
         rng.shuffle(movable)
         shuffled = iter(movable)
-        order[question["id"]] = [o["id"] if o["pinned"] else next(shuffled) for o in options]
+        order[question.id] = [o.id if o.pinned else next(shuffled) for o in question.options]
     return order

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from quizapp.content.snapshot import VersionQuestion
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -31,7 +32,7 @@ class ShownQuestion:
 
 
 def shown_questions(
-    questions: Sequence[Mapping[str, Any]],
+    questions: Sequence[VersionQuestion],
     order: Mapping[str, Sequence[str]],
     chosen: Mapping[str, Sequence[str]] | None = None,
     *,
@@ -45,28 +46,28 @@ def shown_questions(
     """
     shown = []
     for number, question in enumerate(questions, start=1):
-        by_id = {o["id"]: o for o in question["options"]}
-        picked = set((chosen or {}).get(question["id"], ()))
-        ids = order.get(question["id"]) or list(by_id)
+        by_id = {o.id: o for o in question.options}
+        picked = set((chosen or {}).get(question.id, ()))
+        ids = order.get(question.id) or list(by_id)
         options = tuple(
             ShownOption(
                 id=option_id,
                 letter=LETTERS[position],
-                html=by_id[option_id]["html"],
+                html=by_id[option_id].text.html,
                 chosen=option_id in picked,
-                correct=bool(by_id[option_id]["correct"]) if with_key else None,
+                correct=by_id[option_id].correct if with_key else None,
             )
             for position, option_id in enumerate(ids)
         )
         shown.append(
             ShownQuestion(
-                id=question["id"],
+                id=question.id,
                 number=number,
-                type=question["type"],
-                stem_html=question["stem_html"],
+                type=question.type,
+                stem_html=question.stem.html,
                 options=options,
-                answered_correctly=(correctness or {}).get(question["id"]),
-                rationale_html=question["rationale_html"] if with_key else None,
+                answered_correctly=(correctness or {}).get(question.id),
+                rationale_html=question.rationale.html if with_key else None,
             )
         )
     return shown

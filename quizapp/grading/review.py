@@ -1,27 +1,17 @@
-"""The review policy: what a learner may see after an attempt, and when.
+"""What a submitted attempt's review shows, given the activity's review policy.
 
-Three things can be shown — the score, which items were wrong, and the correct answers with
-their rationale — each at one of five moments. The answer key reaches a page only when
-:func:`visibility` says so.
+The policy's vocabulary (:mod:`quizapp.content.review_policy`) belongs to the content model;
+this module decides from it, and from where the learner stands, what a page may show. The
+answer key reaches a page only when :func:`visibility` says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-MOMENTS = (
-    "after-each-attempt",
-    "after-passing",
-    "after-last-attempt",
-    "after-passing-or-last-attempt",
-    "never",
-)
-SHOWN = ("score", "wrong_items", "answers")
-DEFAULT_POLICY = {
-    "score": "after-each-attempt",
-    "wrong_items": "after-each-attempt",
-    "answers": "after-passing-or-last-attempt",
-}
+from quizapp.content.review_policy import DEFAULT_POLICY, MOMENTS, SHOWN, ReviewPolicy
+
+__all__ = ["DEFAULT_POLICY", "MOMENTS", "SHOWN", "Visibility", "answers_hint", "visibility"]
 
 
 @dataclass(frozen=True)
@@ -45,16 +35,14 @@ def _due(moment: str, *, passed: bool, out_of_attempts: bool) -> bool:
     }[moment]
 
 
-def visibility(policy: dict[str, str], *, passed: bool, out_of_attempts: bool) -> Visibility:
+def visibility(policy: ReviewPolicy, *, passed: bool, out_of_attempts: bool) -> Visibility:
     """What a submitted attempt's review may show, given where the learner now stands.
 
     ``passed`` is whether the learner has passed the activity (on any attempt);
     ``out_of_attempts`` whether they have used every attempt allowed.
     """
     due = {
-        shown: _due(
-            policy.get(shown, DEFAULT_POLICY[shown]), passed=passed, out_of_attempts=out_of_attempts
-        )
+        shown: _due(policy.moment(shown), passed=passed, out_of_attempts=out_of_attempts)
         for shown in SHOWN
     }
     return Visibility(**due)

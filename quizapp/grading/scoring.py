@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+
+from quizapp.content.snapshot import VersionQuestion
 
 Answers = Mapping[str, frozenset[str]]
 
@@ -62,9 +63,9 @@ def to_decimal(value: Fraction, *, places: int) -> Decimal:
     )
 
 
-def validate_answers(questions: Sequence[Mapping[str, Any]], answers: Answers) -> None:
+def validate_answers(questions: Sequence[VersionQuestion], answers: Answers) -> None:
     """Refuse missing answers, unknown options and questions that are not in this version."""
-    known = {q["id"]: q for q in questions}
+    known = {q.id for q in questions}
     for question_id in answers:
         if question_id not in known:
             raise SubmissionError(
@@ -72,44 +73,43 @@ def validate_answers(questions: Sequence[Mapping[str, Any]], answers: Answers) -
                 "Reload the page and answer again.",
             )
     for question in questions:
-        chosen = answers.get(question["id"], frozenset())
+        chosen = answers.get(question.id, frozenset())
         if not chosen:
-            raise SubmissionError("Answer every question before submitting.", question["id"])
-        option_ids = {o["id"] for o in question["options"]}
-        if not chosen <= option_ids:
+            raise SubmissionError("Answer every question before submitting.", question.id)
+        if not chosen <= question.option_ids:
             raise SubmissionError(
                 "One of the answers is not an option of its question. Reload the page.",
-                question["id"],
+                question.id,
             )
-        if question["type"] != "multiple" and len(chosen) != 1:
-            raise SubmissionError("Choose exactly one answer for this question.", question["id"])
+        if question.type != "multiple" and len(chosen) != 1:
+            raise SubmissionError("Choose exactly one answer for this question.", question.id)
 
 
 def score(
-    questions: Sequence[Mapping[str, Any]],
+    questions: Sequence[VersionQuestion],
     answers: Answers,
     passing_score: Decimal,
     *,
     partial_credit: bool = False,
 ) -> Score:
     validate_answers(questions, answers)
-    items = tuple(_score_item(q, answers[q["id"]], partial_credit) for q in questions)
+    items = tuple(_score_item(q, answers[q.id], partial_credit) for q in questions)
     points = sum((item.points for item in items), Fraction(0))
     passing = Fraction(passing_score)
     passed = bool(items) and points * 100 >= passing * len(items)
     return Score(items=items, points=points, passed=passed)
 
 
-def _score_item(question: Mapping[str, Any], chosen: frozenset[str], partial: bool) -> ItemResult:
-    correct_ids = frozenset(o["id"] for o in question["options"] if o["correct"])
+def _score_item(question: VersionQuestion, chosen: frozenset[str], partial: bool) -> ItemResult:
+    correct_ids = question.correct_ids
     exact = chosen == correct_ids
     if exact:
         points = Fraction(1)
-    elif partial and question["type"] == "multiple":
-        wrong_ids = {o["id"] for o in question["options"]} - correct_ids
+    elif partial and question.type == "multiple":
+        wrong_ids = question.option_ids - correct_ids
         gained = Fraction(len(chosen & correct_ids), len(correct_ids))
         lost = Fraction(len(chosen - correct_ids), len(wrong_ids)) if wrong_ids else Fraction(0)
         points = max(Fraction(0), gained - lost)
     else:
         points = Fraction(0)
-    return ItemResult(question["id"], tuple(sorted(chosen)), exact, points)
+    return ItemResult(question.id, tuple(sorted(chosen)), exact, points)

@@ -7,13 +7,13 @@ import threading
 import weakref
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quizapp.content.evaluation import DEFAULT_EVALUATION
+from quizapp.content.evaluation import EvaluationItem
+from quizapp.content.review_policy import ReviewPolicy
+from quizapp.content.snapshot import VersionMeta, VersionQuestion, VersionSnapshot
 from quizapp.db import Database
-from quizapp.grading.review import DEFAULT_POLICY
 from quizapp.models import ActivityVersion
 
 
@@ -22,36 +22,51 @@ class PinnedVersion:
     id: int
     activity_id: int
     number: int
-    title: str
-    meta: dict[str, Any]
-    questions: list[dict[str, Any]]
-    release_date: dt.date
-    expiration_date: dt.date
+    snapshot: VersionSnapshot
+
+    @property
+    def meta(self) -> VersionMeta:
+        return self.snapshot.meta
+
+    @property
+    def title(self) -> str:
+        return self.snapshot.meta.title
+
+    @property
+    def questions(self) -> tuple[VersionQuestion, ...]:
+        return self.snapshot.questions
+
+    @property
+    def release_date(self) -> dt.date:
+        return self.snapshot.meta.release_date
+
+    @property
+    def expiration_date(self) -> dt.date:
+        return self.snapshot.meta.expiration_date
 
     @property
     def passing_score(self) -> Decimal:
-        return Decimal(self.meta["passing_score"])
+        return self.snapshot.meta.passing_score
 
     @property
     def attempts_allowed(self) -> int | None:
-        allowed: int | None = self.meta.get("attempts_allowed")
-        return allowed
+        return self.snapshot.meta.attempts_allowed
 
     @property
     def attempt_wait(self) -> dt.timedelta:
-        return dt.timedelta(hours=float(self.meta.get("attempt_wait_hours") or 0))
+        return self.snapshot.meta.attempt_wait
 
     @property
     def partial_credit(self) -> bool:
-        return bool(self.meta.get("partial_credit", False))
+        return self.snapshot.meta.partial_credit
 
     @property
-    def review_policy(self) -> dict[str, str]:
-        return {**DEFAULT_POLICY, **(self.meta.get("review") or {})}
+    def review_policy(self) -> ReviewPolicy:
+        return self.snapshot.meta.review
 
     @property
-    def evaluation(self) -> list[dict[str, Any]]:
-        return list(self.meta.get("evaluation") or DEFAULT_EVALUATION)
+    def evaluation(self) -> tuple[EvaluationItem, ...]:
+        return self.snapshot.meta.evaluation_items
 
     def expired(self, today: dt.date) -> bool:
         return today > self.expiration_date
@@ -73,14 +88,7 @@ class VersionCache:
         if row is None:
             raise LookupError(f"activity version {version_id} does not exist")
         pinned = PinnedVersion(
-            id=row.id,
-            activity_id=row.activity_id,
-            number=row.number,
-            title=row.title,
-            meta=row.metadata_json,
-            questions=row.questions_json,
-            release_date=row.release_date,
-            expiration_date=row.expiration_date,
+            id=row.id, activity_id=row.activity_id, number=row.number, snapshot=row.snapshot()
         )
         with self._lock:
             self._versions[version_id] = pinned

@@ -16,7 +16,7 @@ from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
 from quizapp.catalog.queries import list_activities
-from quizapp.content.evaluation import EvaluationError, choices
+from quizapp.content.evaluation import EvaluationError
 from quizapp.db import get_db, request_session
 from quizapp.grading.presentation import shown_questions
 from quizapp.grading.review import answers_hint
@@ -176,7 +176,7 @@ def _render_review(attempt_row: Attempt, activity: Activity, learner: services.S
         questions=questions,
         shown=shown,
         answers_hint=answers_hint(
-            version.review_policy["answers"],
+            version.review_policy.moment("answers"),
             unlimited=learner.allowed is None,
             out_of_attempts=learner.out_of_attempts,
         ),
@@ -201,7 +201,7 @@ def evaluation(slug: str) -> ViewResult:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400, description="The form expired. Reload the page and try again.")
-        raw = {item["id"]: request.form.get(item["id"], "") for item in items}
+        raw = {item.id: request.form.get(item.id, "") for item in items}
         try:
             services.submit_evaluation(get_db(), current().id, slug, raw, clock.now())
         except EvaluationError as problem:
@@ -217,7 +217,6 @@ def evaluation(slug: str) -> ViewResult:
         activity=activity,
         meta=learner.version.meta,
         items=items,
-        choices=choices,
         values=request.form if request.method == "POST" else {},
         error=error,
         form=form,

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -18,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from quizapp.admin.services import DateRange
 from quizapp.certificates.services import latest_certificate_id
-from quizapp.content.credits import format_amount
-from quizapp.content.evaluation import DEFAULT_EVALUATION, choices
+from quizapp.content.credits import credit_name, format_amount
+from quizapp.content.evaluation import EvaluationItem
 from quizapp.models import (
     Activity,
     ActivityVersion,
@@ -34,22 +32,14 @@ from quizapp.statistics.item_analysis import (
     AttemptResponses,
     ItemResponse,
     ItemSpec,
+    ItemStatistics,
     OptionSpec,
+    OptionStatistics,
     TestAnalysis,
     analyse,
 )
 
 BATCH = 500
-CREDIT_NAMES = {
-    "ama-pra-1": "AMA PRA Category 1 Credit",
-    "ancc": "ANCC Contact Hours",
-    "acpe": "ACPE Contact Hours",
-    "aapa": "AAPA Category 1 CME",
-    "ipce": "IPCE Credit",
-    "abim-moc": "ABIM MOC Points",
-    "participation": "Participation",
-}
-
 COMPLETION_COLUMNS = [
     "Completion date",
     "Learner",
@@ -121,7 +111,7 @@ def completions(
             content_id,
             title,
             str(number),
-            CREDIT_NAMES.get(claim.credit_type, claim.credit_type),
+            credit_name(claim.credit_type),
             format_amount(claim.amount),
             code or "",
             status or "",
@@ -179,7 +169,7 @@ def split_name(full_name: str) -> tuple[str, str]:
 def pars_activity_id(session: Session, activity: Activity) -> tuple[str, str]:
     """The activity's ACCME id, and what the administrator must fix when it has none."""
     version = session.get(ActivityVersion, activity.current_version_id)
-    accme_id = (version.metadata_json.get("accme_activity_id") or "") if version else ""
+    accme_id = version.meta().accme_activity_id if version else ""
     if accme_id:
         return accme_id, ""
     return "", (
@@ -305,16 +295,14 @@ def item_analysis(
     session: Session, version: ActivityVersion, *, first_attempts_only: bool = True
 ) -> TestAnalysis:
     """Statistics over the submitted attempts pinned to one version (first attempts by default)."""
-    questions = version.questions_json
     specs = [
         ItemSpec(
-            question_id=q["id"],
+            question_id=q.id,
             options=tuple(
-                OptionSpec(option_id=o["id"], text=_plain(o["html"]), correct=o["correct"])
-                for o in q["options"]
+                OptionSpec(option_id=o.id, text=o.text.source, correct=o.correct) for o in q.options
             ),
         )
-        for q in questions
+        for q in version.snapshot().questions
     ]
     query = (
         select(Attempt.id, Response.question_id, Response.points, Response.chosen)
@@ -333,20 +321,37 @@ def item_analysis(
     return analyse(specs, [AttemptResponses(responses=r) for r in matrix.values()])
 
 
-def _plain(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+@dataclass(frozen=True)
+class EvaluationItemSummary:
+    item: EvaluationItem
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    """Each offered answer with the number of learners who chose it (not for free text)."""
+    answers: list[str] = field(default_factory=list)
+    """Every free-text answer (text items only)."""
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def prompt(self) -> str:
+        return self.item.prompt
+
+    @property
+    def type(self) -> str:
+        return self.item.type
 
 
 @dataclass
 class EvaluationSummary:
     respondents: int
-    items: list[dict[str, Any]]
+    items: list[EvaluationItemSummary]
 
 
-def _evaluation_items(session: Session, activity: Activity) -> list[dict[str, Any]]:
+def _evaluation_items(session: Session, activity: Activity) -> tuple[EvaluationItem, ...]:
     version = session.get(ActivityVersion, activity.current_version_id)
     assert version is not None
-    return list(version.metadata_json.get("evaluation") or DEFAULT_EVALUATION)
+    return version.meta().evaluation_items
 
 
 def _evaluation_answers(session: Session, activity: Activity) -> Iterator[dict[str, Any]]:
@@ -368,21 +373,21 @@ class _Tally:
 
 
 def _tally(
-    session: Session, items: list[dict[str, Any]], activity: Activity, *, keep_text: bool
+    session: Session, items: Sequence[EvaluationItem], activity: Activity, *, keep_text: bool
 ) -> _Tally:
     """Counts per choice in one pass; the free text too when ``keep_text`` (the page shows it
     all; the CSV streams it instead with :func:`_free_text`)."""
-    tally = _Tally(0, {item["id"]: Counter() for item in items}, {})
+    tally = _Tally(0, {item.id: Counter() for item in items}, {})
     for answers in _evaluation_answers(session, activity):
         tally.respondents += 1
         for item in items:
-            value = answers.get(item["id"])
+            value = answers.get(item.id)
             if not value:
                 continue
-            if item["type"] != "text":
-                tally.counts[item["id"]][value] += 1
+            if item.type != "text":
+                tally.counts[item.id][value] += 1
             elif keep_text:
-                tally.texts.setdefault(item["id"], []).append(value)
+                tally.texts.setdefault(item.id, []).append(value)
     return tally
 
 
@@ -396,14 +401,14 @@ def evaluation_summary(session: Session, activity: Activity) -> EvaluationSummar
     """Everything the summary page shows: counts per choice, and every free-text answer."""
     items = _evaluation_items(session, activity)
     tally = _tally(session, items, activity, keep_text=True)
-    summary = []
-    for item in items:
-        entry: dict[str, Any] = {"id": item["id"], "prompt": item["prompt"], "type": item["type"]}
-        if item["type"] == "text":
-            entry["answers"] = tally.texts.get(item["id"], [])
-        else:
-            entry["counts"] = [(c, tally.counts[item["id"]][c]) for c in choices(item)]
-        summary.append(entry)
+    summary = [
+        EvaluationItemSummary(item, answers=tally.texts.get(item.id, []))
+        if item.type == "text"
+        else EvaluationItemSummary(
+            item, counts=[(c, tally.counts[item.id][c]) for c in item.choices]
+        )
+        for item in items
+    ]
     return EvaluationSummary(tally.respondents, summary)
 
 
@@ -416,12 +421,12 @@ def evaluation_rows(session: Session, activity: Activity) -> Iterator[list[str]]
     items = _evaluation_items(session, activity)
     counts = _tally(session, items, activity, keep_text=False).counts
     for item in items:
-        if item["type"] == "text":
-            for answer in _free_text(session, activity, item["id"]):
-                yield [item["prompt"], answer, ""]
+        if item.type == "text":
+            for answer in _free_text(session, activity, item.id):
+                yield [item.prompt, answer, ""]
         else:
-            for choice in choices(item):
-                yield [item["prompt"], choice, str(counts[item["id"]][choice])]
+            for choice in item.choices:
+                yield [item.prompt, choice, str(counts[item.id][choice])]
 
 
 ITEM_COLUMNS = [
@@ -443,7 +448,7 @@ def _fmt(value: object, digits: int = 1) -> str:
     return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
 
 
-def item_row(analysis: TestAnalysis, item: Any, option: Any) -> list[str]:
+def item_row(analysis: TestAnalysis, item: ItemStatistics, option: OptionStatistics) -> list[str]:
     return [
         item.question_id,
         _fmt(item.facility_percent),

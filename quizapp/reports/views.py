@@ -113,7 +113,7 @@ def items(slug: str) -> str:
     version = _version(activity)
     first_only = request.args.get("attempts") != "all"
     analysis = queries.item_analysis(request_session(), version, first_attempts_only=first_only)
-    questions = {q["id"]: q for q in version.questions_json}
+    questions = {q.id: q for q in version.snapshot().questions}
     charts = {
         item.question_id: option_bar_chart(
             [(f"{o.option_id}. {o.text}", o.count, o.correct) for o in item.options],

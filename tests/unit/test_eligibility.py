@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from quizapp.content.credits import CREDIT_TYPES
 from quizapp.credit.eligibility import (
     PARTICIPATION,
     ClaimError,
@@ -20,6 +19,7 @@ from quizapp.credit.eligibility import (
     eligible_credits,
     parse_amount,
 )
+from tests.snapshots import offer
 
 CONSENTED = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -46,10 +46,6 @@ def complete(degree: str) -> Learner:
         board_id="123456",
         board_report_consent_at=CONSENTED,
     )
-
-
-def offer(credit_type: str, amount: str = "1.0") -> dict[str, Any]:
-    return {"type": credit_type, "name": CREDIT_TYPES[credit_type].name, "amount": amount}
 
 
 EVERY_OFFER = [offer(t) for t in ("ama-pra-1", "abim-moc", "ancc", "acpe", "aapa", "ipce")]
@@ -350,13 +346,14 @@ def test_credit_every_degree_may_hold_is_never_under_another_degree() -> None:
 
 
 def test_the_refusal_names_the_credit_held_and_sends_the_learner_to_the_provider() -> None:
-    names = {"ama-pra-1": "AMA PRA Category 1 Credit™", "ancc": "ANCC nursing contact hours"}
-
-    assert another_degree_message(["ama-pra-1"], names) == (
+    assert another_degree_message(["ama-pra-1"]) == (
         "You already claimed AMA PRA Category 1 Credit™ for this activity under another "
         "degree; contact the provider to correct your record."
     )
-    assert another_degree_message(["ancc", PARTICIPATION], names).startswith(
+    assert another_degree_message(["ancc", PARTICIPATION]).startswith(
         "You already claimed ANCC nursing contact hours and a certificate of participation "
     )
-    assert "claimed aapa, ancc and acpe " in another_degree_message(["aapa", "ancc", "acpe"], {})
+    assert "claimed AAPA Category 1 CME credits, ANCC nursing contact hours and ACPE pharmacy " in (
+        another_degree_message(["aapa", "ancc", "acpe"])
+    )
+    assert "claimed retired-credit for" in another_degree_message(["retired-credit"])

@@ -13,6 +13,7 @@ from quizapp.content.evaluation import (
     SCALE,
     YES_NO,
     EvaluationError,
+    EvaluationItem,
     clean_answers,
 )
 
@@ -28,6 +29,11 @@ REQUIRED = ["objectives-met", "relevance", "intent-to-change", "commercial-bias"
 OPTIONAL = ["planned-change", "commercial-bias-details"]
 
 
+def stored(*items: dict[str, Any]) -> list[EvaluationItem]:
+    """Items as a version stores them, where ``required`` may be left out."""
+    return [EvaluationItem.from_json(item) for item in items]
+
+
 def refusal(items: Any, raw: dict[str, str]) -> EvaluationError:
     with pytest.raises(EvaluationError) as caught:
         clean_answers(items, raw)
@@ -35,10 +41,10 @@ def refusal(items: Any, raw: dict[str, str]) -> EvaluationError:
 
 
 def test_the_default_evaluation_has_known_types_and_unique_ids() -> None:
-    ids = [item["id"] for item in DEFAULT_EVALUATION]
+    ids = [item.id for item in DEFAULT_EVALUATION]
 
     assert len(ids) == len(set(ids))
-    assert all(item["type"] in ITEM_TYPES for item in DEFAULT_EVALUATION)
+    assert all(item.type in ITEM_TYPES for item in DEFAULT_EVALUATION)
     assert [i for i in ids if i not in OPTIONAL] == REQUIRED
 
 
@@ -111,9 +117,9 @@ def test_yes_and_no_are_accepted(answer: str) -> None:
 
 
 def test_every_offered_choice_is_accepted() -> None:
-    (item,) = [i for i in DEFAULT_EVALUATION if i["id"] == "intent-to-change"]
+    (item,) = [i for i in DEFAULT_EVALUATION if i.id == "intent-to-change"]
 
-    for choice in item["options"]:
+    for choice in item.options:
         answers = clean_answers(DEFAULT_EVALUATION, COMPLETE | {"intent-to-change": choice})
         assert answers["intent-to-change"] == choice
 
@@ -144,17 +150,17 @@ def test_answers_to_items_not_in_the_evaluation_are_dropped() -> None:
 
 
 def test_an_item_without_required_is_required_unless_it_is_text() -> None:
-    items = [
+    items = stored(
         {"id": "format", "type": "choice", "prompt": "Format?", "options": ["Text", "Video"]},
         {"id": "comments", "type": "text", "prompt": "Comments?"},
-    ]
+    )
 
     assert clean_answers(items, {"format": "Video"}) == {"format": "Video"}
     assert refusal(items, {"comments": "Great"}).item_id == "format"
 
 
 def test_a_text_item_can_be_made_required() -> None:
-    items = [{"id": "comments", "type": "text", "prompt": "Comments?", "required": True}]
+    items = stored({"id": "comments", "type": "text", "prompt": "Comments?", "required": True})
 
     error = refusal(items, {"comments": " "})
 
@@ -162,10 +168,10 @@ def test_a_text_item_can_be_made_required() -> None:
 
 
 def test_an_optional_choice_item_may_be_skipped_but_not_invented() -> None:
-    items = [
+    items = stored(
         {"id": "format", "type": "choice", "prompt": "Format?", "options": ["Text", "Video"]},
         {"id": "pace", "type": "scale", "prompt": "Good pace.", "required": False},
-    ]
+    )
 
     assert clean_answers(items, {"format": "Text"}) == {"format": "Text"}
     assert refusal(items, {"format": "Text", "pace": "Meh"}).item_id == "pace"

@@ -4,32 +4,25 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict
-from typing import Any
 
+from quizapp.content.snapshot import VersionQuestion
 from quizapp.grading.order import option_order
 from quizapp.grading.presentation import shown_questions
+from tests.snapshots import question as make_question
 
-RATIONALE = "<p>Metformin is first-line unless contraindicated.</p>"
+RATIONALE_SOURCE = "Metformin is first-line unless contraindicated."
+RATIONALE = f"<p>{RATIONALE_SOURCE}</p>"
 
 
 def question(
     qid: str, qtype: str = "single", correct: str = "b", ids: str = "abcd"
-) -> dict[str, Any]:
-    fixed = qtype == "true-false"
-    return {
-        "id": qid,
-        "type": qtype,
-        "shuffle": not fixed,
-        "stem_html": f"<p>Stem of {qid}</p>",
-        "options": [
-            {"id": i, "html": f"<p>Option {i}</p>", "correct": i in correct, "pinned": fixed}
-            for i in ids
-        ],
-        "rationale_html": RATIONALE,
-    }
+) -> VersionQuestion:
+    return make_question(
+        qid, qtype, correct, ids, rationale=RATIONALE_SOURCE, option_text="Option {id}"
+    )
 
 
-def posttest() -> list[dict[str, Any]]:
+def posttest() -> list[VersionQuestion]:
     return [
         question("q1"),
         question("q2", "true-false", correct="a", ids="ab"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from quizapp.content.review_policy import ReviewPolicy
 from quizapp.grading.review import (
     DEFAULT_POLICY,
     MOMENTS,
@@ -48,7 +49,7 @@ def test_each_moment_in_each_situation(shown: str, moment: str, situation: str, 
     opposite = "never" if due else "after-each-attempt"
     policy = {other: opposite for other in SHOWN} | {shown: moment}
 
-    result = visibility(policy, **SITUATIONS[situation])
+    result = visibility(ReviewPolicy(**policy), **SITUATIONS[situation])
 
     assert getattr(result, shown) is due
     for other in SHOWN:
@@ -61,11 +62,14 @@ def test_the_three_things_shown_are_score_wrong_items_and_answers() -> None:
 
 
 def test_the_default_policy() -> None:
-    assert DEFAULT_POLICY == {
-        "score": "after-each-attempt",
-        "wrong_items": "after-each-attempt",
-        "answers": "after-passing-or-last-attempt",
-    }
+    assert (
+        ReviewPolicy(
+            score="after-each-attempt",
+            wrong_items="after-each-attempt",
+            answers="after-passing-or-last-attempt",
+        )
+        == DEFAULT_POLICY
+    )
 
 
 @pytest.mark.parametrize("situation", SITUATIONS)
@@ -101,11 +105,11 @@ def test_a_failed_learner_with_attempts_left_by_default_sees_score_and_wrong_ite
 
 def test_an_empty_policy_means_the_default_policy() -> None:
     for situation in SITUATIONS.values():
-        assert visibility({}, **situation) == visibility(DEFAULT_POLICY, **situation)
+        assert visibility(ReviewPolicy(), **situation) == visibility(DEFAULT_POLICY, **situation)
 
 
 def test_a_policy_naming_one_thing_leaves_the_others_at_their_default() -> None:
-    result = visibility({"answers": "never"}, passed=True, out_of_attempts=True)
+    result = visibility(ReviewPolicy(answers="never"), passed=True, out_of_attempts=True)
 
     assert result == Visibility(score=True, wrong_items=True, answers=False)
 
@@ -114,20 +118,24 @@ def test_a_policy_can_hide_everything() -> None:
     policy = dict.fromkeys(SHOWN, "never")
 
     for situation in SITUATIONS.values():
-        assert visibility(policy, **situation) == Visibility(False, False, False)
+        assert visibility(ReviewPolicy(**policy), **situation) == Visibility(False, False, False)
 
 
 # Passing ends the attempts, so it is the last attempt.
 
 
 def test_after_last_attempt_shows_the_answers_to_a_learner_who_passed_with_attempts_left() -> None:
-    result = visibility({"answers": "after-last-attempt"}, passed=True, out_of_attempts=False)
+    result = visibility(
+        ReviewPolicy(answers="after-last-attempt"), passed=True, out_of_attempts=False
+    )
 
     assert result.answers
 
 
 def test_after_last_attempt_keeps_the_answers_from_a_learner_who_may_still_try() -> None:
-    result = visibility({"answers": "after-last-attempt"}, passed=False, out_of_attempts=False)
+    result = visibility(
+        ReviewPolicy(answers="after-last-attempt"), passed=False, out_of_attempts=False
+    )
 
     assert not result.answers
 
@@ -136,9 +144,9 @@ def test_after_last_attempt_keeps_the_answers_from_a_learner_who_may_still_try()
 def test_after_last_attempt_and_after_passing_or_last_attempt_are_the_same_moment(
     situation: str,
 ) -> None:
-    assert visibility({"answers": "after-last-attempt"}, **SITUATIONS[situation]) == visibility(
-        {"answers": "after-passing-or-last-attempt"}, **SITUATIONS[situation]
-    )
+    assert visibility(
+        ReviewPolicy(answers="after-last-attempt"), **SITUATIONS[situation]
+    ) == visibility(ReviewPolicy(answers="after-passing-or-last-attempt"), **SITUATIONS[situation])
 
 
 # The hint shown while the answers are hidden says when they will be shown.
@@ -182,11 +190,11 @@ def test_never_says_the_answers_are_not_shown() -> None:
 def test_no_hint_promises_answers_the_policy_would_not_show(moment: str, situation: str) -> None:
     """Whenever the hint is on the page (answers hidden), what it promises must be true."""
     where = SITUATIONS[situation]
-    if visibility({"answers": moment}, **where).answers:
+    if visibility(ReviewPolicy(answers=moment), **where).answers:
         return
     hint = answers_hint(moment, unlimited=False, out_of_attempts=where["out_of_attempts"])
     if "use your last attempt" in hint:
         assert not where["out_of_attempts"]
-        assert visibility({"answers": moment}, passed=False, out_of_attempts=True).answers
+        assert visibility(ReviewPolicy(answers=moment), passed=False, out_of_attempts=True).answers
     if "once you pass" in hint:
-        assert visibility({"answers": moment}, passed=True, out_of_attempts=False).answers
+        assert visibility(ReviewPolicy(answers=moment), passed=True, out_of_attempts=False).answers

@@ -4,36 +4,27 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 import pytest
 
+from quizapp.content.snapshot import VersionQuestion
 from quizapp.grading.scoring import SubmissionError, score, validate_answers
+from tests.snapshots import question as make_question
 
 
-def question(qid: str, qtype: str, correct: str, ids: str) -> dict[str, Any]:
-    fixed = qtype == "true-false"
-    return {
-        "id": qid,
-        "type": qtype,
-        "shuffle": not fixed,
-        "stem_html": f"<p>Stem of {qid}</p>",
-        "options": [
-            {"id": i, "html": f"<p>{i}</p>", "correct": i in correct, "pinned": fixed} for i in ids
-        ],
-        "rationale_html": "<p>Because.</p>",
-    }
+def question(qid: str, qtype: str, correct: str, ids: str) -> VersionQuestion:
+    return make_question(qid, qtype, correct, ids)
 
 
-def single(qid: str = "q1", correct: str = "b", ids: str = "abcd") -> dict[str, Any]:
+def single(qid: str = "q1", correct: str = "b", ids: str = "abcd") -> VersionQuestion:
     return question(qid, "single", correct, ids)
 
 
-def true_false(qid: str = "q1", correct: str = "a") -> dict[str, Any]:
+def true_false(qid: str = "q1", correct: str = "a") -> VersionQuestion:
     return question(qid, "true-false", correct, "ab")
 
 
-def multiple(qid: str = "q1", correct: str = "abc", ids: str = "abcde") -> dict[str, Any]:
+def multiple(qid: str = "q1", correct: str = "abc", ids: str = "abcde") -> VersionQuestion:
     return question(qid, "multiple", correct, ids)
 
 
@@ -41,7 +32,7 @@ def answers(**chosen: str) -> dict[str, frozenset[str]]:
     return {qid: frozenset(ids) for qid, ids in chosen.items()}
 
 
-def three_singles() -> list[dict[str, Any]]:
+def three_singles() -> list[VersionQuestion]:
     return [single("q1"), single("q2"), single("q3")]
 
 
@@ -227,8 +218,8 @@ def test_partial_credit_when_every_option_is_correct_costs_nothing() -> None:
 @pytest.mark.parametrize(
     "item", [single(correct="b"), true_false(correct="a")], ids=["single", "true-false"]
 )
-def test_the_partial_credit_flag_is_ignored_for_single_answer_items(item: dict[str, Any]) -> None:
-    wrong = "c" if item["type"] == "single" else "b"
+def test_the_partial_credit_flag_is_ignored_for_single_answer_items(item: VersionQuestion) -> None:
+    wrong = "c" if item.type == "single" else "b"
 
     result = score([item], answers(q1=wrong), Decimal("0"), partial_credit=True)
 
@@ -238,7 +229,7 @@ def test_the_partial_credit_flag_is_ignored_for_single_answer_items(item: dict[s
 # Refused submissions -----------------------------------------------------------------------
 
 
-def refusal(questions: list[dict[str, Any]], chosen: dict[str, frozenset[str]]) -> SubmissionError:
+def refusal(questions: list[VersionQuestion], chosen: dict[str, frozenset[str]]) -> SubmissionError:
     with pytest.raises(SubmissionError) as caught:
         validate_answers(questions, chosen)
     return caught.value
@@ -282,7 +273,7 @@ def test_an_answer_to_a_question_not_in_this_version_is_refused() -> None:
 
 
 @pytest.mark.parametrize("item", [single(), true_false()], ids=["single", "true-false"])
-def test_two_answers_to_a_single_answer_item_are_refused(item: dict[str, Any]) -> None:
+def test_two_answers_to_a_single_answer_item_are_refused(item: VersionQuestion) -> None:
     error = refusal([item], answers(q1="ab"))
 
     assert error.message == "Choose exactly one answer for this question."
