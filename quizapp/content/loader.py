@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,6 +16,15 @@ from typing import Any
 
 from quizapp.content.credits import CREDIT_TYPES, format_amount
 from quizapp.content.evaluation import ITEM_KEYS, ITEM_TYPES
+from quizapp.content.folder import (
+    ARTICLE,
+    FIGURES,
+    POSTTEST,
+    activity_folders,
+    content_hash,
+    find_figures,
+    read_text,
+)
 from quizapp.content.frontmatter import FrontMatter, FrontMatterError, split
 from quizapp.content.model import (
     Activity,
@@ -32,18 +40,6 @@ from quizapp.content.render import heading_ids
 from quizapp.grading.review import MOMENTS as REVIEW_MOMENTS
 from quizapp.grading.review import SHOWN as REVIEW_SHOWN
 
-ARTICLE = "article.md"
-POSTTEST = "posttest.md"
-FIGURES = "figures"
-FIGURE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-}
-MAX_FIGURE_BYTES = 5 * 1024 * 1024
 MAX_REVIEW_CYCLE_YEARS = 3
 CREDIT_STEP = Decimal("0.25")
 LEARNING_FORMATS = {
@@ -113,7 +109,7 @@ def load_tree(path: Path) -> TreeResult:
     if not path.is_dir():
         result.problems.append(Problem(str(path), 1, "no such file or directory"))
         return result
-    folders = [path] if (path / ARTICLE).exists() else _activity_folders(path)
+    folders = [path] if (path / ARTICLE).exists() else activity_folders(path)
     if not folders:
         result.problems.append(
             Problem(str(path), 1, "no activities found (an activity is a folder with article.md)")
@@ -137,14 +133,6 @@ def load_tree(path: Path) -> TreeResult:
         result.activities.append(activity)
     result.problems.sort()
     return result
-
-
-def _activity_folders(root: Path) -> list[Path]:
-    return sorted(
-        child
-        for child in root.iterdir()
-        if child.is_dir() and not child.name.startswith((".", "_"))
-    )
 
 
 @dataclass(frozen=True)
@@ -176,9 +164,9 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
                 "and hyphens",
             )
         )
-    article_text = _read_text(article_path, problems)
-    posttest_text = _read_text(posttest_path, problems)
-    figures = _find_figures(folder, problems)
+    article_text = read_text(article_path, problems)
+    posttest_text = read_text(posttest_path, problems)
+    figures = find_figures(folder, problems)
 
     meta = None
     body = ""
@@ -220,44 +208,9 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         article_markdown=body,
         questions=tuple(questions),
         figures=figures,
-        content_hash=_content_hash(article_text or "", posttest_text or "", figures),
+        content_hash=content_hash(article_text or "", posttest_text or "", figures),
     )
     return activity, draft, problems
-
-
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(str(path), 1, "file is missing"))
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        problems.append(Problem(str(path), line, "file is not valid UTF-8"))
-    return None
-
-
-def _find_figures(folder: Path, problems: list[Problem]) -> dict[str, Path]:
-    figures: dict[str, Path] = {}
-    root = folder / FIGURES
-    if not root.is_dir():
-        return figures
-    for file in sorted(root.rglob("*")):
-        if not file.is_file() or file.name.startswith("."):
-            continue
-        name = file.relative_to(folder).as_posix()
-        if file.suffix.lower() not in FIGURE_TYPES:
-            problems.append(
-                Problem(
-                    str(file),
-                    1,
-                    f"figures must be one of {', '.join(sorted(FIGURE_TYPES))}",
-                )
-            )
-        elif file.stat().st_size > MAX_FIGURE_BYTES:
-            problems.append(Problem(str(file), 1, "figure is larger than 5 MB"))
-        else:
-            figures[name] = file
-    return figures
 
 
 def _check_links(
@@ -327,16 +280,6 @@ def _link_problem(is_image: bool, target: str, figures: dict[str, Path]) -> str 
         f"link '{target}' is neither a web address, a figure, nor an anchor in article.md "
         "(such as article.md#discussion)"
     )
-
-
-def _content_hash(article: str, posttest: str, figures: dict[str, Path]) -> str:
-    digest = hashlib.sha256()
-    for name, data in ((ARTICLE, article.encode()), (POSTTEST, posttest.encode())):
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    for name, path in sorted(figures.items()):
-        digest.update(f"{name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode())
-    return digest.hexdigest()
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -807,4 +750,4 @@ def _default_participation(passing: Decimal) -> str:
     )
 
 
-__all__ = ["FIGURE_TYPES", "TreeResult", "load_activity", "load_tree"]
+__all__ = ["TreeResult", "load_activity", "load_tree"]
