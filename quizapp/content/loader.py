@@ -18,7 +18,6 @@ from quizapp.content.credits import CREDIT_TYPES, format_amount
 from quizapp.content.evaluation import ITEM_KEYS, ITEM_TYPES
 from quizapp.content.folder import (
     ARTICLE,
-    FIGURES,
     POSTTEST,
     activity_folders,
     content_hash,
@@ -26,6 +25,7 @@ from quizapp.content.folder import (
     read_text,
 )
 from quizapp.content.frontmatter import FrontMatter, FrontMatterError, split
+from quizapp.content.links import check_links
 from quizapp.content.model import (
     Activity,
     ActivityMeta,
@@ -53,11 +53,6 @@ ACTIVITY_KINDS = {
 DEFAULT_ATTEMPTS = 3
 MAX_WAIT_HOURS = 8760
 UAN_RE = re.compile(r"^(\d{4}|JA\d{7})-\d{4}-\d{2}-\d{3}-[HLX]\d{2}-[PT]$")
-LINK_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-LINK_DEFINITION_RE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-EXTERNAL_RE = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
-FENCE_RE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
-CODE_SPAN_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 
 REQUIRED_KEYS = (
     "id",
@@ -183,7 +178,7 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
             if isinstance(front.data.get("title"), str):
                 title = front.data["title"]
             anchors = heading_ids(body)
-            _check_links(
+            check_links(
                 body,
                 front.body_line,
                 str(article_path),
@@ -196,7 +191,7 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
     if posttest_text is not None:
         questions, posttest_problems = parse_posttest(posttest_text, str(posttest_path))
         problems.extend(posttest_problems)
-        _check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
+        check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
 
     draft = Draft(title=title, article_markdown=body, questions=tuple(questions))
     if problems or meta is None:
@@ -211,75 +206,6 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         content_hash=content_hash(article_text or "", posttest_text or "", figures),
     )
     return activity, draft, problems
-
-
-def _check_links(
-    text: str,
-    first_line: int,
-    path: str,
-    figures: dict[str, Path],
-    problems: list[Problem],
-    anchors: frozenset[str] | None = None,
-    *,
-    in_article: bool = False,
-) -> None:
-    """Check every link and image target; code spans and blocks are examples, not links."""
-    prose = _blank_code(text)
-    found = [(m.start(2), m.group(1) == "!", m.group(2)) for m in LINK_RE.finditer(prose)]
-    for offset, line in enumerate(prose.splitlines(keepends=True)):
-        definition = LINK_DEFINITION_RE.match(line)
-        if definition:
-            start = sum(len(x) for x in prose.splitlines(keepends=True)[:offset])
-            found.append((start, False, definition.group(1)))
-    for position, is_image, target in sorted(found):
-        line = first_line + prose.count("\n", 0, position)
-        message = _link_problem(is_image, target, figures) or _anchor_problem(
-            target, anchors, in_article=in_article
-        )
-        if message:
-            problems.append(Problem(path, line, message))
-
-
-def _blank_code(text: str) -> str:
-    """Replace fenced code blocks and inline code spans with spaces, keeping line breaks."""
-
-    def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
-
-    text = FENCE_RE.sub(blank, text)
-    return CODE_SPAN_RE.sub(blank, text)
-
-
-def _anchor_problem(target: str, anchors: frozenset[str] | None, *, in_article: bool) -> str | None:
-    if anchors is None or "#" not in target or EXTERNAL_RE.match(target):
-        return None
-    page, _, anchor = target.partition("#")
-    if page not in ("", ARTICLE) or not anchor:
-        return None
-    if page == "" and not in_article:
-        return (
-            f"link '{target}' points into the posttest; link to the article as "
-            f"'article.md#{anchor}'"
-        )
-    if anchor not in anchors and not anchor.startswith(("fn:", "fnref:")):
-        return f"anchor '#{anchor}' matches no heading in article.md"
-    return None
-
-
-def _link_problem(is_image: bool, target: str, figures: dict[str, Path]) -> str | None:
-    plain = target.split("#", 1)[0].split("?", 1)[0]
-    if plain.startswith(f"{FIGURES}/"):
-        if ".." in plain.split("/") or plain not in figures:
-            return f"figure '{plain}' does not exist in the activity's figures/ folder"
-        return None
-    if is_image:
-        return f"image '{target}' must be a file in the activity's figures/ folder"
-    if EXTERNAL_RE.match(target) or target.startswith("#") or plain == ARTICLE:
-        return None
-    return (
-        f"link '{target}' is neither a web address, a figure, nor an anchor in article.md "
-        "(such as article.md#discussion)"
-    )
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
