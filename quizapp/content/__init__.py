@@ -1,6 +1,6 @@
 """The author's interface: activity folders of Markdown, parsed and checked without Flask or SQL."""
 
-from quizapp.content.metadata import TreeResult, load_activity, load_tree
+from quizapp.content.loader import TreeResult, load_activity, load_tree
 from quizapp.content.model import Activity, ActivityMeta, Option, Problem, Question
 
 __all__ = [

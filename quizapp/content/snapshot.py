@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.content.credits import CREDIT_TYPES, format_amount
-from quizapp.content.metadata import Draft
+from quizapp.content.loader import Draft
 from quizapp.content.model import Activity, Question
 from quizapp.content.render import LinkResolver, render_inline, render_markdown
 
