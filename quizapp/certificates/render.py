@@ -17,27 +17,26 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 import segno
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
-from quizapp.certificates.document import CertificateCredit, CertificateData
+from quizapp.certificates.document import CertificateData
 from quizapp.certificates.fonts import certificate_fonts
+from quizapp.certificates.wording import (
+    ITALICS,
+    certificate_title,
+    credit_line,
+    credit_markup,
+    is_participation_only,
+    learner_line,
+    learning_format,
+)
 from quizapp.dates import long_date
 
-PARTICIPATION = "participation"
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
-LEARNING_FORMATS = {
-    # the format's code or printed name -> (printed name, what the learner completed)
-    "journal-based": ("Journal-based CME", "the journal-based CME activity"),
-    "journal-based cme": ("Journal-based CME", "the journal-based CME activity"),
-    "enduring": ("Enduring material", "the enduring material"),
-    "enduring material": ("Enduring material", "the enduring material"),
-}
-
 FONT = "DejaVu"
 CJK_FONT = "NotoCJK"
 MONO = "DejaVuMono"
@@ -90,71 +89,6 @@ def render_certificate(
     _draw_body(pdf, blocks, top=CONTENT_INSET - 4, bottom=footer_top - 3)
     _draw_footer(pdf, footer, verify_url, top=footer_top)
     return bytes(pdf.output())
-
-
-# -- what is printed -------------------------------------------------------------------------
-
-
-def is_participation_only(data: CertificateData) -> bool:
-    return bool(data.credits) and all(c.type == PARTICIPATION for c in data.credits)
-
-
-def certificate_title(data: CertificateData) -> str:
-    if is_participation_only(data):
-        return "Certificate of Participation"
-    return "Certificate of Completion"
-
-
-def learner_line(data: CertificateData) -> str:
-    """ "Zoë Ñúñez-Øster, MD"; a degree of "other" is not printed."""
-    name = " ".join(data.learner_name.split())
-    degree = data.degree.strip()
-    if not degree or degree.lower() == "other":
-        return name
-    return f"{name}, {degree}"
-
-
-def learning_format(data: CertificateData) -> tuple[str, str]:
-    """(the format as printed, what the learner completed), e.g.
-    ("Journal-based CME", "the journal-based CME activity")."""
-    known = LEARNING_FORMATS.get(data.learning_format.strip().lower())
-    if known:
-        return known
-    return data.learning_format.strip(), "the activity"
-
-
-def credit_line(credit: CertificateCredit) -> str:
-    """The amount claimed with the credit type's exact wording, as plain text.
-
-    "1.0 AMA PRA Category 1 Credit™", "2.0 AMA PRA Category 1 Credits™" (the AMA writes the
-    singular up to 1.0), "0.75 ANCC nursing contact hours", "1.0 hour of participation".
-    """
-    return _ITALICS.sub(r"\1", _credit_markup(credit))
-
-
-def _credit_markup(credit: CertificateCredit) -> str:
-    """As credit_line, with the words before a ™ in ``*italics*``, as the AMA requires."""
-    amount = credit.amount.strip()
-    number = _decimal(amount)
-    if credit.type == PARTICIPATION:
-        return f"{amount} {'hour' if number == 1 else 'hours'} of participation"
-    name = " ".join(credit.name.split())
-    if name.endswith("™"):
-        words = name[:-1].rstrip()
-        if words.endswith("Credit") and number is not None and number > 1:
-            words += "s"
-        return f"{amount} *{words}*™"
-    if name.endswith(" credit") and number is not None and number != 1:
-        name += "s"
-    return f"{amount} {name}"
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 @dataclass(frozen=True)
@@ -269,7 +203,7 @@ def _body(data: CertificateData, status_note: str | None) -> list[_Block]:
         blocks.append(_label(label, space_before=7, min_size=6.5))
         blocks += [
             _Text(
-                _credit_markup(c),
+                credit_markup(c),
                 14,
                 "B",
                 NAVY,
@@ -350,8 +284,6 @@ class _CertificatePDF(FPDF):
 
 
 _PRIVATE_MARKERS = re.compile("[\ue000-\ue004]")
-_ITALICS = re.compile(r"(?<!\*)\*(?!\*)([^*\n]+?)(?<!\*)\*(?!\*)")
-"""``*words*``; a ``**`` prints as written."""
 
 
 def _fpdf_markdown(text: _Text) -> str:
@@ -359,7 +291,7 @@ def _fpdf_markdown(text: _Text) -> str:
     if not text.italics:
         return plain
     italics = _CertificatePDF.MARKDOWN_ITALICS_MARKER
-    return _ITALICS.sub(lambda m: f"{italics}{m.group(1)}{italics}", plain)
+    return ITALICS.sub(lambda m: f"{italics}{m.group(1)}{italics}", plain)
 
 
 def _add_fonts(pdf: FPDF, texts: Sequence[str]) -> None:

@@ -21,7 +21,8 @@ from pypdf import PdfReader
 from quizapp.certificates import fonts as fonts_module
 from quizapp.certificates.document import CertificateCredit, CertificateData
 from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts, package_dir
-from quizapp.certificates.render import credit_line, learner_line, render_certificate
+from quizapp.certificates.render import render_certificate
+from quizapp.certificates.wording import credit_line, learner_line
 
 CODE = "q7Hk2LmN9pRsT4vWxYz3Ab"
 VERIFY_URL = f"http://127.0.0.1:5000/verify/{CODE}"
