@@ -443,7 +443,9 @@ def test_finding_the_fonts_does_not_import_matplotlib() -> None:
     subprocess.run([sys.executable, "-c", script], check=True)
 
 
-@pytest.mark.parametrize("module", ["render.py", "fonts.py", "document.py"])
+@pytest.mark.parametrize(
+    "module", ["render.py", "layout.py", "wording.py", "fonts.py", "document.py"]
+)
 def test_the_certificate_core_imports_neither_flask_nor_sqlalchemy(module: str) -> None:
     source = Path(fonts_module.__file__).with_name(module).read_text(encoding="utf-8")
     imported: set[str] = set()
