@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from quizapp.content.loader import add_years
+from quizapp.content.metadata import add_years
 
 ARTICLE_TEMPLATE = """\
 ---

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from quizapp import audit
 from quizapp.content import Activity as ContentActivity
 from quizapp.content import Problem, load_tree
-from quizapp.content.loader import ARTICLE, FIGURE_TYPES
+from quizapp.content.folder import ARTICLE, FIGURE_TYPES
 from quizapp.content.publish import build_snapshot
 from quizapp.content.render import LinkResolver
 from quizapp.content.snapshot import VersionSnapshot

@@ -12,7 +12,8 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 
 from quizapp.admin.access import author_required
 from quizapp.content import Problem, load_tree
-from quizapp.content.loader import FIGURES, load_draft
+from quizapp.content.folder import FIGURES
+from quizapp.content.loader import load_draft
 from quizapp.content.posttest import ID_RE
 from quizapp.content.publish import build_draft_preview, build_snapshot, figure_digests
 

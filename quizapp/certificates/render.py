@@ -3,51 +3,46 @@
 Pure: plain values in, bytes out; no Flask, no database. The same data, address, page size and
 note always give the same bytes (the PDF's creation date is the completion date).
 
-It prints what the AMA asks of a statement of credit: the learner's name, the accredited
-provider, the activity title, the learning format, the date completed and the credit actually
-claimed in the exact wording of its type; then each designation statement, the accreditation
-statement, and a verification code with the address (and a QR code of it) where anyone can
-check the certificate. Whatever the length of the title and the number of credit types, it
-stays on one page: the text is set smaller until it fits.
+wording.py says what is printed and layout.py arranges it in blocks; this module is the one
+that knows fpdf2: it registers the fonts, measures and draws the blocks, the border, and the
+footer with a QR code of the verification address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
+from dataclasses import replace
 from io import BytesIO
 
 import segno
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
-from quizapp.certificates.document import CertificateCredit, CertificateData
+from quizapp.certificates.document import CertificateData
 from quizapp.certificates.fonts import certificate_fonts
+from quizapp.certificates.layout import (
+    ALERT,
+    ALERT_FILL,
+    FONT,
+    GOLD,
+    MONO,
+    NAVY,
+    Block,
+    Columns,
+    Rule,
+    Text,
+    body_blocks,
+    fit,
+    footer_texts,
+    texts_in,
+)
+from quizapp.certificates.wording import ITALICS, certificate_title, credit_line, learner_line
 from quizapp.dates import long_date
 
-PARTICIPATION = "participation"
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
-LEARNING_FORMATS = {
-    # the format's code or printed name -> (printed name, what the learner completed)
-    "journal-based": ("Journal-based CME", "the journal-based CME activity"),
-    "journal-based cme": ("Journal-based CME", "the journal-based CME activity"),
-    "enduring": ("Enduring material", "the enduring material"),
-    "enduring material": ("Enduring material", "the enduring material"),
-}
-
-FONT = "DejaVu"
 CJK_FONT = "NotoCJK"
-MONO = "DejaVuMono"
-
-NAVY = (27, 54, 93)
-INK = (25, 25, 25)
-MUTED = (88, 92, 98)
-GOLD = (176, 150, 90)
-ALERT = (176, 0, 32)
-ALERT_FILL = (253, 236, 238)
 
 PT = 25.4 / 72
 """Millimetres per typographic point."""
@@ -59,8 +54,6 @@ CONTENT_INSET = 24.0
 """The text area, from the page edge (mm)."""
 FOOTER_HEIGHT = 34.0
 QR_SIZE = 24.0
-SMALLEST_SCALE = 0.5
-FIT_STEPS = 20
 
 
 def render_certificate(
@@ -77,12 +70,12 @@ def render_certificate(
     format_name = PAGE_SIZES.get(page_size.lower())
     if format_name is None:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
-    blocks = _body(data, status_note)
-    footer = _footer(data, verify_url)
+    blocks = body_blocks(data, status_note)
+    footer = footer_texts(data, verify_url)
     pdf = _CertificatePDF(orientation="landscape", unit="mm", format=format_name)
     pdf.set_auto_page_break(False)
     pdf.set_margins(CONTENT_INSET, CONTENT_INSET, CONTENT_INSET)
-    _add_fonts(pdf, [text.markup for text in _texts([*blocks, *footer])])
+    _add_fonts(pdf, [text.markup for text in texts_in([*blocks, *footer])])
     _set_metadata(pdf, data)
     pdf.add_page()
     _draw_border(pdf)
@@ -92,238 +85,6 @@ def render_certificate(
     return bytes(pdf.output())
 
 
-# -- what is printed -------------------------------------------------------------------------
-
-
-def is_participation_only(data: CertificateData) -> bool:
-    return bool(data.credits) and all(c.type == PARTICIPATION for c in data.credits)
-
-
-def certificate_title(data: CertificateData) -> str:
-    if is_participation_only(data):
-        return "Certificate of Participation"
-    return "Certificate of Completion"
-
-
-def learner_line(data: CertificateData) -> str:
-    """ "Zoë Ñúñez-Øster, MD"; a degree of "other" is not printed."""
-    name = " ".join(data.learner_name.split())
-    degree = data.degree.strip()
-    if not degree or degree.lower() == "other":
-        return name
-    return f"{name}, {degree}"
-
-
-def learning_format(data: CertificateData) -> tuple[str, str]:
-    """(the format as printed, what the learner completed), e.g.
-    ("Journal-based CME", "the journal-based CME activity")."""
-    known = LEARNING_FORMATS.get(data.learning_format.strip().lower())
-    if known:
-        return known
-    return data.learning_format.strip(), "the activity"
-
-
-def credit_line(credit: CertificateCredit) -> str:
-    """The amount claimed with the credit type's exact wording, as plain text.
-
-    "1.0 AMA PRA Category 1 Credit™", "2.0 AMA PRA Category 1 Credits™" (the AMA writes the
-    singular up to 1.0), "0.75 ANCC nursing contact hours", "1.0 hour of participation".
-    """
-    return _ITALICS.sub(r"\1", _credit_markup(credit))
-
-
-def _credit_markup(credit: CertificateCredit) -> str:
-    """As credit_line, with the words before a ™ in ``*italics*``, as the AMA requires."""
-    amount = credit.amount.strip()
-    number = _decimal(amount)
-    if credit.type == PARTICIPATION:
-        return f"{amount} {'hour' if number == 1 else 'hours'} of participation"
-    name = " ".join(credit.name.split())
-    if name.endswith("™"):
-        words = name[:-1].rstrip()
-        if words.endswith("Credit") and number is not None and number > 1:
-            words += "s"
-        return f"{amount} *{words}*™"
-    if name.endswith(" credit") and number is not None and number != 1:
-        name += "s"
-    return f"{amount} {name}"
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-@dataclass(frozen=True)
-class _Text:
-    markup: str
-    """Printed as written; with ``italics``, Markdown-style ``*words*`` print in italics."""
-    size: float
-    """Points."""
-    style: str = ""
-    color: tuple[int, int, int] = INK
-    space_before: float = 0.0
-    """Millimetres."""
-    width: float = 0.0
-    """Millimetres; 0 means the full text width."""
-    spacing: float = 0.0
-    """Extra space between letters, in points."""
-    min_size: float = 0.0
-    """Shrink to no less than this many points while other text can still give way."""
-    family: str = ""
-    """A font family other than the body's (the verification code is monospaced)."""
-    alert: bool = False
-    """Print in a tinted box."""
-    italics: bool = False
-    """Read ``*words*`` as italics (statements and credit lines only; titles are plain)."""
-
-    def scaled(self, scale: float, min_scale: float) -> _Text:
-        return replace(
-            self,
-            size=max(self.size * scale, min(self.min_size, self.size) * min_scale),
-            space_before=self.space_before * scale,
-            spacing=self.spacing * scale,
-        )
-
-
-@dataclass(frozen=True)
-class _Columns:
-    columns: tuple[tuple[str, str], ...]
-    """(label, value) pairs, side by side."""
-    space_before: float = 0.0
-    label_size: float = 7.5
-    value_size: float = 11.5
-
-    def scaled(self, scale: float, min_scale: float) -> _Columns:
-        return replace(
-            self,
-            space_before=self.space_before * scale,
-            label_size=max(self.label_size * scale, 6.5 * min_scale),
-            value_size=max(self.value_size * scale, 9.5 * min_scale),
-        )
-
-    def texts(self, widths: Sequence[float] = ()) -> list[tuple[_Text, _Text]]:
-        widths = widths or [0.0] * len(self.columns)
-        return [
-            (
-                _label(label, size=self.label_size, width=width),
-                _Text(value, self.value_size, "", INK, width=width),
-            )
-            for (label, value), width in zip(self.columns, widths, strict=True)
-        ]
-
-
-@dataclass(frozen=True)
-class _Rule:
-    width: float
-    space_before: float = 0.0
-
-    def scaled(self, scale: float, min_scale: float) -> _Rule:
-        return replace(self, width=self.width * scale, space_before=self.space_before * scale)
-
-
-_Block = _Text | _Columns | _Rule
-
-LABEL_SIZE = 7.5
-LABEL_SPACING = 0.8
-
-
-def _label(text: str, *, size: float = LABEL_SIZE, **kwargs: float) -> _Text:
-    return _Text(text.upper(), size, "", MUTED, spacing=LABEL_SPACING * size / LABEL_SIZE, **kwargs)
-
-
-def _body(data: CertificateData, status_note: str | None) -> list[_Block]:
-    format_name, completed_what = learning_format(data)
-    blocks: list[_Block] = [
-        _Text(data.provider, 10.5, "B", NAVY, spacing=0.6, min_size=8.5),
-        _Text(certificate_title(data), 30, "B", NAVY, space_before=2.5, min_size=22),
-        _Rule(44, space_before=3.5),
-    ]
-    if status_note and status_note.strip():
-        note = _Text(
-            status_note, 14, "B", ALERT, space_before=5, width=200, alert=True, min_size=12
-        )
-        blocks.append(note)
-    blocks += [
-        _Text("This certifies that", 11, "", MUTED, space_before=6, min_size=9),
-        _Text(learner_line(data), 25, "B", INK, space_before=2, min_size=18),
-        _Text(f"has completed {completed_what}", 11, "", MUTED, space_before=3, min_size=9),
-        _Text(data.activity_title, 15, "B", INK, space_before=2, width=210, min_size=11.5),
-        _Columns(
-            (
-                ("Accredited provider", data.provider),
-                ("Learning format", format_name),
-                ("Date completed", long_date(data.completed_on)),
-            ),
-            space_before=8,
-        ),
-    ]
-    if data.credits:
-        if is_participation_only(data):
-            label = "Participation"
-        else:
-            label = "Credit claimed" if len(data.credits) == 1 else "Credits claimed"
-        blocks.append(_label(label, space_before=7, min_size=6.5))
-        blocks += [
-            _Text(
-                _credit_markup(c),
-                14,
-                "B",
-                NAVY,
-                space_before=1.5 if i == 0 else 0.6,
-                min_size=11,
-                italics=True,
-            )
-            for i, c in enumerate(data.credits)
-        ]
-    statements = _unique([c.statement for c in data.credits] + [data.accreditation_statement])
-    blocks += [
-        _Text(
-            s,
-            9,
-            "",
-            MUTED,
-            space_before=6 if i == 0 else 1.8,
-            width=230,
-            min_size=7.5,
-            italics=True,
-        )
-        for i, s in enumerate(statements)
-    ]
-    return blocks
-
-
-def _unique(texts: Sequence[str]) -> list[str]:
-    """The statements, each once: a participation certificate repeats the AMA designation."""
-    seen: list[str] = []
-    for text in texts:
-        text = " ".join(text.split())
-        if text and text not in seen:
-            seen.append(text)
-    return seen
-
-
-def _footer(data: CertificateData, verify_url: str) -> list[_Text]:
-    return [
-        _label("Verify this certificate"),
-        _Text(f"Verification code: {data.code}", 12, "B", INK, space_before=1.2, family=MONO),
-        _Text(f"Verify at {verify_url}", 10, "", MUTED, space_before=0.8),
-    ]
-
-
-def _texts(blocks: Sequence[_Block]) -> Iterator[_Text]:
-    for block in blocks:
-        if isinstance(block, _Columns):
-            for label, value in block.texts():
-                yield label
-                yield value
-        elif isinstance(block, _Text):
-            yield block
-
-
 # -- fonts and metadata ----------------------------------------------------------------------
 
 
@@ -331,8 +92,8 @@ class _CertificatePDF(FPDF):
     """fpdf2's Markdown, with markers no name, title or statement can contain.
 
     fpdf2 reads ``**``, ``__``, ``--``, ``~~``, backslashes and ``[text](link)`` as Markdown; a
-    title such as "Pre- -- and post-operative" must print as written. Only the italics this
-    module asks for (``*…*``, turned into private-use markers) change the style.
+    title such as "Pre- -- and post-operative" must print as written. Only the italics a text
+    asks for (``*…*`` with ``italics``, turned into private-use markers) change the style.
     """
 
     MARKDOWN_BOLD_MARKER = "\ue000\ue000"
@@ -350,16 +111,14 @@ class _CertificatePDF(FPDF):
 
 
 _PRIVATE_MARKERS = re.compile("[\ue000-\ue004]")
-_ITALICS = re.compile(r"(?<!\*)\*(?!\*)([^*\n]+?)(?<!\*)\*(?!\*)")
-"""``*words*``; a ``**`` prints as written."""
 
 
-def _fpdf_markdown(text: _Text) -> str:
+def _fpdf_markdown(text: Text) -> str:
     plain = _PRIVATE_MARKERS.sub("", " ".join(text.markup.split()))
     if not text.italics:
         return plain
     italics = _CertificatePDF.MARKDOWN_ITALICS_MARKER
-    return _ITALICS.sub(lambda m: f"{italics}{m.group(1)}{italics}", plain)
+    return ITALICS.sub(lambda m: f"{italics}{m.group(1)}{italics}", plain)
 
 
 def _add_fonts(pdf: FPDF, texts: Sequence[str]) -> None:
@@ -412,38 +171,19 @@ def _draw_border(pdf: FPDF) -> None:
     pdf.rect(inset, inset, pdf.w - 2 * inset, pdf.h - 2 * inset)
 
 
-def _draw_body(pdf: FPDF, blocks: list[_Block], *, top: float, bottom: float) -> None:
+def _draw_body(pdf: FPDF, blocks: list[Block], *, top: float, bottom: float) -> None:
     """Draw the blocks centred between top and bottom, smaller if they would not fit."""
     available = bottom - top
-
-    def sized(attempt: tuple[float, float]) -> tuple[list[_Block], float]:
-        resized = [block.scaled(*attempt) for block in blocks]
-        return resized, sum(_height(pdf, block) for block in resized)
-
-    scales = [1 - step * (1 - SMALLEST_SCALE) / FIT_STEPS for step in range(FIT_STEPS + 1)]
-    # First everything shrinks, each text down to its smallest comfortable size; then those
-    # smallest sizes give way too. Each attempt is smaller than the one before it, so the first
-    # one that fits is found by bisection.
-    attempts = [(scale, 1.0) for scale in scales] + [(SMALLEST_SCALE, m) for m in scales[1:]]
-    chosen, height = sized(attempts[0])
-    low, high = 0, len(attempts) - 1
-    if height > available:
-        while low < high:
-            middle = (low + high) // 2
-            if sized(attempts[middle])[1] <= available:
-                high = middle
-            else:
-                low = middle + 1
-        chosen, height = sized(attempts[low])
+    chosen, height = fit(blocks, available, lambda block: _height(pdf, block))
     pdf.set_y(top + max(0.0, (available - height) / 2))
     for block in chosen:
         _draw(pdf, block)
 
 
-def _height(pdf: FPDF, block: _Block) -> float:
-    if isinstance(block, _Rule):
+def _height(pdf: FPDF, block: Block) -> float:
+    if isinstance(block, Rule):
         return block.space_before
-    if isinstance(block, _Columns):
+    if isinstance(block, Columns):
         return block.space_before + max(
             _text_height(pdf, label) + _text_height(pdf, value)
             for label, value in _column_texts(pdf, block)
@@ -451,13 +191,13 @@ def _height(pdf: FPDF, block: _Block) -> float:
     return block.space_before + _text_height(pdf, block)
 
 
-def _draw(pdf: FPDF, block: _Block) -> None:
+def _draw(pdf: FPDF, block: Block) -> None:
     pdf.set_y(pdf.get_y() + block.space_before)
-    if isinstance(block, _Rule):
+    if isinstance(block, Rule):
         pdf.set_draw_color(*GOLD)
         pdf.set_line_width(0.35)
         pdf.line((pdf.w - block.width) / 2, pdf.get_y(), (pdf.w + block.width) / 2, pdf.get_y())
-    elif isinstance(block, _Columns):
+    elif isinstance(block, Columns):
         _draw_columns(pdf, block)
     elif block.alert:
         _draw_alert(pdf, block)
@@ -465,11 +205,11 @@ def _draw(pdf: FPDF, block: _Block) -> None:
         _draw_text(pdf, block, x=(pdf.w - _width(pdf, block)) / 2)
 
 
-def _width(pdf: FPDF, text: _Text) -> float:
+def _width(pdf: FPDF, text: Text) -> float:
     return min(text.width or pdf.epw, pdf.epw)
 
 
-def _set_font(pdf: FPDF, text: _Text) -> float:
+def _set_font(pdf: FPDF, text: Text) -> float:
     """Select the text's font and colour; return its line height in mm."""
     pdf.set_font(text.family or FONT, text.style, text.size)
     pdf.set_char_spacing(text.spacing)
@@ -477,7 +217,7 @@ def _set_font(pdf: FPDF, text: _Text) -> float:
     return text.size * PT * LEADING
 
 
-def _text_height(pdf: FPDF, text: _Text) -> float:
+def _text_height(pdf: FPDF, text: Text) -> float:
     line_height = _set_font(pdf, text)
     height: float = pdf.multi_cell(
         _width(pdf, text) - 2 * _padding(text),
@@ -492,12 +232,12 @@ def _text_height(pdf: FPDF, text: _Text) -> float:
     return height + 2 * _padding(text)
 
 
-def _padding(text: _Text) -> float:
+def _padding(text: Text) -> float:
     return text.size * 0.18 if text.alert else 0.0
 
 
 def _draw_text(
-    pdf: FPDF, text: _Text, *, x: float, align: Align = Align.C, link: str | None = None
+    pdf: FPDF, text: Text, *, x: float, align: Align = Align.C, link: str | None = None
 ) -> None:
     line_height = _set_font(pdf, text)
     pdf.set_x(x)
@@ -514,7 +254,7 @@ def _draw_text(
     pdf.set_char_spacing(0)
 
 
-def _draw_alert(pdf: FPDF, text: _Text) -> None:
+def _draw_alert(pdf: FPDF, text: Text) -> None:
     """The status note, in red, in a tinted box as wide as its longest line."""
     padding = _padding(text)
     inner = replace(text, width=_width(pdf, text) - 2 * padding, alert=False)
@@ -542,7 +282,7 @@ def _draw_alert(pdf: FPDF, text: _Text) -> None:
     pdf.set_y(top + height)
 
 
-def _column_texts(pdf: FPDF, block: _Columns) -> list[tuple[_Text, _Text]]:
+def _column_texts(pdf: FPDF, block: Columns) -> list[tuple[Text, Text]]:
     """Each column as wide as its value needs, the room left over shared out equally."""
     natural = []
     for _, value in block.texts():
@@ -556,7 +296,7 @@ def _column_texts(pdf: FPDF, block: _Columns) -> list[tuple[_Text, _Text]]:
     return block.texts(widths)
 
 
-def _draw_columns(pdf: FPDF, block: _Columns) -> None:
+def _draw_columns(pdf: FPDF, block: Columns) -> None:
     top = bottom = pdf.get_y()
     left = pdf.l_margin
     for label, value in _column_texts(pdf, block):
@@ -568,7 +308,7 @@ def _draw_columns(pdf: FPDF, block: _Columns) -> None:
     pdf.set_y(bottom)
 
 
-def _draw_footer(pdf: FPDF, footer: list[_Text], verify_url: str, *, top: float) -> None:
+def _draw_footer(pdf: FPDF, footer: list[Text], verify_url: str, *, top: float) -> None:
     """A rule, then the QR code of the verification address with the code and address beside it."""
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.25)

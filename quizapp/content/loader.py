@@ -1,102 +1,30 @@
 """Read an activity folder (or a tree of them) into plain values and every problem found.
 
 Errors are values here: the loader never raises for an author's mistake. The CLI prints the
-problems; the sync service refuses a tree that has any.
+problems; the sync service refuses a tree that has any. Each part of a folder has its own
+reader (folder.py for the files and figures, metadata.py for the front matter, posttest.py for
+the questions, links.py for link targets); this module puts their results together.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import hashlib
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
-from quizapp.content.credits import CREDIT_TYPES, format_amount
-from quizapp.content.evaluation import ITEM_KEYS, ITEM_TYPES
-from quizapp.content.frontmatter import FrontMatter, FrontMatterError, split
-from quizapp.content.model import (
-    Activity,
-    ActivityMeta,
-    CreditOffer,
-    FacultyMember,
-    Problem,
-    Question,
-    Relationship,
+from quizapp.content.folder import (
+    ARTICLE,
+    POSTTEST,
+    activity_folders,
+    content_hash,
+    find_figures,
+    read_text,
 )
+from quizapp.content.frontmatter import FrontMatterError, split
+from quizapp.content.links import check_links
+from quizapp.content.metadata import read_meta
+from quizapp.content.model import Activity, Problem, Question
 from quizapp.content.posttest import ID_RE, parse_posttest
 from quizapp.content.render import heading_ids
-from quizapp.grading.review import MOMENTS as REVIEW_MOMENTS
-from quizapp.grading.review import SHOWN as REVIEW_SHOWN
-
-ARTICLE = "article.md"
-POSTTEST = "posttest.md"
-FIGURES = "figures"
-FIGURE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-}
-MAX_FIGURE_BYTES = 5 * 1024 * 1024
-MAX_REVIEW_CYCLE_YEARS = 3
-CREDIT_STEP = Decimal("0.25")
-LEARNING_FORMATS = {
-    "journal-based": "Journal-based CME",
-    "enduring": "Enduring material",
-}
-ACTIVITY_KINDS = {
-    "journal-based": "journal-based CME activity",
-    "enduring": "enduring material",
-}
-DEFAULT_ATTEMPTS = 3
-MAX_WAIT_HOURS = 8760
-UAN_RE = re.compile(r"^(\d{4}|JA\d{7})-\d{4}-\d{2}-\d{3}-[HLX]\d{2}-[PT]$")
-LINK_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-LINK_DEFINITION_RE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-EXTERNAL_RE = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
-FENCE_RE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
-CODE_SPAN_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
-
-REQUIRED_KEYS = (
-    "id",
-    "title",
-    "provider",
-    "learning_format",
-    "faculty",
-    "accreditation_statement",
-    "credits",
-    "release_date",
-    "expiration_date",
-    "estimated_minutes",
-    "objectives",
-    "passing_score",
-)
-OPTIONAL_KEYS = (
-    "summary",
-    "participation",
-    "review_date",
-    "disclosure_mitigation",
-    "commercial_support",
-    "attempts_allowed",
-    "attempt_wait_hours",
-    "partial_credit",
-    "review",
-    "evaluation",
-    "certificate_approval",
-    "accme_activity_id",
-    "citation",
-)
-EVALUATION_ITEM_KEYS = ITEM_KEYS
-EVALUATION_ITEM_TYPES = ITEM_TYPES
-FACULTY_KEYS = ("name", "credentials", "role", "affiliation", "disclosures")
-RELATIONSHIP_KEYS = ("company", "relationship")
-CREDIT_KEYS = ("type", "amount", "statement", "uan")
 
 
 @dataclass
@@ -113,7 +41,7 @@ def load_tree(path: Path) -> TreeResult:
     if not path.is_dir():
         result.problems.append(Problem(str(path), 1, "no such file or directory"))
         return result
-    folders = [path] if (path / ARTICLE).exists() else _activity_folders(path)
+    folders = [path] if (path / ARTICLE).exists() else activity_folders(path)
     if not folders:
         result.problems.append(
             Problem(str(path), 1, "no activities found (an activity is a folder with article.md)")
@@ -137,14 +65,6 @@ def load_tree(path: Path) -> TreeResult:
         result.activities.append(activity)
     result.problems.sort()
     return result
-
-
-def _activity_folders(root: Path) -> list[Path]:
-    return sorted(
-        child
-        for child in root.iterdir()
-        if child.is_dir() and not child.name.startswith((".", "_"))
-    )
 
 
 @dataclass(frozen=True)
@@ -176,9 +96,9 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
                 "and hyphens",
             )
         )
-    article_text = _read_text(article_path, problems)
-    posttest_text = _read_text(posttest_path, problems)
-    figures = _find_figures(folder, problems)
+    article_text = read_text(article_path, problems)
+    posttest_text = read_text(posttest_path, problems)
+    figures = find_figures(folder, problems)
 
     meta = None
     body = ""
@@ -190,12 +110,12 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         except FrontMatterError as error:
             problems.append(Problem(str(article_path), error.line, error.message))
         else:
-            meta = _MetaReader(front, str(article_path), problems).read()
+            meta = read_meta(front, str(article_path), problems)
             body = front.body
             if isinstance(front.data.get("title"), str):
                 title = front.data["title"]
             anchors = heading_ids(body)
-            _check_links(
+            check_links(
                 body,
                 front.body_line,
                 str(article_path),
@@ -208,7 +128,7 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
     if posttest_text is not None:
         questions, posttest_problems = parse_posttest(posttest_text, str(posttest_path))
         problems.extend(posttest_problems)
-        _check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
+        check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
 
     draft = Draft(title=title, article_markdown=body, questions=tuple(questions))
     if problems or meta is None:
@@ -220,591 +140,9 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         article_markdown=body,
         questions=tuple(questions),
         figures=figures,
-        content_hash=_content_hash(article_text or "", posttest_text or "", figures),
+        content_hash=content_hash(article_text or "", posttest_text or "", figures),
     )
     return activity, draft, problems
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(str(path), 1, "file is missing"))
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        problems.append(Problem(str(path), line, "file is not valid UTF-8"))
-    return None
-
-
-def _find_figures(folder: Path, problems: list[Problem]) -> dict[str, Path]:
-    figures: dict[str, Path] = {}
-    root = folder / FIGURES
-    if not root.is_dir():
-        return figures
-    for file in sorted(root.rglob("*")):
-        if not file.is_file() or file.name.startswith("."):
-            continue
-        name = file.relative_to(folder).as_posix()
-        if file.suffix.lower() not in FIGURE_TYPES:
-            problems.append(
-                Problem(
-                    str(file),
-                    1,
-                    f"figures must be one of {', '.join(sorted(FIGURE_TYPES))}",
-                )
-            )
-        elif file.stat().st_size > MAX_FIGURE_BYTES:
-            problems.append(Problem(str(file), 1, "figure is larger than 5 MB"))
-        else:
-            figures[name] = file
-    return figures
-
-
-def _check_links(
-    text: str,
-    first_line: int,
-    path: str,
-    figures: dict[str, Path],
-    problems: list[Problem],
-    anchors: frozenset[str] | None = None,
-    *,
-    in_article: bool = False,
-) -> None:
-    """Check every link and image target; code spans and blocks are examples, not links."""
-    prose = _blank_code(text)
-    found = [(m.start(2), m.group(1) == "!", m.group(2)) for m in LINK_RE.finditer(prose)]
-    for offset, line in enumerate(prose.splitlines(keepends=True)):
-        definition = LINK_DEFINITION_RE.match(line)
-        if definition:
-            start = sum(len(x) for x in prose.splitlines(keepends=True)[:offset])
-            found.append((start, False, definition.group(1)))
-    for position, is_image, target in sorted(found):
-        line = first_line + prose.count("\n", 0, position)
-        message = _link_problem(is_image, target, figures) or _anchor_problem(
-            target, anchors, in_article=in_article
-        )
-        if message:
-            problems.append(Problem(path, line, message))
-
-
-def _blank_code(text: str) -> str:
-    """Replace fenced code blocks and inline code spans with spaces, keeping line breaks."""
-
-    def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
-
-    text = FENCE_RE.sub(blank, text)
-    return CODE_SPAN_RE.sub(blank, text)
-
-
-def _anchor_problem(target: str, anchors: frozenset[str] | None, *, in_article: bool) -> str | None:
-    if anchors is None or "#" not in target or EXTERNAL_RE.match(target):
-        return None
-    page, _, anchor = target.partition("#")
-    if page not in ("", ARTICLE) or not anchor:
-        return None
-    if page == "" and not in_article:
-        return (
-            f"link '{target}' points into the posttest; link to the article as "
-            f"'article.md#{anchor}'"
-        )
-    if anchor not in anchors and not anchor.startswith(("fn:", "fnref:")):
-        return f"anchor '#{anchor}' matches no heading in article.md"
-    return None
-
-
-def _link_problem(is_image: bool, target: str, figures: dict[str, Path]) -> str | None:
-    plain = target.split("#", 1)[0].split("?", 1)[0]
-    if plain.startswith(f"{FIGURES}/"):
-        if ".." in plain.split("/") or plain not in figures:
-            return f"figure '{plain}' does not exist in the activity's figures/ folder"
-        return None
-    if is_image:
-        return f"image '{target}' must be a file in the activity's figures/ folder"
-    if EXTERNAL_RE.match(target) or target.startswith("#") or plain == ARTICLE:
-        return None
-    return (
-        f"link '{target}' is neither a web address, a figure, nor an anchor in article.md "
-        "(such as article.md#discussion)"
-    )
-
-
-def _content_hash(article: str, posttest: str, figures: dict[str, Path]) -> str:
-    digest = hashlib.sha256()
-    for name, data in ((ARTICLE, article.encode()), (POSTTEST, posttest.encode())):
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    for name, path in sorted(figures.items()):
-        digest.update(f"{name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode())
-    return digest.hexdigest()
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-class _MetaReader:
-    """Reads the front matter into :class:`ActivityMeta`, reporting each problem at its line."""
-
-    def __init__(self, front: FrontMatter, path: str, problems: list[Problem]) -> None:
-        self.front = front
-        self.data = front.data
-        self.path = path
-        self.problems = problems
-        self.ok = True
-
-    def report(self, key_path: tuple[str | int, ...], message: str) -> None:
-        self.ok = False
-        self.problems.append(Problem(self.path, self.front.line_of(*key_path), message))
-
-    def read(self) -> ActivityMeta | None:
-        for repeated in self.front.repeated_keys:
-            self.ok = False
-            self.problems.append(
-                Problem(
-                    self.path,
-                    repeated.line,
-                    f"front-matter key '{repeated.name}' is given twice "
-                    f"(first on line {repeated.first_line})",
-                )
-            )
-        known = REQUIRED_KEYS + OPTIONAL_KEYS
-        for key in self.data:
-            if key not in known:
-                self.report((key,), _unknown("front-matter key", key, known))
-        for key in REQUIRED_KEYS:
-            if key not in self.data:
-                self.report((), f"missing required front-matter key '{key}'")
-            elif self.data[key] is None or self.data[key] == [] or self.data[key] == {}:
-                self.report((key,), f"'{key}' must not be empty")
-
-        activity_id = self.text("id")
-        if activity_id and not ID_RE.match(activity_id):
-            self.report(("id",), "id must be lower-case letters, digits and hyphens")
-        title = self.text("title")
-        provider = self.text("provider")
-        learning_format = self.text("learning_format")
-        if learning_format and learning_format not in LEARNING_FORMATS:
-            self.report(
-                ("learning_format",),
-                _unknown("learning_format", learning_format, tuple(LEARNING_FORMATS)),
-            )
-        faculty = self.faculty()
-        mitigation = self.text("disclosure_mitigation", required=False)
-        if any(member.relationships for member in faculty) and not mitigation:
-            self.report(
-                ("faculty",),
-                "a faculty member reports a financial relationship, so "
-                "'disclosure_mitigation' must say how it was mitigated",
-            )
-        release = self.date("release_date")
-        review = self.date("review_date", required=False)
-        expiration = self.date("expiration_date")
-        self.check_dates(release, review, expiration)
-        minutes = self.integer("estimated_minutes", minimum=1)
-        passing = self.number("passing_score")
-        if passing is not None and not Decimal(0) <= passing <= Decimal(100):
-            self.report(("passing_score",), "passing_score must be between 0 and 100")
-        credits = self.credits(provider or "", ACTIVITY_KINDS.get(learning_format, "activity"))
-        self.check_estimated_time(minutes, credits)
-        attempts = self.attempts()
-        objectives = self.string_list("objectives")
-        review_policy = self.review()
-        partial_credit = self.flag("partial_credit")
-        wait = self.number("attempt_wait_hours")
-        if wait is not None and not Decimal(0) <= wait <= MAX_WAIT_HOURS:
-            self.report(
-                ("attempt_wait_hours",),
-                f"attempt_wait_hours must be between 0 and {MAX_WAIT_HOURS} (one year)",
-            )
-            wait = None
-        evaluation = self.evaluation()
-        accme_id = self.accme_activity_id()
-        approval = self.text("certificate_approval", required=False) or "automatic"
-        if approval not in ("automatic", "manual"):
-            self.report(
-                ("certificate_approval",),
-                _unknown("certificate_approval", approval, ("automatic", "manual")),
-            )
-
-        if not self.ok:
-            return None
-        assert release and expiration and minutes and passing is not None
-        return ActivityMeta(
-            id=activity_id,
-            title=title,
-            summary=self.text("summary", required=False),
-            provider=provider,
-            learning_format=LEARNING_FORMATS[learning_format],
-            participation=self.text("participation", required=False)
-            or _default_participation(passing),
-            faculty=tuple(faculty),
-            disclosure_mitigation=mitigation,
-            commercial_support=self.text("commercial_support", required=False)
-            or "This activity received no commercial support.",
-            accreditation_statement=self.text("accreditation_statement"),
-            credits=tuple(credits),
-            release_date=release,
-            review_date=review,
-            expiration_date=expiration,
-            estimated_minutes=minutes,
-            objectives=tuple(objectives),
-            passing_score=passing,
-            attempts_allowed=attempts,
-            citation=self.text("citation", required=False),
-            review=review_policy,
-            partial_credit=partial_credit,
-            attempt_wait_hours=wait or Decimal(0),
-            evaluation=evaluation,
-            certificate_approval=approval,
-            accme_activity_id=accme_id,
-            id_line=self.front.line_of("id"),
-        )
-
-    def value(self, key_path: tuple[str | int, ...]) -> Any:
-        node: Any = self.data
-        for part in key_path:
-            node = node[part]
-        return node
-
-    def text(self, *key_path: str | int, required: bool = True, source: Any = None) -> str:
-        container = self.value(key_path[:-1]) if len(key_path) > 1 else self.data
-        value = container.get(key_path[-1]) if isinstance(container, dict) else None
-        if value is None:
-            if required and len(key_path) > 1:
-                self.report(key_path[:-1], f"missing required key '{key_path[-1]}'")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.report(key_path, f"'{key_path[-1]}' must be text")
-            return ""
-        text = str(value).strip()
-        if required and not text:
-            self.report(key_path, f"'{key_path[-1]}' must not be empty")
-        return text
-
-    def date(self, key: str, *, required: bool = True) -> dt.date | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                self.report((key,), f"{key} '{value}' is not a real date (write YYYY-MM-DD)")
-                return None
-        if not isinstance(value, dt.date):
-            self.report((key,), f"{key} must be a date written as YYYY-MM-DD")
-            return None
-        return value
-
-    def check_dates(
-        self, release: dt.date | None, review: dt.date | None, expiration: dt.date | None
-    ) -> None:
-        if release and review and review < release:
-            self.report(("review_date",), f"review_date {review} is before release_date {release}")
-        if release and expiration:
-            if expiration <= release:
-                self.report(
-                    ("expiration_date",),
-                    f"expiration_date {expiration} is not after release_date {release}",
-                )
-                return
-            latest = max(release, review) if review else release
-            limit = add_years(latest, MAX_REVIEW_CYCLE_YEARS)
-            if expiration > limit:
-                which = "last review" if review and review > release else "release"
-                self.report(
-                    ("expiration_date",),
-                    f"expiration_date {expiration} is more than 3 years after the {which} "
-                    f"({latest}); review the activity or expire it by {limit}",
-                )
-
-    def integer(self, key: str, *, minimum: int) -> int | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.report((key,), f"{key} must be a whole number of at least {minimum}")
-            return None
-        return value
-
-    def number(self, key: str) -> Decimal | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        return self.decimal((key,), value)
-
-    def decimal(self, key_path: tuple[str | int, ...], value: Any) -> Decimal | None:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.report(key_path, f"{key_path[-1]} must be a number")
-            return None
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            self.report(key_path, f"{key_path[-1]} must be a number, not '{value}'")
-            return None
-        if not number.is_finite():
-            self.report(key_path, f"{key_path[-1]} must be a number, not '{value}'")
-            return None
-        return number
-
-    def attempts(self) -> int | None:
-        value = self.data.get("attempts_allowed", DEFAULT_ATTEMPTS)
-        if value == "unlimited":
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.report(
-                ("attempts_allowed",),
-                "attempts_allowed must be a whole number of at least 1, or 'unlimited'",
-            )
-            return DEFAULT_ATTEMPTS
-        return value
-
-    def string_list(self, key: str) -> list[str]:
-        value = self.data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not value:
-            self.report((key,), f"{key} must be a list with at least one entry")
-            return []
-        items = []
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.report((key, index), f"each entry of {key} must be text")
-            else:
-                items.append(item.strip())
-        return items
-
-    def mapping_list(self, key: str, keys: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
-        value = self.data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not value:
-            self.report((key,), f"{key} must be a list with at least one entry")
-            return []
-        items = []
-        for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                self.report((key, index), f"each entry of {key} must be a mapping of keys")
-                continue
-            for item_key in item:
-                if item_key not in keys:
-                    self.report((key, index, item_key), _unknown(f"{key} key", item_key, keys))
-            items.append((index, item))
-        return items
-
-    def accme_activity_id(self) -> str:
-        value = self.data.get("accme_activity_id")
-        if value is None:
-            return ""
-        if not isinstance(value, str) or not value.strip().isdigit():
-            self.report(
-                ("accme_activity_id",),
-                "accme_activity_id must be the ACCME activity number in quotes, "
-                'such as "202609117"',
-            )
-            return ""
-        return value.strip()
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.report((key,), f"{key} must be true or false")
-            return False
-        return value
-
-    def review(self) -> dict[str, str]:
-        value = self.data.get("review")
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.report(("review",), "review must map score, wrong_items and answers to a moment")
-            return {}
-        policy: dict[str, str] = {}
-        for key, moment in value.items():
-            if key not in REVIEW_SHOWN:
-                self.report(("review", key), _unknown("review key", key, REVIEW_SHOWN))
-            elif moment not in REVIEW_MOMENTS:
-                self.report(
-                    ("review", key), _unknown(f"moment for {key}", str(moment), REVIEW_MOMENTS)
-                )
-            else:
-                policy[key] = moment
-        return policy
-
-    def evaluation(self) -> tuple[dict[str, Any], ...] | None:
-        if "evaluation" not in self.data:
-            return None
-        items: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for index, item in self.mapping_list("evaluation", EVALUATION_ITEM_KEYS):
-            path = ("evaluation", index)
-            item_id = self.text(*path, "id")
-            if item_id and not ID_RE.match(item_id):
-                self.report(
-                    (*path, "id"), "evaluation ids must be lower-case letters, digits and hyphens"
-                )
-            elif item_id in seen:
-                self.report((*path, "id"), f"evaluation id '{item_id}' is used twice")
-            seen.add(item_id)
-            kind = self.text(*path, "type")
-            if kind and kind not in EVALUATION_ITEM_TYPES:
-                self.report(
-                    (*path, "type"), _unknown("evaluation type", kind, EVALUATION_ITEM_TYPES)
-                )
-            options = item.get("options")
-            if kind == "choice":
-                if not (
-                    isinstance(options, list)
-                    and len(options) >= 2
-                    and all(isinstance(o, str) and o.strip() for o in options)
-                ):
-                    self.report(
-                        path, "a 'choice' evaluation question needs 'options': two or more answers"
-                    )
-                    options = []
-            elif options is not None:
-                self.report((*path, "options"), "only 'choice' evaluation questions take options")
-            required = item.get("required", kind != "text")
-            if not isinstance(required, bool):
-                self.report((*path, "required"), "required must be true or false")
-            entry: dict[str, Any] = {
-                "id": item_id,
-                "type": kind,
-                "prompt": self.text(*path, "prompt"),
-                "required": bool(required),
-            }
-            if kind == "choice":
-                entry["options"] = [str(o).strip() for o in options or []]
-            items.append(entry)
-        return tuple(items)
-
-    def faculty(self) -> list[FacultyMember]:
-        members = []
-        for index, _item in self.mapping_list("faculty", FACULTY_KEYS):
-            path = ("faculty", index)
-            members.append(
-                FacultyMember(
-                    name=self.text(*path, "name"),
-                    credentials=self.text(*path, "credentials"),
-                    role=self.text(*path, "role", required=False) or "Faculty",
-                    affiliation=self.text(*path, "affiliation", required=False),
-                    relationships=tuple(self.relationships(path)),
-                )
-            )
-        return members
-
-    def relationships(self, path: tuple[str | int, ...]) -> list[Relationship]:
-        item = self.value(path)
-        value = item.get("disclosures")
-        where = (*path, "disclosures")
-        if value is None:
-            self.report(
-                path,
-                "missing required key 'disclosures' (write 'none', or list each company "
-                "and relationship)",
-            )
-            return []
-        if isinstance(value, str) and value.strip().lower() == "none":
-            return []
-        if not isinstance(value, list) or not value:
-            self.report(where, "disclosures must be 'none' or a list of company and relationship")
-            return []
-        found = []
-        for index, entry in enumerate(value):
-            entry_path = (*where, index)
-            if not isinstance(entry, dict):
-                self.report(entry_path, "each disclosure needs 'company' and 'relationship'")
-                continue
-            for key in entry:
-                if key not in RELATIONSHIP_KEYS:
-                    self.report(
-                        (*entry_path, key), _unknown("disclosure key", key, RELATIONSHIP_KEYS)
-                    )
-            found.append(
-                Relationship(
-                    company=self.text(*entry_path, "company"),
-                    relationship=self.text(*entry_path, "relationship"),
-                )
-            )
-        return found
-
-    def credits(self, provider: str, activity_kind: str) -> list[CreditOffer]:
-        offers: list[CreditOffer] = []
-        seen: set[str] = set()
-        for index, item in self.mapping_list("credits", CREDIT_KEYS):
-            path = ("credits", index)
-            code = self.text(*path, "type")
-            credit_type = CREDIT_TYPES.get(code)
-            if code and credit_type is None:
-                self.report((*path, "type"), _unknown("credit type", code, tuple(CREDIT_TYPES)))
-            if code in seen:
-                self.report((*path, "type"), f"credit type '{code}' is listed twice")
-            seen.add(code)
-            amount = None
-            if "amount" not in item:
-                self.report(path, "missing required key 'amount'")
-            else:
-                amount = self.decimal((*path, "amount"), item["amount"])
-                if amount is not None and (amount <= 0 or amount % CREDIT_STEP != 0):
-                    self.report(
-                        (*path, "amount"),
-                        f"credit amount {item['amount']} must be a positive multiple of 0.25",
-                    )
-                    amount = None
-            uan = self.text(*path, "uan", required=False) or None
-            if code == "acpe" and not uan:
-                self.report(
-                    path, "ACPE credit needs the activity's 'uan' (e.g. 0798-9999-26-001-H01-P)"
-                )
-            elif uan and code != "acpe":
-                self.report((*path, "uan"), "only ACPE pharmacy credit has a 'uan'")
-            elif uan and not UAN_RE.match(uan):
-                self.report((*path, "uan"), f"'{uan}' is not a UAN like 0798-9999-26-001-H01-P")
-            statement = self.text(*path, "statement", required=False)
-            if credit_type and amount is not None:
-                offers.append(
-                    CreditOffer(
-                        type=code,
-                        amount=amount,
-                        statement=statement
-                        or credit_type.designation(provider, amount, activity_kind),
-                        uan=uan,
-                    )
-                )
-        return offers
-
-    def check_estimated_time(self, minutes: int | None, credits: list[CreditOffer]) -> None:
-        hours = [o.amount for o in credits if CREDIT_TYPES[o.type].counts_hours]
-        if minutes is None or not hours:
-            return
-        designated = max(hours)
-        if Decimal(minutes) != designated * 60:
-            self.report(
-                ("estimated_minutes",),
-                f"estimated_minutes is {minutes} but the activity designates "
-                f"{format_amount(designated)} credit {'hour' if designated == 1 else 'hours'} "
-                f"({designated * 60:.0f} minutes); they must match",
-            )
-
-
-def _unknown(what: str, value: str, known: tuple[str, ...]) -> str:
-    guess = difflib.get_close_matches(str(value), known, n=1)
-    hint = f"; did you mean '{guess[0]}'?" if guess else f" (expected one of: {', '.join(known)})"
-    return f"unknown {what} '{value}'{hint}"
-
-
-def _default_participation(passing: Decimal) -> str:
-    return (
-        "Read the article, then answer the posttest online; a score of at least "
-        f"{passing.normalize():f}% is required. Complete the evaluation, then claim credit "
-        "and download your certificate."
-    )
-
-
-__all__ = ["FIGURE_TYPES", "TreeResult", "load_activity", "load_tree"]
+__all__ = ["Draft", "TreeResult", "load_activity", "load_draft", "load_tree"]

@@ -21,7 +21,8 @@ from pypdf import PdfReader
 from quizapp.certificates import fonts as fonts_module
 from quizapp.certificates.document import CertificateCredit, CertificateData
 from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts, package_dir
-from quizapp.certificates.render import credit_line, learner_line, render_certificate
+from quizapp.certificates.render import render_certificate
+from quizapp.certificates.wording import credit_line, learner_line
 
 CODE = "q7Hk2LmN9pRsT4vWxYz3Ab"
 VERIFY_URL = f"http://127.0.0.1:5000/verify/{CODE}"
@@ -442,7 +443,9 @@ def test_finding_the_fonts_does_not_import_matplotlib() -> None:
     subprocess.run([sys.executable, "-c", script], check=True)
 
 
-@pytest.mark.parametrize("module", ["render.py", "fonts.py", "document.py"])
+@pytest.mark.parametrize(
+    "module", ["render.py", "layout.py", "wording.py", "fonts.py", "document.py"]
+)
 def test_the_certificate_core_imports_neither_flask_nor_sqlalchemy(module: str) -> None:
     source = Path(fonts_module.__file__).with_name(module).read_text(encoding="utf-8")
     imported: set[str] = set()
