@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from quizapp.authoring import services
 from quizapp.authoring.services import ContentRejected, sync_content
 from quizapp.db import Database
 from quizapp.models import Activity, ActivityVersion, Asset, AuditEvent
-from tests.conftest import SAMPLE_CONTENT
+from tests.conftest import SAMPLE_CONTENT, AuthActions
+from tests.learner_helpers import IMATINIB, start
 
 
 @pytest.fixture
@@ -172,3 +176,35 @@ def test_renaming_a_folder_moves_the_activity_and_says_so(db: Database, tree: Pa
     assert [(e.details["old"], e.details["new"]) for e in events] == [
         ("imatinib-bone-edema", "imatinib-bone-marrow-edema")
     ]
+
+
+def test_a_learner_is_answered_while_a_sync_prepares_its_versions(
+    db: Database, tree: Path, client: FlaskClient, auth: AuthActions, monkeypatch
+) -> None:
+    """Rendering and hashing happen before the write transaction: on SQLite a learner's write
+    made while a sync is preparing goes through instead of waiting for the lock and failing
+    with "database is locked"."""
+    sync_content(db, tree)
+    assert auth.register().status_code == 302
+    edit(tree / IMATINIB / "posttest.md", "most common", "most often seen")
+    preparing, release = threading.Event(), threading.Event()
+    render = services.build_snapshot
+
+    def slow_render(*args, **kwargs):  # type: ignore[no-untyped-def]
+        preparing.set()
+        release.wait(30)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(services, "build_snapshot", slow_render)
+    reports: list[object] = []
+    sync = threading.Thread(target=lambda: reports.append(sync_content(db, tree)))
+    sync.start()
+    try:
+        assert preparing.wait(10)
+        response = start(client)
+    finally:
+        release.set()
+        sync.join(60)
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert [(c.slug, c.action) for c in reports[0].changed] == [(IMATINIB, "new version")]  # type: ignore[attr-defined]

@@ -13,15 +13,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from quizapp.certificates.document import CertificateCredit, CertificateData
+from quizapp.content.credits import CREDIT_TYPES, PARTICIPATION
+from quizapp.content.formats import learning_format as find_learning_format
 
-PARTICIPATION = "participation"
-LEARNING_FORMATS = {
-    # the format's code or printed name -> (printed name, what the learner completed)
-    "journal-based": ("Journal-based CME", "the journal-based CME activity"),
-    "journal-based cme": ("Journal-based CME", "the journal-based CME activity"),
-    "enduring": ("Enduring material", "the enduring material"),
-    "enduring material": ("Enduring material", "the enduring material"),
-}
 ITALICS = re.compile(r"(?<!\*)\*(?!\*)([^*\n]+?)(?<!\*)\*(?!\*)")
 """``*words*``; a ``**`` prints as written."""
 
@@ -48,9 +42,9 @@ def learner_line(data: CertificateData) -> str:
 def learning_format(data: CertificateData) -> tuple[str, str]:
     """(the format as printed, what the learner completed), e.g.
     ("Journal-based CME", "the journal-based CME activity")."""
-    known = LEARNING_FORMATS.get(data.learning_format.strip().lower())
+    known = find_learning_format(data.learning_format)
     if known:
-        return known
+        return known.name, known.completed_what
     return data.learning_format.strip(), "the activity"
 
 
@@ -67,8 +61,8 @@ def credit_markup(credit: CertificateCredit) -> str:
     """As credit_line, with the words before a ™ in ``*italics*``, as the AMA requires."""
     amount = credit.amount.strip()
     number = _decimal(amount)
-    if credit.type == PARTICIPATION:
-        return f"{amount} {'hour' if number == 1 else 'hours'} of participation"
+    if credit.type == PARTICIPATION and number is not None:
+        return f"{amount} {CREDIT_TYPES[PARTICIPATION].units(number)}"
     name = " ".join(credit.name.split())
     if name.endswith("™"):
         words = name[:-1].rstrip()

@@ -14,8 +14,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from quizapp.content.credits import CREDIT_TYPES, format_amount
-from quizapp.content.evaluation import ITEM_KEYS, ITEM_TYPES
+from quizapp.content.credits import CREDIT_TYPES, OFFERED_TYPES, format_amount
+from quizapp.content.evaluation import ITEM_KEYS, ITEM_TYPES, EvaluationItem
+from quizapp.content.formats import LEARNING_FORMATS
 from quizapp.content.frontmatter import FrontMatter
 from quizapp.content.model import (
     ActivityMeta,
@@ -25,19 +26,12 @@ from quizapp.content.model import (
     Relationship,
 )
 from quizapp.content.posttest import ID_RE
-from quizapp.grading.review import MOMENTS as REVIEW_MOMENTS
-from quizapp.grading.review import SHOWN as REVIEW_SHOWN
+from quizapp.content.review_policy import MOMENTS as REVIEW_MOMENTS
+from quizapp.content.review_policy import SHOWN as REVIEW_SHOWN
+from quizapp.content.review_policy import ReviewPolicy
 
 MAX_REVIEW_CYCLE_YEARS = 3
 CREDIT_STEP = Decimal("0.25")
-LEARNING_FORMATS = {
-    "journal-based": "Journal-based CME",
-    "enduring": "Enduring material",
-}
-ACTIVITY_KINDS = {
-    "journal-based": "journal-based CME activity",
-    "enduring": "enduring material",
-}
 DEFAULT_ATTEMPTS = 3
 MAX_WAIT_HOURS = 8760
 UAN_RE = re.compile(r"^(\d{4}|JA\d{7})-\d{4}-\d{2}-\d{3}-[HLX]\d{2}-[PT]$")
@@ -153,7 +147,10 @@ class _MetaReader:
         passing = self.number("passing_score")
         if passing is not None and not Decimal(0) <= passing <= Decimal(100):
             self.report(("passing_score",), "passing_score must be between 0 and 100")
-        credits = self.credits(provider or "", ACTIVITY_KINDS.get(learning_format, "activity"))
+        known_format = LEARNING_FORMATS.get(learning_format)
+        credits = self.credits(
+            provider or "", known_format.activity_kind if known_format else "activity"
+        )
         self.check_estimated_time(minutes, credits)
         attempts = self.attempts()
         objectives = self.string_list("objectives")
@@ -183,7 +180,7 @@ class _MetaReader:
             title=title,
             summary=self.text("summary", required=False),
             provider=provider,
-            learning_format=LEARNING_FORMATS[learning_format],
+            learning_format=learning_format,
             participation=self.text("participation", required=False)
             or _default_participation(passing),
             faculty=tuple(faculty),
@@ -363,13 +360,13 @@ class _MetaReader:
             return False
         return value
 
-    def review(self) -> dict[str, str]:
+    def review(self) -> ReviewPolicy:
         value = self.data.get("review")
         if value is None:
-            return {}
+            return ReviewPolicy()
         if not isinstance(value, dict):
             self.report(("review",), "review must map score, wrong_items and answers to a moment")
-            return {}
+            return ReviewPolicy()
         policy: dict[str, str] = {}
         for key, moment in value.items():
             if key not in REVIEW_SHOWN:
@@ -380,12 +377,12 @@ class _MetaReader:
                 )
             else:
                 policy[key] = moment
-        return policy
+        return ReviewPolicy.from_json(policy)
 
-    def evaluation(self) -> tuple[dict[str, Any], ...] | None:
+    def evaluation(self) -> tuple[EvaluationItem, ...] | None:
         if "evaluation" not in self.data:
             return None
-        items: list[dict[str, Any]] = []
+        items: list[EvaluationItem] = []
         seen: set[str] = set()
         for index, item in self.mapping_list("evaluation", EVALUATION_ITEM_KEYS):
             path = ("evaluation", index)
@@ -418,15 +415,17 @@ class _MetaReader:
             required = item.get("required", kind != "text")
             if not isinstance(required, bool):
                 self.report((*path, "required"), "required must be true or false")
-            entry: dict[str, Any] = {
-                "id": item_id,
-                "type": kind,
-                "prompt": self.text(*path, "prompt"),
-                "required": bool(required),
-            }
-            if kind == "choice":
-                entry["options"] = [str(o).strip() for o in options or []]
-            items.append(entry)
+            items.append(
+                EvaluationItem(
+                    id=item_id,
+                    prompt=self.text(*path, "prompt"),
+                    type=kind,
+                    required=bool(required),
+                    options=tuple(str(o).strip() for o in options or [])
+                    if kind == "choice"
+                    else (),
+                )
+            )
         return tuple(items)
 
     def faculty(self) -> list[FacultyMember]:
@@ -486,8 +485,9 @@ class _MetaReader:
             path = ("credits", index)
             code = self.text(*path, "type")
             credit_type = CREDIT_TYPES.get(code)
-            if code and credit_type is None:
-                self.report((*path, "type"), _unknown("credit type", code, tuple(CREDIT_TYPES)))
+            if code and code not in OFFERED_TYPES:
+                self.report((*path, "type"), _unknown("credit type", code, OFFERED_TYPES))
+                credit_type = None
             if code in seen:
                 self.report((*path, "type"), f"credit type '{code}' is listed twice")
             seen.add(code)
@@ -503,11 +503,13 @@ class _MetaReader:
                     )
                     amount = None
             uan = self.text(*path, "uan", required=False) or None
-            if code == "acpe" and not uan:
+            # The UAN is ACPE's Universal Activity Number; the registry says which types need it.
+            needs_uan = credit_type is not None and credit_type.needs_uan
+            if needs_uan and not uan:
                 self.report(
                     path, "ACPE credit needs the activity's 'uan' (e.g. 0798-9999-26-001-H01-P)"
                 )
-            elif uan and code != "acpe":
+            elif uan and not needs_uan:
                 self.report((*path, "uan"), "only ACPE pharmacy credit has a 'uan'")
             elif uan and not UAN_RE.match(uan):
                 self.report((*path, "uan"), f"'{uan}' is not a UAN like 0798-9999-26-001-H01-P")

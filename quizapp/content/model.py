@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+
+from quizapp.content.evaluation import EvaluationItem
+from quizapp.content.review_policy import ReviewPolicy
 
 QUESTION_TYPES = ("true-false", "single", "multiple")
 
@@ -53,6 +55,7 @@ class ActivityMeta:
     summary: str
     provider: str
     learning_format: str
+    """A code of :data:`~quizapp.content.formats.LEARNING_FORMATS`."""
     participation: str
     faculty: tuple[FacultyMember, ...]
     disclosure_mitigation: str
@@ -68,10 +71,10 @@ class ActivityMeta:
     attempts_allowed: int | None
     citation: str
     id_line: int = 2
-    review: dict[str, str] = field(default_factory=dict)
+    review: ReviewPolicy = field(default_factory=ReviewPolicy)
     partial_credit: bool = False
     attempt_wait_hours: Decimal = Decimal(0)
-    evaluation: tuple[dict[str, Any], ...] | None = None
+    evaluation: tuple[EvaluationItem, ...] | None = None
     certificate_approval: str = "automatic"
     accme_activity_id: str = ""
 

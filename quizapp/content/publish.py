@@ -9,12 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from quizapp.content.evaluation import EvaluationItem
-from quizapp.content.formats import LEARNING_FORMATS
 from quizapp.content.loader import Draft
 from quizapp.content.model import Activity, ActivityMeta, Question
 from quizapp.content.render import LinkResolver, render_inline, render_markdown
-from quizapp.content.review_policy import ReviewPolicy
 from quizapp.content.snapshot import (
     EMPTY_TEXT,
     CreditDesignation,
@@ -52,7 +49,7 @@ def version_meta(meta: ActivityMeta) -> VersionMeta:
         title=meta.title,
         summary=meta.summary,
         provider=meta.provider,
-        learning_format=_format_code(meta.learning_format),
+        learning_format=meta.learning_format,
         participation=meta.participation,
         faculty=tuple(
             FacultyEntry(
@@ -86,27 +83,13 @@ def version_meta(meta: ActivityMeta) -> VersionMeta:
         passing_score=meta.passing_score,
         attempts_allowed=meta.attempts_allowed,
         citation=_inline(meta.citation) if meta.citation else EMPTY_TEXT,
-        review=meta.review
-        if isinstance(meta.review, ReviewPolicy)
-        else ReviewPolicy.from_json(meta.review),
+        review=meta.review,
         certificate_approval=meta.certificate_approval,
         accme_activity_id=meta.accme_activity_id,
         partial_credit=meta.partial_credit,
         attempt_wait_hours=meta.attempt_wait_hours,
-        evaluation=tuple(
-            item if isinstance(item, EvaluationItem) else EvaluationItem.from_json(item)
-            for item in meta.evaluation
-        )
-        if meta.evaluation is not None
-        else None,
+        evaluation=meta.evaluation,
     )
-
-
-def _format_code(learning_format: str) -> str:
-    for entry in LEARNING_FORMATS.values():
-        if learning_format in (entry.code, entry.name):
-            return entry.code
-    raise ValueError(f"unknown learning format {learning_format!r}")
 
 
 def _inline(source: str) -> RichText:

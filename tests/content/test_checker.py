@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.content import load_activity, load_tree
+from quizapp.content.formats import LEARNING_FORMATS
 from quizapp.content.frontmatter import split
 from quizapp.content.model import FacultyMember, Relationship
 from quizapp.content.posttest import parse_posttest
@@ -81,7 +82,8 @@ def test_every_front_matter_key_is_read_into_the_activity_meta() -> None:
     assert meta.title == "Heart Failure With Reduced Ejection Fraction: An Update"
     assert meta.summary == "The four foundational drug classes for HFrEF and how to start them."
     assert meta.provider == "Riverside Medical Education"
-    assert meta.learning_format == "Journal-based CME"
+    assert meta.learning_format == "journal-based"
+    assert LEARNING_FORMATS[meta.learning_format].name == "Journal-based CME"
     assert meta.participation == (
         "Read the article, pass the posttest with 70% or more, then claim credit."
     )
@@ -149,7 +151,8 @@ def test_omitted_optional_keys_take_their_defaults() -> None:
     assert meta.review_date is None
     assert meta.attempts_allowed == 3
     assert meta.citation == ""
-    assert meta.learning_format == "Enduring material"
+    assert meta.learning_format == "enduring"
+    assert LEARNING_FORMATS[meta.learning_format].name == "Enduring material"
 
 
 def test_a_review_date_extends_the_three_year_window_to_three_years_after_the_review() -> None:
