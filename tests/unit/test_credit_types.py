@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,3 +140,15 @@ def test_learning_formats_are_found_by_code_or_printed_name() -> None:
     assert learning_format("journal-based") is journal
     assert journal.completed_what == "the journal-based CME activity"
     assert learning_format("podcast") is None
+
+
+def test_the_authors_table_of_credit_types_is_the_registry() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "content-format.md").read_text(
+        encoding="utf-8"
+    )
+    table = docs.split("#### Credit types", 1)[1].split("\n\n", 2)[1]
+    rows = [line.split(" | ") for line in table.splitlines()[2:]]
+
+    assert {row[0].strip("| `"): row[1] for row in rows} == {
+        code: CREDIT_TYPES[code].name for code in OFFERED_TYPES
+    }
