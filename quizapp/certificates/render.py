@@ -365,7 +365,7 @@ def _fpdf_markdown(text: _Text) -> str:
 def _add_fonts(pdf: FPDF, texts: Sequence[str]) -> None:
     """DejaVu Sans, and Noto Sans CJK when some text has a character DejaVu lacks.
 
-    Loading and subsetting the 16 MB CJK font takes longer than all the rest of the page, so a
+    Loading and subsetting the CJK font takes longer than all the rest of the page, so a
     certificate that does not need it goes without.
     """
     fonts = certificate_fonts()
