@@ -6,6 +6,8 @@ each file comes from, under which licence, and which characters the CJK subset k
 
 - DejaVu Sans (four faces) prints Latin with every diacritic, Greek (polytonic too) and Cyrillic;
   DejaVu Sans Mono Bold the verification code, where I, l and 1 must not look alike.
+- Noto Sans Hebrew and Noto Sans Arabic (regular and bold) print Hebrew and Arabic names, letter
+  by letter: right-to-left order and joined Arabic letters are not done yet.
 - Noto Sans CJK SC, a subset, prints Chinese, Japanese and Korean names.
 """
 
@@ -14,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from fontTools.ttLib import TTFont
 
 FONT_DIR = Path(__file__).with_name("fonts")
 DEJAVU_FACES = {
@@ -24,8 +28,22 @@ DEJAVU_FACES = {
     "mono_bold": "dejavu/DejaVuSansMono-Bold.ttf",
 }
 NOTO_FACES = {
+    "hebrew": "noto/NotoSansHebrew-Regular.ttf",
+    "hebrew_bold": "noto/NotoSansHebrew-Bold.ttf",
+    "arabic": "noto/NotoSansArabic-Regular.ttf",
+    "arabic_bold": "noto/NotoSansArabic-Bold.ttf",
     "cjk": "noto/NotoSansCJKsc-Regular-subset.otf",
 }
+
+HEBREW_AND_ARABIC = (
+    (0x0590, 0x05FF),  # Hebrew
+    (0x0600, 0x06FF),  # Arabic
+    (0x0750, 0x077F),  # Arabic Supplement
+    (0x0870, 0x08FF),  # Arabic Extended-B and -A
+    (0xFB1D, 0xFDFF),  # Hebrew and Arabic presentation forms
+    (0xFE70, 0xFEFE),  # Arabic presentation forms B
+)
+"""Blocks that the Noto fonts print although DejaVu Sans has some of their letters."""
 
 
 class FontNotFoundError(RuntimeError):
@@ -39,6 +57,10 @@ class CertificateFonts:
     oblique: Path
     bold_oblique: Path
     mono_bold: Path
+    hebrew: Path
+    hebrew_bold: Path
+    arabic: Path
+    arabic_bold: Path
     cjk: Path
     """Regular only: bold CJK prints regular."""
 
@@ -58,3 +80,30 @@ def certificate_fonts() -> CertificateFonts:
     """Find every font file, or raise FontNotFoundError naming the one that is missing."""
     faces = {face: _existing(relative) for face, relative in (DEJAVU_FACES | NOTO_FACES).items()}
     return CertificateFonts(**faces)
+
+
+@cache
+def characters(font: Path) -> frozenset[int]:
+    """The code points a font has glyphs for, to know whether it is needed before loading it.
+
+    fpdf2 embeds every font it is given, used or not, and loading the CJK font takes longer than
+    the rest of the page; reading only its character map takes a fraction of that.
+    """
+    with TTFont(font, lazy=True) as opened:
+        return frozenset(opened.getBestCmap())
+
+
+@cache
+def dejavu_characters(font: Path) -> tuple[int, ...]:
+    """The characters DejaVu Sans prints: all it has but Hebrew and Arabic.
+
+    It has some Hebrew and Arabic letters, and its oblique faces almost no Arabic: a name would
+    mix two designs, or change font between the name and a statement in italics.
+    """
+    return tuple(
+        sorted(
+            code
+            for code in characters(font)
+            if not any(first <= code <= last for first, last in HEBREW_AND_ARABIC)
+        )
+    )

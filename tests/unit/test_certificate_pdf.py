@@ -264,6 +264,10 @@ def test_the_qr_code_is_an_image_of_the_verification_address(sample: Printed) ->
 # -- names in any script ---------------------------------------------------------------------
 
 
+HEBREW_NAME = "דוד כהן"
+ARABIC_NAME = "محمد الأحمد"
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -282,6 +286,23 @@ def test_names_in_any_script_come_back_from_the_pdf(name: str) -> None:
 def test_a_chinese_name_is_printed_with_the_noto_cjk_font() -> None:
     printed = render(certificate(learner_name="李小龙"))
     assert printed.run("李").font.endswith("NotoSansCJKSC")
+
+
+@pytest.mark.parametrize(
+    ("name", "font"),
+    [
+        pytest.param(HEBREW_NAME, "NotoSansHebrewBold", id="hebrew"),
+        pytest.param(ARABIC_NAME, "NotoSansArabicBold", id="arabic"),
+    ],
+)
+def test_hebrew_and_arabic_names_print_in_bold_noto_sans(name: str, font: str) -> None:
+    """Letter by letter for now: right-to-left order and joined Arabic letters come later."""
+    printed = render(certificate(learner_name=name))
+    assert len(printed.reader.pages) == 1
+    assert font in printed.fonts
+    assert not any("CJK" in embedded for embedded in printed.fonts)
+    letters = [char for char in name if not char.isspace()]
+    assert sorted(letters) == sorted(char for char in printed.squeezed if char in name)
 
 
 def test_fonts_a_certificate_does_not_need_are_not_embedded(sample: Printed) -> None:
@@ -435,6 +456,10 @@ def test_the_fonts_and_their_licences_ship_inside_the_package() -> None:
         "DejaVuSans-Oblique.ttf",
         "DejaVuSans-BoldOblique.ttf",
         "DejaVuSansMono-Bold.ttf",
+        "NotoSansHebrew-Regular.ttf",
+        "NotoSansHebrew-Bold.ttf",
+        "NotoSansArabic-Regular.ttf",
+        "NotoSansArabic-Bold.ttf",
         "NotoSansCJKsc-Regular-subset.otf",
     ]
     for path in vars(fonts).values():
@@ -470,8 +495,8 @@ def test_every_font_a_certificate_loads_comes_from_the_package(
         add_font(pdf, family, style, fname, **kwargs)
 
     monkeypatch.setattr(FPDF, "add_font", spy)
-    render(certificate(learner_name="Zoë Ἀριστοτέλης 李小龙"))
-    assert len(loaded) == 6
+    render(certificate(learner_name=f"Zoë Ἀριστοτέλης 李小龙 {HEBREW_NAME} {ARABIC_NAME}"))
+    assert len(loaded) == 10
     assert all(path.resolve().is_relative_to(SHIPPED_FONTS) for path in loaded), loaded
 
 
