@@ -1,35 +1,53 @@
-"""The font files a certificate is printed with, found inside installed packages.
+"""The font files a certificate is printed with, shipped inside quizapp in ``fonts/``.
 
-DejaVu Sans (four faces) comes with matplotlib, in ``matplotlib/mpl-data/fonts/ttf/``; it covers
-Latin with every diacritic, Greek (polytonic too) and Cyrillic. Noto Sans CJK SC comes with
-``mplfonts`` and prints Chinese, Japanese and Korean names. Both are under free licences (DejaVu's
-Bitstream Vera licence, the SIL Open Font License). ``mplfonts`` also ships SimHei.ttf, a
-proprietary font: it is never used.
+They ship with the package so that a certificate looks the same wherever it is printed and never
+depends on what another package or the machine happens to have. ``fonts/README.md`` says where
+each file comes from, under which licence, and which characters the CJK subset keeps.
 
-The packages are located with ``importlib.util.find_spec``, which reads where they are installed
-without importing them (importing matplotlib takes a noticeable fraction of a second).
+- DejaVu Sans (four faces) prints Latin with every diacritic, Greek (polytonic too) and Cyrillic;
+  DejaVu Sans Mono Bold the verification code, where I, l and 1 must not look alike.
+- Noto Sans Hebrew and Noto Sans Arabic (regular and bold) print Hebrew and Arabic names, letter
+  by letter: right-to-left order and joined Arabic letters are not done yet.
+- Noto Sans CJK SC, a subset, prints Chinese, Japanese and Korean names.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DEJAVU_DIR = ("mpl-data", "fonts", "ttf")
+from fontTools.ttLib import TTFont
+
+FONT_DIR = Path(__file__).with_name("fonts")
 DEJAVU_FACES = {
-    "regular": "DejaVuSans.ttf",
-    "bold": "DejaVuSans-Bold.ttf",
-    "oblique": "DejaVuSans-Oblique.ttf",
-    "bold_oblique": "DejaVuSans-BoldOblique.ttf",
+    "regular": "dejavu/DejaVuSans.ttf",
+    "bold": "dejavu/DejaVuSans-Bold.ttf",
+    "oblique": "dejavu/DejaVuSans-Oblique.ttf",
+    "bold_oblique": "dejavu/DejaVuSans-BoldOblique.ttf",
+    "mono_bold": "dejavu/DejaVuSansMono-Bold.ttf",
 }
-DEJAVU_MONO_BOLD = "DejaVuSansMono-Bold.ttf"
-NOTO_CJK = ("fonts", "NotoSansCJKsc-Regular.otf")
+NOTO_FACES = {
+    "hebrew": "noto/NotoSansHebrew-Regular.ttf",
+    "hebrew_bold": "noto/NotoSansHebrew-Bold.ttf",
+    "arabic": "noto/NotoSansArabic-Regular.ttf",
+    "arabic_bold": "noto/NotoSansArabic-Bold.ttf",
+    "cjk": "noto/NotoSansCJKsc-Regular-subset.otf",
+}
+
+HEBREW_AND_ARABIC = (
+    (0x0590, 0x05FF),  # Hebrew
+    (0x0600, 0x06FF),  # Arabic
+    (0x0750, 0x077F),  # Arabic Supplement
+    (0x0870, 0x08FF),  # Arabic Extended-B and -A
+    (0xFB1D, 0xFDFF),  # Hebrew and Arabic presentation forms
+    (0xFE70, 0xFEFE),  # Arabic presentation forms B
+)
+"""Blocks that the Noto fonts print although DejaVu Sans has some of their letters."""
 
 
 class FontNotFoundError(RuntimeError):
-    """A font the certificate needs is not installed where it is expected."""
+    """A font file the certificate needs is missing from the installed package."""
 
 
 @dataclass(frozen=True)
@@ -38,32 +56,21 @@ class CertificateFonts:
     bold: Path
     oblique: Path
     bold_oblique: Path
-    cjk: Path
-    """Noto Sans CJK SC Regular: the fallback for characters DejaVu Sans lacks."""
     mono_bold: Path
-    """DejaVu Sans Mono Bold, for the verification code: I, l and 1 must not look alike."""
+    hebrew: Path
+    hebrew_bold: Path
+    arabic: Path
+    arabic_bold: Path
+    cjk: Path
+    """Regular only: bold CJK prints regular."""
 
 
-def package_dir(package: str) -> Path:
-    """The directory a top-level package is installed in, without importing it."""
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        spec = None
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    if not locations:
-        raise FontNotFoundError(
-            f"The certificate fonts come from the Python package {package!r}, which is not "
-            "installed. Install the project's dependencies (pip install -e .)."
-        )
-    return Path(locations[0])
-
-
-def _existing(path: Path, what: str, package: str) -> Path:
+def _existing(relative: str) -> Path:
+    path = FONT_DIR / relative
     if not path.is_file():
         raise FontNotFoundError(
-            f"{what} is missing: expected {path} (from the package {package!r}). "
-            f"Reinstall {package} to restore it."
+            f"The certificate font {relative} is missing: expected {path}. The fonts ship inside "
+            "the quizapp package; reinstall it (pip install -e .)."
         )
     return path
 
@@ -71,15 +78,32 @@ def _existing(path: Path, what: str, package: str) -> Path:
 @cache
 def certificate_fonts() -> CertificateFonts:
     """Find every font file, or raise FontNotFoundError naming the one that is missing."""
-    dejavu = package_dir("matplotlib").joinpath(*DEJAVU_DIR)
-    faces = {
-        face: _existing(dejavu / filename, f"DejaVu Sans ({filename})", "matplotlib")
-        for face, filename in DEJAVU_FACES.items()
-    }
-    cjk = _existing(
-        package_dir("mplfonts").joinpath(*NOTO_CJK), "Noto Sans CJK SC Regular", "mplfonts"
+    faces = {face: _existing(relative) for face, relative in (DEJAVU_FACES | NOTO_FACES).items()}
+    return CertificateFonts(**faces)
+
+
+@cache
+def characters(font: Path) -> frozenset[int]:
+    """The code points a font has glyphs for, to know whether it is needed before loading it.
+
+    fpdf2 embeds every font it is given, used or not, and loading the CJK font takes longer than
+    the rest of the page; reading only its character map takes a fraction of that.
+    """
+    with TTFont(font, lazy=True) as opened:
+        return frozenset(opened.getBestCmap())
+
+
+@cache
+def dejavu_characters(font: Path) -> tuple[int, ...]:
+    """The characters DejaVu Sans prints: all it has but Hebrew and Arabic.
+
+    It has some Hebrew and Arabic letters, and its oblique faces almost no Arabic: a name would
+    mix two designs, or change font between the name and a statement in italics.
+    """
+    return tuple(
+        sorted(
+            code
+            for code in characters(font)
+            if not any(first <= code <= last for first, last in HEBREW_AND_ARABIC)
+        )
     )
-    mono_bold = _existing(
-        dejavu / DEJAVU_MONO_BOLD, f"DejaVu Sans Mono ({DEJAVU_MONO_BOLD})", "matplotlib"
-    )
-    return CertificateFonts(**faces, cjk=cjk, mono_bold=mono_bold)

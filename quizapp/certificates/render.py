@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from quizapp.certificates.document import CertificateData
-from quizapp.certificates.fonts import certificate_fonts
+from quizapp.certificates.fonts import certificate_fonts, characters, dejavu_characters
 from quizapp.certificates.layout import (
     ALERT,
     ALERT_FILL,
@@ -42,6 +42,8 @@ from quizapp.certificates.wording import ITALICS, certificate_title, credit_line
 from quizapp.dates import long_date
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+HEBREW_FONT = "NotoHebrew"
+ARABIC_FONT = "NotoArabic"
 CJK_FONT = "NotoCJK"
 
 PT = 25.4 / 72
@@ -122,24 +124,37 @@ def _fpdf_markdown(text: Text) -> str:
 
 
 def _add_fonts(pdf: FPDF, texts: Sequence[str]) -> None:
-    """DejaVu Sans, and Noto Sans CJK when some text has a character DejaVu lacks.
+    """DejaVu Sans, and each fallback font only when some text has a character it prints.
 
-    Loading and subsetting the 16 MB CJK font takes longer than all the rest of the page, so a
-    certificate that does not need it goes without.
+    fpdf2 embeds every font it is given, and loading the CJK font takes longer than all the rest
+    of the page, so a certificate that does not need a font goes without it.
     """
     fonts = certificate_fonts()
-    pdf.add_font(FONT, "", fonts.regular)
-    pdf.add_font(FONT, "B", fonts.bold)
-    pdf.add_font(FONT, "I", fonts.oblique)
-    pdf.add_font(FONT, "BI", fonts.bold_oblique)
+    for style, path in {
+        "": fonts.regular,
+        "B": fonts.bold,
+        "I": fonts.oblique,
+        "BI": fonts.bold_oblique,
+    }.items():
+        pdf.add_font(FONT, style, path, unicode_range=dejavu_characters(path))
     pdf.add_font(MONO, "B", fonts.mono_bold)
     # DejaVu's bold and oblique faces lack some letters its regular face has (much polytonic
     # Greek and rarer Latin in the oblique): those print upright rather than not at all.
     fallbacks = [FONT]
-    covered = pdf.fonts[FONT.lower()].cmap
-    if any(ord(char) not in covered for text in texts for char in text if not char.isspace()):
-        pdf.add_font(CJK_FONT, "", fonts.cjk)  # one face: bold CJK prints regular
-        fallbacks.append(CJK_FONT)
+    missing = {ord(char) for text in texts for char in text if not char.isspace()}
+    missing -= set(pdf.fonts[FONT.lower()].cmap)
+    for family, faces in (
+        (HEBREW_FONT, {"": fonts.hebrew, "B": fonts.hebrew_bold}),
+        (ARABIC_FONT, {"": fonts.arabic, "B": fonts.arabic_bold}),
+        (CJK_FONT, {"": fonts.cjk}),
+    ):
+        printed = missing & characters(faces[""])
+        if not printed:
+            continue
+        for style, path in faces.items():
+            pdf.add_font(family, style, path)
+        fallbacks.append(family)
+        missing -= printed
     pdf.set_fallback_fonts(fallbacks, exact_match=False)
 
 

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import subprocess
-import sys
+import tomllib
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 import segno
+from fpdf import FPDF
 from pypdf import PdfReader
 
+import quizapp
 from quizapp.certificates import fonts as fonts_module
 from quizapp.certificates.document import CertificateCredit, CertificateData
-from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts, package_dir
+from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts
 from quizapp.certificates.render import render_certificate
 from quizapp.certificates.wording import credit_line, learner_line
+from tests.conftest import REPO
 
 CODE = "q7Hk2LmN9pRsT4vWxYz3Ab"
 VERIFY_URL = f"http://127.0.0.1:5000/verify/{CODE}"
@@ -131,6 +134,12 @@ class Printed:
 
     def run(self, text: str) -> Run:
         return next(run for run in self.runs if squeeze(text) in squeeze(run.text))
+
+    @property
+    def fonts(self) -> set[str]:
+        """The fonts embedded in the PDF, without fpdf2's subset prefix."""
+        resources = self.reader.pages[0]["/Resources"]["/Font"]
+        return {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in resources.values()}
 
 
 def squeeze(text: str) -> str:
@@ -256,12 +265,19 @@ def test_the_qr_code_is_an_image_of_the_verification_address(sample: Printed) ->
 # -- names in any script ---------------------------------------------------------------------
 
 
+HEBREW_NAME = "דוד כהן"
+ARABIC_NAME = "محمد الأحمد"
+
+
 @pytest.mark.parametrize(
     "name",
     [
         pytest.param("Zoë Ñúñez-Øster", id="latin with diacritics"),
         pytest.param("李小龙", id="chinese"),
+        pytest.param("山﨑 髙橋", id="japanese"),
+        pytest.param("김민준", id="korean"),
         pytest.param("Ἀριστοτέλης", id="polytonic greek"),
+        pytest.param("Пётр Чайковский", id="cyrillic"),
     ],
 )
 def test_names_in_any_script_come_back_from_the_pdf(name: str) -> None:
@@ -270,7 +286,30 @@ def test_names_in_any_script_come_back_from_the_pdf(name: str) -> None:
 
 def test_a_chinese_name_is_printed_with_the_noto_cjk_font() -> None:
     printed = render(certificate(learner_name="李小龙"))
-    assert printed.run("李").font.endswith("NotoSansCJKSCRegular")
+    assert printed.run("李").font.endswith("NotoSansCJKSC")
+
+
+@pytest.mark.parametrize(
+    ("name", "font"),
+    [
+        pytest.param(HEBREW_NAME, "NotoSansHebrewBold", id="hebrew"),
+        pytest.param(ARABIC_NAME, "NotoSansArabicBold", id="arabic"),
+    ],
+)
+def test_hebrew_and_arabic_names_print_in_bold_noto_sans(name: str, font: str) -> None:
+    """Letter by letter for now: right-to-left order and joined Arabic letters come later."""
+    printed = render(certificate(learner_name=name))
+    assert len(printed.reader.pages) == 1
+    assert font in printed.fonts
+    assert not any("CJK" in embedded for embedded in printed.fonts)
+    letters = [char for char in name if not char.isspace()]
+    assert sorted(letters) == sorted(char for char in printed.squeezed if char in name)
+
+
+def test_fonts_a_certificate_does_not_need_are_not_embedded(sample: Printed) -> None:
+    assert not any(font.startswith("Noto") for font in sample.fonts)
+    chinese = render(certificate(learner_name="李小龙"))
+    assert [font for font in chinese.fonts if font.startswith("Noto")] == ["NotoSansCJKSC"]
 
 
 def test_a_degree_of_other_is_not_printed_after_the_name() -> None:
@@ -406,41 +445,71 @@ def test_the_creation_date_is_the_completion_date_not_the_clock() -> None:
 # -- fonts -----------------------------------------------------------------------------------
 
 
-def test_the_fonts_are_dejavu_sans_and_noto_sans_cjk_never_simhei() -> None:
+PACKAGE_DIR = Path(quizapp.__file__).resolve().parent
+SHIPPED_FONTS = PACKAGE_DIR / "certificates" / "fonts"
+
+
+def test_the_fonts_and_their_licences_ship_inside_the_package() -> None:
     fonts = certificate_fonts()
-    assert [
-        path.name for path in (fonts.regular, fonts.bold, fonts.oblique, fonts.bold_oblique)
-    ] == [
+    assert [path.name for path in vars(fonts).values()] == [
         "DejaVuSans.ttf",
         "DejaVuSans-Bold.ttf",
         "DejaVuSans-Oblique.ttf",
         "DejaVuSans-BoldOblique.ttf",
+        "DejaVuSansMono-Bold.ttf",
+        "NotoSansHebrew-Regular.ttf",
+        "NotoSansHebrew-Bold.ttf",
+        "NotoSansArabic-Regular.ttf",
+        "NotoSansArabic-Bold.ttf",
+        "NotoSansCJKsc-Regular-subset.otf",
     ]
-    assert fonts.cjk.name == "NotoSansCJKsc-Regular.otf"
-    assert all(path.is_file() for path in vars(fonts).values())
+    for path in vars(fonts).values():
+        assert path.is_file()
+        assert path.resolve().is_relative_to(SHIPPED_FONTS)
+        licence = "LICENSE" if path.parent.name == "dejavu" else "OFL.txt"
+        assert (path.parent / licence).is_file(), path
+        assert path.name in (SHIPPED_FONTS / "README.md").read_text(encoding="utf-8")
+    assert "Bitstream Vera" in (SHIPPED_FONTS / "dejavu" / "LICENSE").read_text(encoding="utf-8")
+    ofl = (SHIPPED_FONTS / "noto" / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in ofl
 
 
-def test_a_missing_package_or_font_file_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(FontNotFoundError, match=r"'no_such_font_package'.* not installed"):
-        package_dir("no_such_font_package")
-    monkeypatch.setitem(fonts_module.DEJAVU_FACES, "bold", "DejaVuSans-Missing.ttf")
+def test_every_file_in_the_fonts_folder_is_package_data() -> None:
+    """What the wheel carries: a font left out would fail only once installed elsewhere."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["quizapp"]
+    source = REPO / "quizapp"
+    packaged = {path for pattern in patterns for path in source.glob(pattern)}
+    shipped = {path for path in (source / "certificates" / "fonts").rglob("*") if path.is_file()}
+    assert shipped - packaged == set()
+    assert {path.name for path in shipped} >= {"LICENSE", "OFL.txt", "README.md"}
+
+
+def test_every_font_a_certificate_loads_comes_from_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loaded: list[Path] = []
+    add_font = FPDF.add_font
+
+    def spy(pdf: FPDF, family: str, style: str, fname: Path, **kwargs: Any) -> None:
+        loaded.append(fname)
+        add_font(pdf, family, style, fname, **kwargs)
+
+    monkeypatch.setattr(FPDF, "add_font", spy)
+    render(certificate(learner_name=f"Zoë Ἀριστοτέλης 李小龙 {HEBREW_NAME} {ARABIC_NAME}"))
+    assert len(loaded) == 10
+    assert all(path.resolve().is_relative_to(SHIPPED_FONTS) for path in loaded), loaded
+
+
+def test_a_missing_font_file_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(fonts_module.DEJAVU_FACES, "bold", "dejavu/DejaVuSans-Missing.ttf")
     certificate_fonts.cache_clear()
     try:
-        with pytest.raises(FontNotFoundError, match=r"DejaVuSans-Missing\.ttf"):
+        with pytest.raises(FontNotFoundError, match=r"DejaVuSans-Missing\.ttf.*reinstall"):
             certificate_fonts()
     finally:
         monkeypatch.undo()
         certificate_fonts.cache_clear()
-
-
-def test_finding_the_fonts_does_not_import_matplotlib() -> None:
-    script = (
-        "import sys\n"
-        "from quizapp.certificates.fonts import certificate_fonts\n"
-        "certificate_fonts()\n"
-        "assert 'matplotlib' not in sys.modules and 'mplfonts' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", script], check=True)
 
 
 @pytest.mark.parametrize(
