@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -27,6 +28,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "SITE_NAME": "quizapp CME",
+        "SITE_URL": "http://127.0.0.1:5000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "TRUSTED_PROXIES": 0,
         "CERTIFICATE_APPROVAL": "automatic",
@@ -51,6 +53,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
     _check_choice(app, "CERTIFICATE_PAGE_SIZE", ("letter", "a4"))
     _check_choice(app, "CERTIFICATE_APPROVAL", ("automatic", "manual"))
+    app.config["SITE_URL"] = site_url(str(app.config.get("SITE_URL", "")))
 
 
 class ConfigurationError(ValueError):
@@ -65,6 +68,30 @@ def _check_choice(app: Flask, key: str, allowed: tuple[str, ...]) -> None:
             f"(set it in instance/config.py or QUIZAPP_{key})."
         )
     app.config[key] = value
+
+
+def site_url(value: str) -> str:
+    """The site's canonical address, ``scheme://host[:port]``, as certificates print it.
+
+    A certificate's verification address and QR code must not depend on the Host header of
+    the request that happened to render it (anyone can send ``Host: evil.example``), so it
+    comes from this setting alone.
+    """
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise ConfigurationError(
+            f"SITE_URL is {value!r}; give the site's public address as scheme and host, such "
+            "as https://cme.example.org (set it in instance/config.py or QUIZAPP_SITE_URL)."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _instance_secret(instance_path: Path) -> str:

@@ -5,20 +5,29 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from flask import Response, stream_with_context
 
 Rows = Iterable[Sequence[object]]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_AFTER_SEPARATOR = re.compile(r"([;,|\t\r\n][ \t\r\n]*)([=+\-@])")
+"""A formula lead after a character a spreadsheet may split the cell on."""
 
 
 def spreadsheet_safe(cell: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice for
-    CSV injection): learners type their own names and evaluation answers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """Text a spreadsheet would run as a formula gets an apostrophe (OWASP's advice for CSV
+    injection): learners type their own names and evaluation answers.
+
+    A spreadsheet set to split on ``;`` (the list separator of many locales) turns
+    ``Ann;=HYPERLINK(…)`` into two cells, the second a formula, so a formula lead after any
+    such separator is neutralised too, not only one at the start of the cell.
+    """
+    if not isinstance(cell, str):
+        return cell
+    text = "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
 
 
 def csv_lines(header: Sequence[str], rows: Rows) -> Iterator[str]:

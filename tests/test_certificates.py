@@ -12,10 +12,12 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from quizapp.authoring.services import sync_content
 from quizapp.certificates import services as certificates
+from quizapp.config import ConfigurationError
 from quizapp.db import Database
-from quizapp.models import AuditEvent, Certificate
-from tests.conftest import FROZEN_NOW, AuthActions, make_app
+from quizapp.models import AuditEvent, Base, Certificate
+from tests.conftest import FROZEN_NOW, SAMPLE_CONTENT, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
 from tests.staff_helpers import sign_in_as
 
@@ -283,3 +285,35 @@ def test_an_activity_may_ask_for_manual_approval(
 
 def test_the_frozen_now_is_the_completion_date() -> None:
     assert FROZEN_NOW.startswith("2027-01-15")
+
+
+def test_the_verification_address_comes_from_site_url_never_from_the_host_header(
+    database_url: str,
+) -> None:
+    app = make_app(database_url, SITE_URL="https://cme.example.org/")
+    Base.metadata.create_all(app.extensions["quizapp.db"].engine)
+    sync_content(app.extensions["quizapp.db"], SAMPLE_CONTENT)
+    client = app.test_client()
+    code = earn(AuthActions(client), client)
+
+    signed_in = client.get_cookie("session")
+    assert signed_in is not None
+    client.set_cookie("session", signed_in.value, domain="evil.example")
+    forged = client.get(f"/certificates/{code}.pdf", headers={"Host": "evil.example"})
+    assert forged.status_code == 200
+
+    text = pdf_text(forged.data)
+    assert f"Verify at https://cme.example.org/verify/{code}" in text
+    assert "evil.example" not in text
+    assert forged.data == client.get(f"/certificates/{code}.pdf").data
+    app.extensions["quizapp.db"].dispose()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["cme.example.org", "ftp://cme.example.org", "https://cme.example.org/cme", "https://",
+     "https://cme.example.org/?a=1", "https://user:pw@cme.example.org"],
+)  # fmt: skip
+def test_a_site_url_that_is_not_a_plain_public_address_stops_start_up(value: str) -> None:
+    with pytest.raises(ConfigurationError, match="SITE_URL"):
+        make_app("sqlite:////nonexistent/never-opened.sqlite", SITE_URL=value)

@@ -731,3 +731,23 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() ->
         '"\'=HYPERLINK(""http://evil"")",1.0',
         "Ann Lee,0.75",
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ('Ann;=HYPERLINK("http://evil")', 'Ann;\'=HYPERLINK("http://evil")'),
+        ("Lee; +1+1", "Lee; '+1+1"),
+        ("a|@SUM(A1)", "a|'@SUM(A1)"),
+        ("first line\n-2+3", "first line\n'-2+3"),
+        ("Ann-Marie O'Neil", "Ann-Marie O'Neil"),
+        ("2027-01-05", "2027-01-05"),
+        ("Order MRI; then re-check", "Order MRI; then re-check"),
+    ],
+)
+def test_a_formula_after_a_separator_a_spreadsheet_may_split_on_is_neutralised_too(
+    cell: str, safe: str
+) -> None:
+    from quizapp.csvstream import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == safe

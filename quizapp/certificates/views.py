@@ -20,7 +20,8 @@ blueprint = Blueprint("certificates", __name__, template_folder="templates")
 
 
 def verify_url(code: str) -> str:
-    return url_for("certificates.verify", code=code, _external=True)
+    """On the configured ``SITE_URL``, never the request's host: it is printed and kept."""
+    return current_app.config["SITE_URL"] + url_for("certificates.verify", code=code)
 
 
 def status_note(certificate: Certificate) -> str | None:
