@@ -6,13 +6,11 @@ on the page it was drawn with.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import subprocess
 import sys
 from dataclasses import dataclass, replace
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 import segno
@@ -440,15 +438,3 @@ def test_finding_the_fonts_does_not_import_matplotlib() -> None:
         "assert 'matplotlib' not in sys.modules and 'mplfonts' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
-
-
-@pytest.mark.parametrize("module", ["render.py", "fonts.py", "document.py"])
-def test_the_certificate_core_imports_neither_flask_nor_sqlalchemy(module: str) -> None:
-    source = Path(fonts_module.__file__).with_name(module).read_text(encoding="utf-8")
-    imported: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy"}
