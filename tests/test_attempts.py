@@ -14,7 +14,7 @@ from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.learning import services
 from quizapp.models import Attempt, Response, User
-from tests.conftest import FROZEN_NOW, AuthActions, make_app
+from tests.conftest import FROZEN_NOW, NOW, AuthActions, make_app
 from tests.learner_helpers import (
     IMATINIB,
     METHOTREXATE,
@@ -207,7 +207,7 @@ def test_an_open_attempt_keeps_its_version_when_the_content_changes(
         posttest.read_text(encoding="utf-8").replace("most common", "most often seen", 1),
         encoding="utf-8",
     )
-    sync_content(db, root)
+    sync_content(db, root, now=NOW)
     html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "most often seen" not in html
     assert submit(client, attempt_id, answers(3)).status_code == 302
@@ -272,7 +272,7 @@ def test_an_expired_activity_takes_no_new_attempts(database_url: str, tmp_path: 
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
     try:
-        sync_content(database, SAMPLE_CONTENT)
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
         client = app.test_client()
         AuthActions(client).register()
         page = client.get(start(client).headers["Location"]).get_data(as_text=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from quizapp.certificates import services as certificates
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Certificate
-from tests.conftest import FROZEN_NOW, AuthActions, make_app
+from tests.conftest import FROZEN_NOW, NOW, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
 from tests.staff_helpers import sign_in_as
 
@@ -148,7 +148,7 @@ def test_the_certificate_is_frozen_against_later_edits_of_profile_and_content(
         ),
         encoding="utf-8",
     )
-    sync_content(db, root)
+    sync_content(db, root, now=NOW)
     text = pdf_text(client.get(f"/certificates/{code}.pdf").data)
     assert "Ann Lee, MD" in text and "Lee-Moreau" not in text
     assert "Reversible Bone Marrow Edema" in text
@@ -238,7 +238,7 @@ def test_the_site_may_hold_certificates_for_approval(database_url: str) -> None:
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
     try:
-        sync_content(database, SAMPLE_CONTENT)
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
         client = app.test_client()
         auth = AuthActions(client)
         auth.register()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from quizapp.authoring.services import ContentRejected, sync_content
 from quizapp.db import Database
 from quizapp.models import Activity, ActivityVersion, Asset, AuditEvent
-from tests.conftest import SAMPLE_CONTENT
+from tests.conftest import NOW, SAMPLE_CONTENT
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_first_sync_creates_every_activity_with_version_one(db: Database, tree: Path) -> None:
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert {(c.slug, c.action, c.version) for c in report.changes} == {
         (folder.name, "created", 1) for folder in tree.iterdir() if folder.is_dir()
     }
@@ -48,9 +48,9 @@ def test_first_sync_creates_every_activity_with_version_one(db: Database, tree: 
 
 
 def test_a_second_sync_of_the_same_files_changes_nothing(db: Database, tree: Path) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     before = counts(db)
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert report.changed == []
     assert {c.action for c in report.changes} == {"unchanged"}
     assert counts(db) == before
@@ -59,7 +59,7 @@ def test_a_second_sync_of_the_same_files_changes_nothing(db: Database, tree: Pat
 def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_untouched(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         old = session.scalar(
             select(ActivityVersion)
@@ -71,7 +71,7 @@ def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_u
         old_hash = old.content_hash
 
     edit(tree / "imatinib-bone-edema" / "posttest.md", "most common", "most often seen")
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert [(c.slug, c.action, c.version) for c in report.changed] == [
         ("imatinib-bone-edema", "new version", 2)
     ]
@@ -92,11 +92,11 @@ def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_u
 def test_reverting_the_files_points_back_at_the_earlier_version(db: Database, tree: Path) -> None:
     posttest = tree / "imatinib-bone-edema" / "posttest.md"
     original = posttest.read_text(encoding="utf-8")
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     edit(posttest, "most common", "most often seen")
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     posttest.write_text(original, encoding="utf-8")
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert [(c.action, c.version) for c in report.changed] == [("restored an earlier version", 1)]
     assert counts(db)["activity_versions"] == len(report.changes) + 1
 
@@ -104,7 +104,7 @@ def test_reverting_the_files_points_back_at_the_earlier_version(db: Database, tr
 def test_a_sync_with_one_broken_file_writes_nothing(db: Database, tree: Path) -> None:
     edit(tree / "imatinib-bone-edema" / "posttest.md", "- [x] True", "- [ ] True")
     with pytest.raises(ContentRejected) as rejected:
-        sync_content(db, tree)
+        sync_content(db, tree, now=NOW)
     assert any("has no correct option" in p.message for p in rejected.value.problems)
     assert counts(db) == {"activities": 0, "activity_versions": 0, "assets": 0, "audit_events": 0}
 
@@ -112,28 +112,29 @@ def test_a_sync_with_one_broken_file_writes_nothing(db: Database, tree: Path) ->
 def test_a_broken_file_after_a_good_sync_leaves_the_published_versions_as_they_were(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     before = counts(db)
     edit(tree / "imatinib-bone-edema" / "article.md", "passing_score: 66", "passing_score: 166")
     with pytest.raises(ContentRejected):
-        sync_content(db, tree)
+        sync_content(db, tree, now=NOW)
     assert counts(db) == before
 
 
 def test_sync_records_each_new_version_in_the_audit_log(db: Database, tree: Path) -> None:
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "content.sync")
         ).all()
     assert len(events) == len(report.changes)
     assert {e.actor_label for e in events} == {"cli"}
+    assert {e.created_at for e in events} == {NOW}, "stamped with the sync's own time"
 
 
 def test_figures_are_stored_by_content_hash_and_linked_from_the_article(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         versions = session.scalars(select(ActivityVersion)).all()
         with_figures = [v for v in versions if v.figures_json]
@@ -147,7 +148,7 @@ def test_figures_are_stored_by_content_hash_and_linked_from_the_article(
 def test_the_stored_snapshot_keeps_the_answer_key_for_server_side_scoring(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         activity = session.scalar(select(Activity).where(Activity.slug == "imatinib-bone-edema"))
         assert activity is not None and activity.current_version is not None
@@ -158,9 +159,9 @@ def test_the_stored_snapshot_keeps_the_answer_key_for_server_side_scoring(
 
 
 def test_renaming_a_folder_moves_the_activity_and_says_so(db: Database, tree: Path) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     (tree / "imatinib-bone-edema").rename(tree / "imatinib-bone-marrow-edema")
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert [str(c) for c in report.changed] == [
         "imatinib-bone-marrow-edema: unchanged, moved from /imatinib-bone-edema/ (version 1)"
     ]

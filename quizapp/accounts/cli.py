@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from quizapp import audit
+from quizapp import audit, clock
 from quizapp.accounts import services
 from quizapp.db import get_db
 from quizapp.models import DEGREES, ROLES, User
@@ -42,6 +42,7 @@ def create_command(
         user = services.register(
             get_db(),
             services.Registration(email, password, full_name or email.split("@")[0], degree),
+            now=clock.now(),
             role=chosen_role,
             hash_method=_hash_method(),
             actor=audit.CLI,
@@ -57,7 +58,7 @@ def create_command(
 @with_appcontext
 def role_command(email: str, role: str) -> None:
     try:
-        user = services.set_role(get_db(), email, role, audit.CLI)
+        user = services.set_role(get_db(), email, role, audit.CLI, now=clock.now())
     except services.AccountError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{user.email} is now {role}.")
@@ -70,7 +71,7 @@ def password_command(email: str) -> None:
     password = secrets.token_urlsafe(12)
     try:
         user = services.reset_password(
-            get_db(), email, password, audit.CLI, hash_method=_hash_method()
+            get_db(), email, password, audit.CLI, now=clock.now(), hash_method=_hash_method()
         )
     except services.AccountError as error:
         raise click.ClickException(error.message) from None
@@ -101,6 +102,7 @@ def demo_admin_command() -> None:
     services.register(
         get_db(),
         services.Registration(DEMO_ADMIN_EMAIL, password, "Demo Administrator", "other"),
+        now=clock.now(),
         role="admin",
         hash_method=_hash_method(),
         actor=audit.CLI,

@@ -62,6 +62,7 @@ def register() -> ViewResult:
                     form.full_name.data or "",
                     form.degree.data or "",
                 ),
+                now=clock.now(),
                 hash_method=_hash_method(),
             )
         except services.AccountError as error:
@@ -117,6 +118,7 @@ def change_password() -> ViewResult:
                 current().id,
                 form.current_password.data or "",
                 form.new_password.data or "",
+                now=clock.now(),
                 hash_method=_hash_method(),
             )
         except services.AccountError as error:

@@ -71,6 +71,7 @@ def grant_extra_attempt(
             "attempt.grant",
             "user",
             user.id,
+            now=now,
             activity=activity.slug,
             extra=extra,
             reason=reason,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,9 @@ class SyncReport:
         return [change for change in self.changes if change.action != "unchanged"]
 
 
-def sync_content(db: Database, root: Path, actor: audit.Actor = audit.CLI) -> SyncReport:
+def sync_content(
+    db: Database, root: Path, actor: audit.Actor = audit.CLI, *, now: dt.datetime
+) -> SyncReport:
     """Create activities and versions for what changed under ``root``; refuse on any problem."""
     tree = load_tree(root)
     if tree.problems:
@@ -54,11 +57,13 @@ def sync_content(db: Database, root: Path, actor: audit.Actor = audit.CLI) -> Sy
     report = SyncReport()
     with db.transaction() as session:
         for activity in tree.activities:
-            report.changes.append(_sync_activity(session, activity, actor))
+            report.changes.append(_sync_activity(session, activity, actor, now))
     return report
 
 
-def _sync_activity(session: Session, content: ContentActivity, actor: audit.Actor) -> SyncChange:
+def _sync_activity(
+    session: Session, content: ContentActivity, actor: audit.Actor, now: dt.datetime
+) -> SyncChange:
     row = session.scalar(select(Activity).where(Activity.content_id == content.meta.id))
     moved = ""
     if row is None:
@@ -69,7 +74,14 @@ def _sync_activity(session: Session, content: ContentActivity, actor: audit.Acto
     elif row.slug != content.slug:
         _ensure_slug_free(session, content, row.id)
         audit.record(
-            session, actor, "activity.rename", "activity", row.id, old=row.slug, new=content.slug
+            session,
+            actor,
+            "activity.rename",
+            "activity",
+            row.id,
+            now=now,
+            old=row.slug,
+            new=content.slug,
         )
         moved = f", moved from /{row.slug}/"
         row.slug = content.slug
@@ -84,7 +96,9 @@ def _sync_activity(session: Session, content: ContentActivity, actor: audit.Acto
         if row.current_version_id == known.id:
             return SyncChange(row.slug, "unchanged" + moved, known.number)
         row.current_version_id = known.id
-        audit.record(session, actor, "content.restore", "activity", row.id, version=known.number)
+        audit.record(
+            session, actor, "content.restore", "activity", row.id, now=now, version=known.number
+        )
         return SyncChange(row.slug, "restored an earlier version" + moved, known.number)
 
     figures = figure_digests(content)
@@ -118,6 +132,7 @@ def _sync_activity(session: Session, content: ContentActivity, actor: audit.Acto
         "content.sync",
         "activity",
         row.id,
+        now=now,
         slug=row.slug,
         version=number,
         content_hash=content.content_hash,

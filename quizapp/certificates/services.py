@@ -153,6 +153,7 @@ def issue_for_claims(
         "certificate.request" if manual_approval else "certificate.issue",
         "certificate",
         certificate.id,
+        now=now,
         code=code,
         learner=user.email,
         activity=activity.slug,
@@ -185,6 +186,7 @@ def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
             "certificate.approve",
             "certificate",
             certificate.id,
+            now=now,
             code=certificate.code,
         )
         return certificate
@@ -212,6 +214,7 @@ def revoke(
             "certificate.revoke",
             "certificate",
             certificate.id,
+            now=now,
             code=certificate.code,
             reason=reason,
         )
@@ -271,6 +274,7 @@ def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
             "certificate.reissue",
             "certificate",
             new.id,
+            now=now,
             code=code,
             supersedes=old.code,
         )

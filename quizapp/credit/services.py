@@ -155,6 +155,7 @@ def claim_credit(
                     "credit.claim",
                     "credit_claim",
                     claim.id,
+                    now=now,
                     activity=slug,
                     credit_type=claim.credit_type,
                     amount=str(claim.amount),
