@@ -1,4 +1,10 @@
-"""Dates as US CME documents print them ("January 15, 2027"), whatever the server's locale."""
+"""Dates and times as the site prints them ("January 15, 2027 at 12:00 UTC"), whatever the
+server's locale: the one formatter for templates (registered as Jinja filters in
+:mod:`quizapp.web`), certificates and messages. ``strftime('%B')`` would follow the locale and
+``%-d`` exists only in glibc, so templates call these instead.
+
+Times are stored in UTC and shown in UTC, saying so.
+"""
 
 from __future__ import annotations
 
@@ -10,5 +16,27 @@ MONTHS = (
 )  # fmt: skip
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment
+
+
 def long_date(day: dt.date) -> str:
+    """``January 15, 2027``; a datetime gives its UTC date."""
+    if isinstance(day, dt.datetime):
+        day = _utc(day)
     return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def time_utc(moment: dt.datetime) -> str:
+    """``12:00 UTC``."""
+    return f"{_utc(moment):%H:%M} UTC"
+
+
+def datetime_utc(moment: dt.datetime) -> str:
+    """``January 15, 2027 at 12:00 UTC``."""
+    return f"{long_date(moment)} at {time_utc(moment)}"
+
+
+def timestamp(moment: dt.datetime, *, seconds: bool = False) -> str:
+    """``2027-01-15 12:00`` (UTC), for the admin tables where rows are compared by time."""
+    return f"{_utc(moment):%Y-%m-%d %H:%M:%S}" if seconds else f"{_utc(moment):%Y-%m-%d %H:%M}"

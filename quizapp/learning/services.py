@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from quizapp import audit
 from quizapp.content.evaluation import EvaluationError, clean_answers
-from quizapp.dates import long_date
+from quizapp.dates import datetime_utc, long_date
 from quizapp.db import Database
 from quizapp.grading.order import option_order
 from quizapp.grading.review import Visibility, visibility
@@ -224,8 +224,7 @@ def _start(
     if last is not None and last.submitted_at and version.attempt_wait:
         ready = last.submitted_at + version.attempt_wait
         if now < ready:
-            when = ready.strftime("%B %-d, %Y at %H:%M")
-            raise AttemptRefused(f"You can start your next attempt after {when} UTC.")
+            raise AttemptRefused(f"You can start your next attempt after {datetime_utc(ready)}.")
     attempt = Attempt(
         user_id=user_id,
         activity_id=activity.id,
