@@ -15,6 +15,8 @@ from quizapp.content.credits import CREDIT_TYPES, format_amount
 from quizapp.models import MAX_ID
 
 csrf = CSRFProtect()
+"""Checks the token of every POST before any view runs; a missing or wrong one gets the 400
+"Form expired" page from :func:`_csrf_error`, so views never check it again."""
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

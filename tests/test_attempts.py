@@ -55,6 +55,29 @@ def test_the_posttest_requires_signing_in(synced: Flask, client: FlaskClient) ->
     assert "/login?next=" in response.headers["Location"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/activities/{IMATINIB}/posttest",
+        "/attempts/{attempt_id}",
+        f"/activities/{IMATINIB}/evaluation",
+        f"/activities/{IMATINIB}/claim",
+    ],
+    ids=["start", "submit", "evaluation", "claim"],
+)
+def test_a_learners_post_without_the_csrf_token_gets_form_expired_and_changes_nothing(
+    learner: AuthActions, client: FlaskClient, db: Database, path: str
+) -> None:
+    attempt_id = start_id(client)
+    before = [(a.id, a.submitted_at) for a in attempts_of(db)]
+
+    response = client.post(path.format(attempt_id=attempt_id), data=answers(right=3))
+
+    assert response.status_code == 400
+    assert "<h1>Form expired</h1>" in response.get_data(as_text=True)
+    assert [(a.id, a.submitted_at) for a in attempts_of(db)] == before
+
+
 def test_starting_pins_the_current_version_and_the_option_order_shown(
     learner: AuthActions, client: FlaskClient, db: Database
 ) -> None:

@@ -60,8 +60,6 @@ def posttest(slug: str) -> str:
 @login_required
 def start(slug: str) -> Response:
     """Signed-in learners. Start an attempt, or return to the one already open."""
-    if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
     try:
         attempt_id = services.start_attempt(get_db(), current().id, slug, clock.now())
     except services.NotFound:
@@ -103,9 +101,6 @@ def submit(attempt_id: int) -> ViewResult:
     The hot path: the view hands the form to the service and redirects; the learner's
     standing is only computed when the form has to be shown again.
     """
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
     answers = {
         key[2:]: frozenset(request.form.getlist(key))
         for key in request.form
@@ -199,8 +194,6 @@ def evaluation(slug: str) -> ViewResult:
     form = EmptyForm()
     error: EvaluationError | None = None
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400, description="The form expired. Reload the page and try again.")
         raw = {item["id"]: request.form.get(item["id"], "") for item in items}
         try:
             services.submit_evaluation(get_db(), current().id, slug, raw, clock.now())
