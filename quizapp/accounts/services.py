@@ -20,18 +20,14 @@ from quizapp.accounts.validation import (
     valid_npi,
 )
 from quizapp.db import Database
+from quizapp.errors import Refused
 from quizapp.models import DEGREES, ROLES, User
 
 DEFAULT_HASH_METHOD = "scrypt"
 
 
-class AccountError(ValueError):
-    """A problem the person can fix; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(Refused):
+    """A problem the person can fix in the account form."""
 
 
 @dataclass(frozen=True)

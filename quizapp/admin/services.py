@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from quizapp import audit
 from quizapp.catalog.queries import published_activities
 from quizapp.db import Database
+from quizapp.errors import Refused
 from quizapp.models import (
     MAX_ID,
     Activity,
@@ -26,10 +27,8 @@ from quizapp.models import (
 MAX_GRANT = 10
 
 
-class AdminError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AdminError(Refused):
+    """An extra-attempt grant the rules refuse: no reason, too many, or no such learner."""
 
 
 def grant_extra_attempt(

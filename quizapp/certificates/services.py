@@ -18,6 +18,7 @@ from quizapp import audit
 from quizapp.certificates.document import CertificateCredit, CertificateData
 from quizapp.content.credits import CREDIT_TYPES, format_amount
 from quizapp.db import Database
+from quizapp.errors import Refused
 from quizapp.models import (
     Activity,
     ActivityVersion,
@@ -36,10 +37,8 @@ PARTICIPATION_STATEMENT = (
 )
 
 
-class CertificateError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CertificateError(Refused):
+    """The certificate is not in a state that allows this action, or the reason is missing."""
 
 
 def new_code() -> str:

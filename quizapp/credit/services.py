@@ -30,7 +30,8 @@ from quizapp.credit.eligibility import (
     parse_amount,
 )
 from quizapp.db import Database
-from quizapp.learning.services import NotFound, current_version, standing
+from quizapp.errors import NotFound
+from quizapp.learning.services import current_version, standing
 from quizapp.models import (
     Activity,
     ActivityVersion,

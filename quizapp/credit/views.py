@@ -25,6 +25,7 @@ from quizapp.credit import services
 from quizapp.credit.eligibility import ClaimError
 from quizapp.csvstream import csv_response
 from quizapp.db import get_db, request_session
+from quizapp.errors import NotFound
 from quizapp.learning import services as learning
 from quizapp.models import User
 
@@ -40,7 +41,7 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
         activity, learner = learning.learner_in(
             session, get_db(), current().id, slug, clock.today()
         )
-    except learning.NotFound:
+    except NotFound:
         abort(404, description="There is no activity at this address.")
     version = learner.version
     if not learner.passed:

@@ -21,6 +21,7 @@ from quizapp import audit
 from quizapp.content.evaluation import EvaluationError, clean_answers
 from quizapp.dates import datetime_utc, long_date
 from quizapp.db import Database
+from quizapp.errors import NotFound, Refused
 from quizapp.grading.order import option_order
 from quizapp.grading.review import Visibility, visibility
 from quizapp.grading.scoring import Answers, Score, SubmissionError, score, to_decimal
@@ -30,18 +31,13 @@ from quizapp.models import Activity, Attempt, AttemptGrant, CreditClaim, Evaluat
 _system_random = random.SystemRandom()
 
 
-class NotFound(LookupError):
-    """No such thing for this learner; views answer 404 whether it is absent or someone else's."""
-
-
-class AttemptRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AttemptRefused(Refused):
+    """No attempt may start now: the activity expired, the learner passed, used every attempt,
+    or must wait after the last one."""
 
 
 class AlreadySubmitted(Exception):
-    pass
+    """The attempt already has its result; a second submission of it changes nothing."""
 
 
 @dataclass
@@ -319,10 +315,8 @@ def responses_of(session: Session, attempt_id: int) -> dict[str, Response]:
     return {row.question_id: row for row in rows}
 
 
-class EvaluationRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class EvaluationRefused(Refused):
+    """The evaluation is not open to this learner yet."""
 
 
 def submit_evaluation(

@@ -18,6 +18,7 @@ from quizapp.accounts.login import current
 from quizapp.catalog.queries import list_activities
 from quizapp.content.evaluation import EvaluationError, choices
 from quizapp.db import get_db, request_session
+from quizapp.errors import NotFound
 from quizapp.grading.presentation import shown_questions
 from quizapp.grading.review import answers_hint
 from quizapp.grading.scoring import SubmissionError
@@ -37,7 +38,7 @@ def _submit_limit() -> str:
 def _activity_and_standing(slug: str) -> tuple[Activity, services.Standing]:
     try:
         return services.learner_in(request_session(), get_db(), current().id, slug, clock.today())
-    except services.NotFound:
+    except NotFound:
         abort(404, description="There is no activity at this address.")
 
 
@@ -62,7 +63,7 @@ def start(slug: str) -> Response:
     """Signed-in learners. Start an attempt, or return to the one already open."""
     try:
         attempt_id = services.start_attempt(get_db(), current().id, slug, clock.now())
-    except services.NotFound:
+    except NotFound:
         abort(404, description="There is no activity at this address.")
     except services.AttemptRefused as refused:
         flash(refused.message, "error")
@@ -74,7 +75,7 @@ def _load(attempt_id: int) -> tuple[Attempt, Activity, services.Standing]:
     session = request_session()
     try:
         attempt = services.load_attempt(session, current().id, attempt_id)
-    except services.NotFound:
+    except NotFound:
         abort(404, description="There is no attempt at this address.")
     activity = session.get(Activity, attempt.activity_id)
     assert activity is not None
@@ -119,7 +120,7 @@ def submit(attempt_id: int) -> ViewResult:
             if version_field.isascii() and version_field.isdigit()
             else -1,
         )
-    except services.NotFound:
+    except NotFound:
         abort(404, description="There is no attempt at this address.")
     except services.AlreadySubmitted:
         flash("This attempt was already submitted; here is its result.", "warning")
