@@ -9,6 +9,7 @@ Times are stored in UTC and shown in UTC, saying so.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -40,3 +41,34 @@ def datetime_utc(moment: dt.datetime) -> str:
 def timestamp(moment: dt.datetime, *, seconds: bool = False) -> str:
     """``2027-01-15 12:00`` (UTC), for the admin tables where rows are compared by time."""
     return f"{_utc(moment):%Y-%m-%d %H:%M:%S}" if seconds else f"{_utc(moment):%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Whole days from ``start`` to ``end``, both included, as the admin pages and reports ask."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def since(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time(), dt.UTC)
+
+    @property
+    def until(self) -> dt.datetime:
+        if self.end == dt.date.max:  # the last day a date can hold has no next day
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
+def parse_range(start: str | None, end: str | None, today: dt.date, *, days: int = 30) -> DateRange:
+    """``YYYY-MM-DD`` start and end as typed; the last ``days`` days when they are left out.
+    Raises ValueError with a message for the person."""
+    try:
+        first = dt.date.fromisoformat(start or str(today - dt.timedelta(days)))
+        last = dt.date.fromisoformat(end or str(today))
+    except ValueError:
+        raise ValueError("Dates must be written YYYY-MM-DD.") from None
+    if last < first:
+        raise ValueError("The end date is before the start date.")
+    return DateRange(first, last)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from quizapp import clock
 from quizapp.accounts import forms, services
-from quizapp.accounts.login import SignedInUser, current
-from quizapp.admin.access import mark_authenticated
+from quizapp.accounts.login import SignedInUser, current, mark_authenticated, safe_next
 from quizapp.db import get_db, request_session
 from quizapp.models import User
 from quizapp.ratelimit import limiter
@@ -19,22 +16,6 @@ from quizapp.ratelimit import limiter
 blueprint = Blueprint("accounts", __name__, template_folder="templates")
 
 ViewResult = str | Response | tuple[str, int]
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a local path: no scheme, no host, no protocol-relative or backslash tricks.
-
-    Whitespace and control characters are refused too: browsers drop tabs and newlines from
-    URLs, and a newline in the Location header makes Werkzeug raise instead of redirecting.
-    """
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(char.isspace() or not char.isprintable() for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _hash_method() -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from quizapp import audit
 from quizapp.catalog.queries import published_activities
+from quizapp.dates import DateRange
 from quizapp.db import Database
 from quizapp.errors import Refused
 from quizapp.models import (
@@ -76,22 +77,6 @@ def grant_extra_attempt(
             reason=reason,
         )
         return grant
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: dt.date
-    end: dt.date
-
-    @property
-    def since(self) -> dt.datetime:
-        return dt.datetime.combine(self.start, dt.time(), dt.UTC)
-
-    @property
-    def until(self) -> dt.datetime:
-        if self.end == dt.date.max:  # the last day a date can hold has no next day
-            return dt.datetime.max.replace(tzinfo=dt.UTC)
-        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
 @dataclass

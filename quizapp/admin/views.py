@@ -12,13 +12,12 @@ from werkzeug.wrappers import Response
 
 from quizapp import audit, clock
 from quizapp.accounts.forms import EmptyForm
-from quizapp.accounts.login import current
-from quizapp.accounts.views import safe_next
+from quizapp.accounts.login import admin_required, current, fresh_login_required, safe_next
 from quizapp.admin import services
-from quizapp.admin.access import admin_required, fresh_login_required
 from quizapp.catalog.queries import published_activities
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
+from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.learning.services import extra_attempts, responses_of
 from quizapp.models import (
@@ -39,17 +38,13 @@ def actor() -> audit.Actor:
     return audit.Actor(user.email, user.id)
 
 
-def parse_period() -> services.DateRange:
+def parse_period() -> DateRange:
     """``?start=YYYY-MM-DD&end=YYYY-MM-DD``; the last 30 days by default."""
-    today = clock.today()
+    args = request.args
     try:
-        start = dt.date.fromisoformat(request.args.get("start") or str(today - dt.timedelta(30)))
-        end = dt.date.fromisoformat(request.args.get("end") or str(today))
-    except ValueError:
-        abort(400, description="Dates must be written YYYY-MM-DD.")
-    if end < start:
-        abort(400, description="The end date is before the start date.")
-    return services.DateRange(start, end)
+        return parse_range(args.get("start"), args.get("end"), clock.today())
+    except ValueError as error:
+        abort(400, description=str(error))
 
 
 @blueprint.get("/")

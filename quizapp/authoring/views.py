@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
-from quizapp.admin.access import author_required
+from quizapp.accounts.login import author_required
 from quizapp.content import Problem, load_tree
 from quizapp.content.loader import FIGURES, load_draft
 from quizapp.content.posttest import ID_RE

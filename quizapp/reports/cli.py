@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from quizapp import clock
-from quizapp.admin.services import DateRange
 from quizapp.csvstream import csv_lines
+from quizapp.dates import DateRange
 from quizapp.db import get_db
 from quizapp.models import Activity
 from quizapp.reports import queries

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from quizapp import dates
 
 NOON = dt.datetime(2027, 1, 5, 12, 0, 7, tzinfo=dt.UTC)
@@ -37,3 +39,17 @@ def test_templates_format_dates_only_through_the_filters() -> None:
         if "strftime" in line
     ]
     assert calls == []
+
+
+def test_a_period_defaults_to_the_last_30_days_and_refuses_what_it_cannot_read() -> None:
+    today = dt.date(2027, 1, 15)
+    assert dates.parse_range(None, "", today) == dates.DateRange(dt.date(2026, 12, 16), today)
+    period = dates.parse_range("2027-01-01", "2027-01-01", today)
+    assert (period.since, period.until) == (
+        dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(2027, 1, 2, tzinfo=dt.UTC),
+    )
+    with pytest.raises(ValueError, match=r"^Dates must be written YYYY-MM-DD\.$"):
+        dates.parse_range("01/02/2027", None, today)
+    with pytest.raises(ValueError, match=r"^The end date is before the start date\.$"):
+        dates.parse_range("2027-01-10", "2027-01-09", today)
