@@ -7,12 +7,11 @@ import secrets
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from quizapp import audit, clock
 from quizapp.accounts import services
 from quizapp.db import get_db
-from quizapp.models import DEGREES, ROLES, User
+from quizapp.models import DEGREES, ROLES
 
 DEMO_ADMIN_EMAIL = "admin@quizapp.example.org"
 
@@ -85,8 +84,8 @@ def password_command(email: str) -> None:
 @with_appcontext
 def demo_admin_command() -> None:
     with get_db().read_session() as session:
-        existing = session.scalar(select(User.email).where(User.role == "admin").limit(1))
-        demo_role = session.scalar(select(User.role).where(User.email == DEMO_ADMIN_EMAIL))
+        existing = services.an_admin_email(session)
+        demo_role = services.role_of(session, DEMO_ADMIN_EMAIL)
     if existing:
         click.echo(f"An administrator exists ({existing}); no demo account was created.")
         return

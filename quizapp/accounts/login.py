@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_url
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quizapp import clock
+from quizapp.accounts import services
 from quizapp.db import request_session
 from quizapp.models import User
 
@@ -73,21 +73,7 @@ def load_user(user_id: str) -> SignedInUser | None:
     raw_id, _, marker = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    users = User.__table__
-    row = (
-        request_session()
-        .execute(
-            select(
-                users.c.id,
-                users.c.email,
-                users.c.full_name,
-                users.c.degree,
-                users.c.role,
-                users.c.password_hash,
-            ).where(users.c.id == int(raw_id))
-        )
-        .first()
-    )
+    row = services.session_row(request_session(), int(raw_id))
     if row is None or session_marker(row.password_hash) != marker:
         return None
     return SignedInUser(*row)

@@ -6,8 +6,9 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp import audit
@@ -272,3 +273,32 @@ def set_role(db: Database, email: str, role: str, actor: audit.Actor, *, now: dt
             session, actor, "user.role_change", "user", user.id, now=now, old=previous, new=role
         )
         return user
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, str]] | None:
+    """What the login session needs of a user (id, email, full name, degree, role, password
+    hash), read on every request: only those columns."""
+    users = User.__table__
+    return session.execute(
+        select(
+            users.c.id,
+            users.c.email,
+            users.c.full_name,
+            users.c.degree,
+            users.c.role,
+            users.c.password_hash,
+        ).where(users.c.id == user_id)
+    ).first()
+
+
+def an_admin_email(session: Session) -> str | None:
+    """The email of an administrator, if the site has any."""
+    return session.scalar(select(User.email).where(User.role == "admin").limit(1))
+
+
+def role_of(session: Session, email: str) -> str | None:
+    return session.scalar(select(User.role).where(User.email == normalize_email(email)))

@@ -115,7 +115,7 @@ def change_password() -> ViewResult:
 @login_required
 def profile() -> ViewResult:
     """Signed-in users, for their own profile."""
-    user = request_session().get(User, current().id)
+    user = services.user_by_id(request_session(), current().id)
     assert user is not None
     form = forms.ProfileForm(obj=None if request.method == "POST" else _profile_data(user))
     if form.validate_on_submit():

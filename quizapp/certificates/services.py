@@ -295,6 +295,10 @@ def latest_certificate_id() -> ScalarSelect[int]:
     )
 
 
+def find(session: Session, certificate_id: int) -> Certificate | None:
+    return session.get(Certificate, certificate_id)
+
+
 def find_by_code(session: Session, code: str) -> Certificate | None:
     if not CODE_RE.match(code):
         return None

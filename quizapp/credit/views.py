@@ -21,13 +21,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
+from quizapp.accounts.services import user_by_id
 from quizapp.credit import services
 from quizapp.credit.eligibility import ClaimError
 from quizapp.csvstream import csv_response
 from quizapp.db import get_db, request_session
 from quizapp.errors import NotFound
 from quizapp.learning import services as learning
-from quizapp.models import User
 
 blueprint = Blueprint("credit", __name__, template_folder="templates")
 
@@ -50,7 +50,7 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
     if not learner.evaluated:
         flash("Complete the evaluation before claiming credit.", "warning")
         return redirect(url_for("learning.evaluation", slug=slug))
-    user = session.get(User, current().id)
+    user = user_by_id(session, current().id)
     assert user is not None
     form = EmptyForm()
     error: ClaimError | None = None

@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response
 from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
-from quizapp.catalog.queries import list_activities
 from quizapp.content.evaluation import EvaluationError, choices
 from quizapp.db import get_db, request_session
 from quizapp.errors import NotFound
@@ -72,15 +71,12 @@ def start(slug: str) -> Response:
 
 
 def _load(attempt_id: int) -> tuple[Attempt, Activity, services.Standing]:
-    session = request_session()
     try:
-        attempt = services.load_attempt(session, current().id, attempt_id)
+        return services.attempt_in(
+            request_session(), get_db(), current().id, attempt_id, clock.today()
+        )
     except NotFound:
         abort(404, description="There is no attempt at this address.")
-    activity = session.get(Activity, attempt.activity_id)
-    assert activity is not None
-    learner = services.standing(session, get_db(), current().id, activity, clock.today())
-    return attempt, activity, learner
 
 
 @blueprint.get("/attempts/<int:attempt_id>")
@@ -223,15 +219,5 @@ def evaluation(slug: str) -> ViewResult:
 @login_required
 def my_activities() -> str:
     """Signed-in learners: their status in every activity they started or can start."""
-    session = request_session()
-    today = clock.today()
-    listed = list_activities(session, today, include_expired=True)
-    rows = []
-    for item in listed["current"] + listed["expired"]:
-        activity = session.get(Activity, item.version.activity_id)
-        assert activity is not None
-        learner = services.standing(session, get_db(), current().id, activity, today)
-        if item in listed["expired"] and not learner.attempts:
-            continue
-        rows.append((item, learner))
+    rows = services.my_activities(request_session(), get_db(), current().id, clock.today())
     return render_template("learning/my_activities.html", rows=rows)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import select
 
 from quizapp import clock
 from quizapp.accounts.login import admin_required
-from quizapp.catalog.queries import published_activities
+from quizapp.catalog.queries import activity_by_slug, published_activities
 from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import request_session
@@ -22,7 +21,7 @@ blueprint = Blueprint("reports", __name__, url_prefix="/admin/reports", template
 
 
 def _activity(slug: str) -> Activity:
-    activity = request_session().scalar(select(Activity).where(Activity.slug == slug))
+    activity = activity_by_slug(request_session(), slug)
     if activity is None:
         abort(404, description="There is no such activity.")
     return activity
