@@ -15,11 +15,13 @@ run: install
 
 test: install-test
 	$(BIN)/ruff check quizapp tests benchmarks migrations/env.py
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: install-test
 	$(BIN)/ruff check quizapp tests benchmarks migrations/env.py
 	$(BIN)/ruff format --check quizapp tests migrations/env.py
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python benchmarks/submit_rate.py

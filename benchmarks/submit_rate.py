@@ -13,6 +13,7 @@ real HTTP to one gunicorn worker, as a deployment would serve them.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import os
@@ -69,7 +70,7 @@ def main() -> None:
     app = create_app(settings)
     database = app.extensions["quizapp.db"]
     upgrade(database)
-    sync_content(database, content)
+    sync_content(database, content, now=dt.datetime.fromisoformat(settings["FROZEN_NOW"]))
 
     client = HttpClient.serving(settings) if args.http else app.test_client()
     page = client.get("/register").get_data(as_text=True)

@@ -1,20 +1,24 @@
-"""quizapp: a continuing-medical-education posttest engine."""
+"""quizapp: a continuing-medical-education posttest engine.
+
+The package root stays light: ``create_app`` is imported on first use (``from quizapp import
+create_app``, ``gunicorn "quizapp:create_app()"``), so a script or test that only needs the
+pure core never loads Flask or SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from quizapp.app import create_app
 
 __version__ = "0.1.0"
+__all__ = ["__version__", "create_app"]
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: defaults, then ``instance/config.py``, then ``QUIZAPP_*``."""
-    from quizapp import config, db, web
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from quizapp.app import create_app
 
-    app = Flask(__name__, instance_relative_config=True)
-    config.load_config(app, test_config)
-    db.init_app(app)
-    web.init_app(app)
-    return app
+        return create_app
+    raise AttributeError(f"module 'quizapp' has no attribute {name!r}")

@@ -1,13 +1,17 @@
-"""The append-only audit log: every service that changes state on someone's behalf calls this."""
+"""The append-only audit log: every service that changes state on someone's behalf calls this.
+
+An event carries the ``now`` of the transaction that records it, the same moment the service
+writes into its own rows, so the log and the rows agree; the audit log reads no clock.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quizapp import clock
 from quizapp.models import AuditEvent
 
 
@@ -46,6 +50,8 @@ def record(
     action: str,
     target_type: str,
     target_id: str | int,
+    *,
+    now: dt.datetime,
     **details: Any,
 ) -> AuditEvent:
     event = AuditEvent(
@@ -55,7 +61,7 @@ def record(
         target_type=target_type,
         target_id=str(target_id),
         details=details,
-        created_at=clock.now(),
+        created_at=now,
     )
     session.add(event)
     return event

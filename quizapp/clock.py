@@ -1,8 +1,9 @@
 """The current time, which a deployment never sets and tests may freeze with ``FROZEN_NOW``.
 
 Activities expire; a test that used the real date would start failing the day the sample
-activity expires. Services take ``now`` from here (or as an argument) and never call
-``datetime.now`` themselves.
+activity expires. Views and CLI commands read the time here and pass it to the services as
+``now``; services, and the audit log they write, take it as an argument and read no clock,
+so they need no Flask application to run.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from quizapp.db import get_db
 
@@ -13,9 +11,6 @@ blueprint = Blueprint("health", __name__)
 
 @blueprint.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
-    try:
-        with get_db().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    if not get_db().reachable():
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200

@@ -10,10 +10,13 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter
 
+from quizapp import dates
 from quizapp.content.credits import credit_name, format_amount
 from quizapp.models import MAX_ID
 
 csrf = CSRFProtect()
+"""Checks the token of every POST before any view runs; a missing or wrong one gets the 400
+"Form expired" page from :func:`_csrf_error`, so views never check it again."""
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -70,6 +73,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["logout_form"] = _logout_form
     app.jinja_env.filters["isodate"] = _as_date
+    app.jinja_env.filters["longdate"] = dates.long_date
+    app.jinja_env.filters["datetime_utc"] = dates.datetime_utc
+    app.jinja_env.filters["time_utc"] = dates.time_utc
+    app.jinja_env.filters["timestamp"] = dates.timestamp
     app.jinja_env.filters["credits"] = format_amount
     app.jinja_env.filters["credit_name"] = credit_name
 

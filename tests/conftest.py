@@ -7,6 +7,7 @@ fresh SQLite file or a fresh PostgreSQL schema that is dropped afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
@@ -30,6 +31,7 @@ SAMPLE_CONTENT = REPO / "content"
 POSTGRES_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL", "")
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 FROZEN_NOW = "2027-01-15T12:00:00+00:00"
+NOW = dt.datetime.fromisoformat(FROZEN_NOW)
 
 
 @pytest.fixture(params=ENGINES)
@@ -94,7 +96,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def synced(app: Flask, db: Database) -> Flask:
     """The app with the sample activities in ``content/`` synced."""
-    sync_content(db, SAMPLE_CONTENT)
+    sync_content(db, SAMPLE_CONTENT, now=NOW)
     return app
 
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
-from tests.conftest import SAMPLE_CONTENT, AuthActions, csrf_token
+from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions, csrf_token
 
 IMATINIB = "imatinib-bone-edema"
 RIGHT = {
@@ -104,7 +104,7 @@ def variant(
         assert old in text, old
         text = text.replace(old, new, 1)
     article.write_text(text, encoding="utf-8")
-    sync_content(db, root)
+    sync_content(db, root, now=NOW)
     return slug
 
 

@@ -6,7 +6,7 @@ from flask import Flask
 
 from quizapp.accounts.services import Registration, register
 from quizapp.db import Database
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import NOW, PASSWORD, AuthActions
 
 
 def sign_in_as(
@@ -16,6 +16,7 @@ def sign_in_as(
     register(
         db,
         Registration(email, PASSWORD, full_name, "MD"),
+        now=NOW,
         role=role,
         hash_method=str(app.config["PASSWORD_HASH_METHOD"]),
     )

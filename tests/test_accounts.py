@@ -22,7 +22,7 @@ from werkzeug.security import check_password_hash
 from quizapp.accounts import services
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Base, User
-from tests.conftest import FROZEN_NOW, PASSWORD, AuthActions, csrf_token, make_app
+from tests.conftest import FROZEN_NOW, NOW, PASSWORD, AuthActions, csrf_token, make_app
 from tests.learner_helpers import profile_form
 
 EMAIL = "ann.lee@example.org"
@@ -714,6 +714,7 @@ def test_too_many_login_attempts_get_a_readable_429_even_with_the_right_password
     services.register(
         database,
         services.Registration(EMAIL, PASSWORD, "Ann Lee", "MD"),
+        now=NOW,
         hash_method=strict_app.config["PASSWORD_HASH_METHOD"],
     )
     browser = other_browser(strict_app)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from quizapp.accounts.services import Registration, register
 from quizapp.db import Database
 from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, User
-from tests.conftest import AuthActions
+from tests.conftest import NOW, AuthActions
 from tests.learner_helpers import IMATINIB, claim, evaluate, start, take
 from tests.staff_helpers import sign_in_as
 
@@ -176,7 +176,8 @@ def test_the_audit_log_page_lists_and_filters_the_events(
 
 def test_learner_search_matches_accented_capitals(admin: AuthActions, db: Database) -> None:
     register(db, Registration("zoe@example.org", "correct horse battery staple",
-                              "Zoë Ñúñez-Øster", "MD"), hash_method="scrypt:1024:8:1")  # fmt: skip
+                              "Zoë Ñúñez-Øster", "MD"),
+             now=NOW, hash_method="scrypt:1024:8:1")  # fmt: skip
     for query in ("Ñúñez", "ñúñez", "ØSTER", "zoë"):
         page = admin.client.get(f"/admin/learners?q={query}").get_data(as_text=True)
         assert "Zoë Ñúñez-Øster" in page, query
@@ -186,9 +187,10 @@ def test_learner_search_takes_percent_and_underscore_literally(
     admin: AuthActions, db: Database
 ) -> None:
     register(db, Registration("ann_lee@example.org", "correct horse battery staple",
-                              "Ann Lee", "MD"), hash_method="scrypt:1024:8:1")  # fmt: skip
+                              "Ann Lee", "MD"), now=NOW, hash_method="scrypt:1024:8:1")  # fmt: skip
     register(db, Registration("annalee@example.org", "correct horse battery staple",
-                              "Anna Lee", "MD"), hash_method="scrypt:1024:8:1")  # fmt: skip
+                              "Anna Lee", "MD"),
+             now=NOW, hash_method="scrypt:1024:8:1")  # fmt: skip
     underscore = admin.client.get("/admin/learners?q=ann_").get_data(as_text=True)
     assert "ann_lee@example.org" in underscore
     assert "annalee@example.org" not in underscore

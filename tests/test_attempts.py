@@ -14,7 +14,7 @@ from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.learning import services
 from quizapp.models import Attempt, Response, User
-from tests.conftest import FROZEN_NOW, AuthActions, make_app
+from tests.conftest import FROZEN_NOW, NOW, AuthActions, make_app
 from tests.learner_helpers import (
     IMATINIB,
     METHOTREXATE,
@@ -53,6 +53,29 @@ def test_the_posttest_requires_signing_in(synced: Flask, client: FlaskClient) ->
     response = client.get(f"/activities/{IMATINIB}/posttest")
     assert response.status_code == 302
     assert "/login?next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/activities/{IMATINIB}/posttest",
+        "/attempts/{attempt_id}",
+        f"/activities/{IMATINIB}/evaluation",
+        f"/activities/{IMATINIB}/claim",
+    ],
+    ids=["start", "submit", "evaluation", "claim"],
+)
+def test_a_learners_post_without_the_csrf_token_gets_form_expired_and_changes_nothing(
+    learner: AuthActions, client: FlaskClient, db: Database, path: str
+) -> None:
+    attempt_id = start_id(client)
+    before = [(a.id, a.submitted_at) for a in attempts_of(db)]
+
+    response = client.post(path.format(attempt_id=attempt_id), data=answers(right=3))
+
+    assert response.status_code == 400
+    assert "<h1>Form expired</h1>" in response.get_data(as_text=True)
+    assert [(a.id, a.submitted_at) for a in attempts_of(db)] == before
 
 
 def test_starting_pins_the_current_version_and_the_option_order_shown(
@@ -207,7 +230,7 @@ def test_an_open_attempt_keeps_its_version_when_the_content_changes(
         posttest.read_text(encoding="utf-8").replace("most common", "most often seen", 1),
         encoding="utf-8",
     )
-    sync_content(db, root)
+    sync_content(db, root, now=NOW)
     html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "most often seen" not in html
     assert submit(client, attempt_id, answers(3)).status_code == 302
@@ -272,7 +295,7 @@ def test_an_expired_activity_takes_no_new_attempts(database_url: str, tmp_path: 
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
     try:
-        sync_content(database, SAMPLE_CONTENT)
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
         client = app.test_client()
         AuthActions(client).register()
         page = client.get(start(client).headers["Location"]).get_data(as_text=True)

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
-from tests.conftest import SAMPLE_CONTENT
+from tests.conftest import NOW, SAMPLE_CONTENT
 
 IMATINIB = "/activities/imatinib-bone-edema/"
 
@@ -130,7 +130,7 @@ def hostile_tree(tmp_path: Path) -> Path:
 def test_script_and_event_handlers_in_an_article_never_reach_the_page(
     app: Flask, db: Database, client: FlaskClient, hostile_tree: Path
 ) -> None:
-    sync_content(db, hostile_tree)
+    sync_content(db, hostile_tree, now=NOW)
     body = client.get("/activities/hostile/").data.decode().lower()
     assert "<script" not in body
     assert "onerror" not in body
@@ -151,7 +151,7 @@ def test_expired_activities_leave_the_default_catalog_and_say_so_on_their_page(
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
     try:
-        sync_content(database, SAMPLE_CONTENT)
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
         client = app.test_client()
         catalog = client.get("/").data.decode()
         assert IMATINIB not in catalog
@@ -172,7 +172,7 @@ def test_an_activity_before_its_release_date_is_not_shown(database_url: str) -> 
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
     try:
-        sync_content(database, SAMPLE_CONTENT)
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
         client = app.test_client()
         assert IMATINIB not in client.get("/").data.decode()
         assert client.get(IMATINIB).status_code == 404

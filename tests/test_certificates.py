@@ -17,7 +17,7 @@ from quizapp.certificates import services as certificates
 from quizapp.config import ConfigurationError
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Base, Certificate
-from tests.conftest import FROZEN_NOW, SAMPLE_CONTENT, AuthActions, make_app
+from tests.conftest import FROZEN_NOW, NOW, SAMPLE_CONTENT, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
 from tests.staff_helpers import sign_in_as
 
@@ -150,7 +150,7 @@ def test_the_certificate_is_frozen_against_later_edits_of_profile_and_content(
         ),
         encoding="utf-8",
     )
-    sync_content(db, root)
+    sync_content(db, root, now=NOW)
     text = pdf_text(client.get(f"/certificates/{code}.pdf").data)
     assert "Ann Lee, MD" in text and "Lee-Moreau" not in text
     assert "Reversible Bone Marrow Edema" in text
@@ -240,7 +240,7 @@ def test_the_site_may_hold_certificates_for_approval(database_url: str) -> None:
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
     try:
-        sync_content(database, SAMPLE_CONTENT)
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
         client = app.test_client()
         auth = AuthActions(client)
         auth.register()
@@ -292,7 +292,7 @@ def test_the_verification_address_comes_from_site_url_never_from_the_host_header
 ) -> None:
     app = make_app(database_url, SITE_URL="https://cme.example.org/")
     Base.metadata.create_all(app.extensions["quizapp.db"].engine)
-    sync_content(app.extensions["quizapp.db"], SAMPLE_CONTENT)
+    sync_content(app.extensions["quizapp.db"], SAMPLE_CONTENT, now=NOW)
     client = app.test_client()
     code = earn(AuthActions(client), client)
 

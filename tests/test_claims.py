@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Certificate, CreditClaim, Evaluation
-from tests.conftest import SAMPLE_CONTENT, AuthActions, make_app
+from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
 
 CLAIM_PAGE = f"/activities/{IMATINIB}/claim"
@@ -238,7 +238,7 @@ def test_no_claims_after_expiry(database_url: str) -> None:
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
     try:
-        sync_content(database, SAMPLE_CONTENT)
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
         client = app.test_client()
         auth = AuthActions(client)
         auth.register()

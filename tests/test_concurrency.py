@@ -32,6 +32,7 @@ def learner_id(synced: Flask, db: Database) -> int:
     user = register(
         db,
         Registration("ann.lee@example.org", PASSWORD, "Ann Lee", "MD"),
+        now=NOW,
         hash_method="scrypt:1024:8:1",
     )
     return user.id

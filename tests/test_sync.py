@@ -14,7 +14,7 @@ from quizapp.authoring import services
 from quizapp.authoring.services import ContentRejected, sync_content
 from quizapp.db import Database
 from quizapp.models import Activity, ActivityVersion, Asset, AuditEvent
-from tests.conftest import SAMPLE_CONTENT, AuthActions
+from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions
 from tests.learner_helpers import IMATINIB, start
 
 
@@ -40,7 +40,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_first_sync_creates_every_activity_with_version_one(db: Database, tree: Path) -> None:
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert {(c.slug, c.action, c.version) for c in report.changes} == {
         (folder.name, "created", 1) for folder in tree.iterdir() if folder.is_dir()
     }
@@ -52,9 +52,9 @@ def test_first_sync_creates_every_activity_with_version_one(db: Database, tree: 
 
 
 def test_a_second_sync_of_the_same_files_changes_nothing(db: Database, tree: Path) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     before = counts(db)
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert report.changed == []
     assert {c.action for c in report.changes} == {"unchanged"}
     assert counts(db) == before
@@ -63,7 +63,7 @@ def test_a_second_sync_of_the_same_files_changes_nothing(db: Database, tree: Pat
 def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_untouched(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         old = session.scalar(
             select(ActivityVersion)
@@ -75,7 +75,7 @@ def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_u
         old_hash = old.content_hash
 
     edit(tree / "imatinib-bone-edema" / "posttest.md", "most common", "most often seen")
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert [(c.slug, c.action, c.version) for c in report.changed] == [
         ("imatinib-bone-edema", "new version", 2)
     ]
@@ -97,11 +97,11 @@ def test_editing_a_questions_wording_makes_a_new_version_and_keeps_the_old_one_u
 def test_reverting_the_files_points_back_at_the_earlier_version(db: Database, tree: Path) -> None:
     posttest = tree / "imatinib-bone-edema" / "posttest.md"
     original = posttest.read_text(encoding="utf-8")
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     edit(posttest, "most common", "most often seen")
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     posttest.write_text(original, encoding="utf-8")
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert [(c.action, c.version) for c in report.changed] == [("restored an earlier version", 1)]
     assert counts(db)["activity_versions"] == len(report.changes) + 1
 
@@ -109,7 +109,7 @@ def test_reverting_the_files_points_back_at_the_earlier_version(db: Database, tr
 def test_a_sync_with_one_broken_file_writes_nothing(db: Database, tree: Path) -> None:
     edit(tree / "imatinib-bone-edema" / "posttest.md", "- [x] True", "- [ ] True")
     with pytest.raises(ContentRejected) as rejected:
-        sync_content(db, tree)
+        sync_content(db, tree, now=NOW)
     assert any("has no correct option" in p.message for p in rejected.value.problems)
     assert counts(db) == {"activities": 0, "activity_versions": 0, "assets": 0, "audit_events": 0}
 
@@ -117,28 +117,29 @@ def test_a_sync_with_one_broken_file_writes_nothing(db: Database, tree: Path) ->
 def test_a_broken_file_after_a_good_sync_leaves_the_published_versions_as_they_were(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     before = counts(db)
     edit(tree / "imatinib-bone-edema" / "article.md", "passing_score: 66", "passing_score: 166")
     with pytest.raises(ContentRejected):
-        sync_content(db, tree)
+        sync_content(db, tree, now=NOW)
     assert counts(db) == before
 
 
 def test_sync_records_each_new_version_in_the_audit_log(db: Database, tree: Path) -> None:
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "content.sync")
         ).all()
     assert len(events) == len(report.changes)
     assert {e.actor_label for e in events} == {"cli"}
+    assert {e.created_at for e in events} == {NOW}, "stamped with the sync's own time"
 
 
 def test_figures_are_stored_by_content_hash_and_linked_from_the_article(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         versions = session.scalars(select(ActivityVersion)).all()
         with_figures = [v for v in versions if v.figures_json]
@@ -152,7 +153,7 @@ def test_figures_are_stored_by_content_hash_and_linked_from_the_article(
 def test_the_stored_snapshot_keeps_the_answer_key_for_server_side_scoring(
     db: Database, tree: Path
 ) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     with db.read_session() as session:
         activity = session.scalar(select(Activity).where(Activity.slug == "imatinib-bone-edema"))
         assert activity is not None and activity.current_version is not None
@@ -163,9 +164,9 @@ def test_the_stored_snapshot_keeps_the_answer_key_for_server_side_scoring(
 
 
 def test_renaming_a_folder_moves_the_activity_and_says_so(db: Database, tree: Path) -> None:
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     (tree / "imatinib-bone-edema").rename(tree / "imatinib-bone-marrow-edema")
-    report = sync_content(db, tree)
+    report = sync_content(db, tree, now=NOW)
     assert [str(c) for c in report.changed] == [
         "imatinib-bone-marrow-edema: unchanged, moved from /imatinib-bone-edema/ (version 1)"
     ]
@@ -184,7 +185,7 @@ def test_a_learner_is_answered_while_a_sync_prepares_its_versions(
     """Rendering and hashing happen before the write transaction: on SQLite a learner's write
     made while a sync is preparing goes through instead of waiting for the lock and failing
     with "database is locked"."""
-    sync_content(db, tree)
+    sync_content(db, tree, now=NOW)
     assert auth.register().status_code == 302
     edit(tree / IMATINIB / "posttest.md", "most common", "most often seen")
     preparing, release = threading.Event(), threading.Event()
@@ -197,7 +198,7 @@ def test_a_learner_is_answered_while_a_sync_prepares_its_versions(
 
     monkeypatch.setattr(services, "build_snapshot", slow_render)
     reports: list[object] = []
-    sync = threading.Thread(target=lambda: reports.append(sync_content(db, tree)))
+    sync = threading.Thread(target=lambda: reports.append(sync_content(db, tree, now=NOW)))
     sync.start()
     try:
         assert preparing.wait(10)

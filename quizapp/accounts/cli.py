@@ -7,12 +7,11 @@ import secrets
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from quizapp import audit
+from quizapp import audit, clock
 from quizapp.accounts import services
 from quizapp.db import get_db
-from quizapp.models import DEGREES, ROLES, User
+from quizapp.models import DEGREES, ROLES
 
 DEMO_ADMIN_EMAIL = "admin@quizapp.example.org"
 
@@ -42,6 +41,7 @@ def create_command(
         user = services.register(
             get_db(),
             services.Registration(email, password, full_name or email.split("@")[0], degree),
+            now=clock.now(),
             role=chosen_role,
             hash_method=_hash_method(),
             actor=audit.CLI,
@@ -57,7 +57,7 @@ def create_command(
 @with_appcontext
 def role_command(email: str, role: str) -> None:
     try:
-        user = services.set_role(get_db(), email, role, audit.CLI)
+        user = services.set_role(get_db(), email, role, audit.CLI, now=clock.now())
     except services.AccountError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{user.email} is now {role}.")
@@ -70,7 +70,7 @@ def password_command(email: str) -> None:
     password = secrets.token_urlsafe(12)
     try:
         user = services.reset_password(
-            get_db(), email, password, audit.CLI, hash_method=_hash_method()
+            get_db(), email, password, audit.CLI, now=clock.now(), hash_method=_hash_method()
         )
     except services.AccountError as error:
         raise click.ClickException(error.message) from None
@@ -84,8 +84,8 @@ def password_command(email: str) -> None:
 @with_appcontext
 def demo_admin_command() -> None:
     with get_db().read_session() as session:
-        existing = session.scalar(select(User.email).where(User.role == "admin").limit(1))
-        demo_role = session.scalar(select(User.role).where(User.email == DEMO_ADMIN_EMAIL))
+        existing = services.an_admin_email(session)
+        demo_role = services.role_of(session, DEMO_ADMIN_EMAIL)
     if existing:
         click.echo(f"An administrator exists ({existing}); no demo account was created.")
         return
@@ -101,6 +101,7 @@ def demo_admin_command() -> None:
     services.register(
         get_db(),
         services.Registration(DEMO_ADMIN_EMAIL, password, "Demo Administrator", "other"),
+        now=clock.now(),
         role="admin",
         hash_method=_hash_method(),
         actor=audit.CLI,

@@ -1,7 +1,13 @@
-"""Flask-Login wiring: who is signed in, and the role checks every view states."""
+"""Flask-Login wiring: who is signed in, the role checks every view states, and how recently
+the password was typed (for admin actions).
+
+Every feature's views import their access checks from here, and this module imports no
+views, so the account, admin and report packages do not import each other in a circle.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,11 +15,12 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_url
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from quizapp import clock
+from quizapp.accounts import services
 from quizapp.db import request_session
 from quizapp.models import User
 
@@ -66,21 +73,7 @@ def load_user(user_id: str) -> SignedInUser | None:
     raw_id, _, marker = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    users = User.__table__
-    row = (
-        request_session()
-        .execute(
-            select(
-                users.c.id,
-                users.c.email,
-                users.c.full_name,
-                users.c.degree,
-                users.c.role,
-                users.c.password_hash,
-            ).where(users.c.id == int(raw_id))
-        )
-        .first()
-    )
+    row = services.session_row(request_session(), int(raw_id))
     if row is None or session_marker(row.password_hash) != marker:
         return None
     return SignedInUser(*row)
@@ -90,8 +83,6 @@ def load_user(user_id: str) -> SignedInUser | None:
 def _unauthorized() -> Response:
     """Send the person to log in, then back: to the page itself for a GET, and for a POST (a
     form sent after the session ended) to the page the form was on, never to a POST-only URL."""
-    from quizapp.accounts.views import safe_next
-
     flash(login_manager.login_message, login_manager.login_message_category)
     if request.method == "GET":
         target = request.full_path.rstrip("?")
@@ -105,6 +96,22 @@ def _unauthorized() -> Response:
     return redirect(
         login_url("accounts.login", next_url) if next_url else url_for("accounts.login")
     )
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path: no scheme, no host, no protocol-relative or backslash tricks.
+
+    Whitespace and control characters are refused too: browsers drop tabs and newlines from
+    URLs, and a newline in the Location header makes Werkzeug raise instead of redirecting.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(char.isspace() or not char.isprintable() for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def init_app(app: Flask) -> None:
@@ -132,3 +139,29 @@ def role_required(*roles: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+admin_required = role_required("admin")
+author_required = role_required("author", "admin")
+
+
+def mark_authenticated() -> None:
+    """Called at login: the moment the password was last typed."""
+    session["authenticated_at"] = clock.now().timestamp()
+
+
+def fresh_login_required(view: F) -> F:
+    """Admin actions need a password typed in the last ``ADMIN_FRESH_MINUTES`` minutes."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        typed = session.get("authenticated_at")
+        limit = dt.timedelta(minutes=int(current_app.config["ADMIN_FRESH_MINUTES"]))
+        if typed is None or clock.now().timestamp() - float(typed) > limit.total_seconds():
+            flash("For your security, enter your password again to continue.", "warning")
+            back = request.referrer or url_for("admin.dashboard")
+            path = back.split(request.host, 1)[-1] if request.host in back else back
+            return redirect(url_for("accounts.login", next=path))
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

@@ -6,8 +6,9 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp import audit
@@ -20,18 +21,14 @@ from quizapp.accounts.validation import (
     valid_npi,
 )
 from quizapp.db import Database
+from quizapp.errors import Refused
 from quizapp.models import DEGREES, ROLES, User
 
 DEFAULT_HASH_METHOD = "scrypt"
 
 
-class AccountError(ValueError):
-    """A problem the person can fix; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(Refused):
+    """A problem the person can fix in the account form."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +53,7 @@ def register(
     db: Database,
     form: Registration,
     *,
+    now: dt.datetime,
     role: str = "learner",
     hash_method: str = DEFAULT_HASH_METHOD,
     actor: audit.Actor | None = None,
@@ -86,9 +84,13 @@ def register(
             session.add(user)
             session.flush()
             if actor is None:
-                audit.record(session, audit.Actor(email, user.id), "user.register", "user", user.id)
+                audit.record(
+                    session, audit.Actor(email, user.id), "user.register", "user", user.id, now=now
+                )
             else:
-                audit.record(session, actor, "user.create", "user", user.id, email=email, role=role)
+                audit.record(
+                    session, actor, "user.create", "user", user.id, now=now, email=email, role=role
+                )
     except IntegrityError:
         raise AccountError(
             "An account with this email already exists. Log in, or use another email.", "email"
@@ -114,6 +116,7 @@ def change_password(
     current_password: str,
     new_password: str,
     *,
+    now: dt.datetime,
     hash_method: str = DEFAULT_HASH_METHOD,
 ) -> User:
     with db.transaction() as session:
@@ -127,13 +130,24 @@ def change_password(
             raise AccountError(problem, "new_password")
         user.password_hash = hash_password(new_password, hash_method)
         audit.record(
-            session, audit.Actor(user.email, user.id), "user.password_change", "user", user.id
+            session,
+            audit.Actor(user.email, user.id),
+            "user.password_change",
+            "user",
+            user.id,
+            now=now,
         )
         return user
 
 
 def reset_password(
-    db: Database, email: str, new_password: str, actor: audit.Actor, *, hash_method: str
+    db: Database,
+    email: str,
+    new_password: str,
+    actor: audit.Actor,
+    *,
+    now: dt.datetime,
+    hash_method: str,
 ) -> User:
     """An administrator's reset from the server, for a learner or staff member locked out;
     the new hash also signs out every session of the account."""
@@ -142,7 +156,7 @@ def reset_password(
         if user is None:
             raise AccountError(f"No account uses {email}.", "email")
         user.password_hash = hash_password(new_password, hash_method)
-        audit.record(session, actor, "user.password_reset", "user", user.id)
+        audit.record(session, actor, "user.password_reset", "user", user.id, now=now)
         return user
 
 
@@ -184,6 +198,7 @@ def update_profile(db: Database, user_id: int, form: ProfileForm, now: dt.dateti
                 "user.profile_update",
                 "user",
                 user.id,
+                now=now,
                 fields=changed,
             )
         return user
@@ -245,7 +260,7 @@ def _birth(month_raw: str, day_raw: str) -> tuple[int | None, int | None]:
     return month, day
 
 
-def set_role(db: Database, email: str, role: str, actor: audit.Actor) -> User:
+def set_role(db: Database, email: str, role: str, actor: audit.Actor, *, now: dt.datetime) -> User:
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}' (expected one of: {', '.join(ROLES)}).", "role")
     with db.transaction() as session:
@@ -254,5 +269,36 @@ def set_role(db: Database, email: str, role: str, actor: audit.Actor) -> User:
             raise AccountError(f"No account uses {email}.", "email")
         previous = user.role
         user.role = role
-        audit.record(session, actor, "user.role_change", "user", user.id, old=previous, new=role)
+        audit.record(
+            session, actor, "user.role_change", "user", user.id, now=now, old=previous, new=role
+        )
         return user
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, str]] | None:
+    """What the login session needs of a user (id, email, full name, degree, role, password
+    hash), read on every request: only those columns."""
+    users = User.__table__
+    return session.execute(
+        select(
+            users.c.id,
+            users.c.email,
+            users.c.full_name,
+            users.c.degree,
+            users.c.role,
+            users.c.password_hash,
+        ).where(users.c.id == user_id)
+    ).first()
+
+
+def an_admin_email(session: Session) -> str | None:
+    """The email of an administrator, if the site has any."""
+    return session.scalar(select(User.email).where(User.role == "admin").limit(1))
+
+
+def role_of(session: Session, email: str) -> str | None:
+    return session.scalar(select(User.role).where(User.email == normalize_email(email)))

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from quizapp import clock
 from quizapp.accounts import forms, services
-from quizapp.accounts.login import SignedInUser, current
-from quizapp.admin.access import mark_authenticated
+from quizapp.accounts.login import SignedInUser, current, mark_authenticated, safe_next
 from quizapp.db import get_db, request_session
 from quizapp.models import User
 from quizapp.ratelimit import limiter
@@ -19,22 +16,6 @@ from quizapp.ratelimit import limiter
 blueprint = Blueprint("accounts", __name__, template_folder="templates")
 
 ViewResult = str | Response | tuple[str, int]
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a local path: no scheme, no host, no protocol-relative or backslash tricks.
-
-    Whitespace and control characters are refused too: browsers drop tabs and newlines from
-    URLs, and a newline in the Location header makes Werkzeug raise instead of redirecting.
-    """
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(char.isspace() or not char.isprintable() for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _hash_method() -> str:
@@ -62,6 +43,7 @@ def register() -> ViewResult:
                     form.full_name.data or "",
                     form.degree.data or "",
                 ),
+                now=clock.now(),
                 hash_method=_hash_method(),
             )
         except services.AccountError as error:
@@ -99,9 +81,8 @@ def login() -> ViewResult:
 @login_required
 def logout() -> Response:
     """Signed-in users."""
-    if forms.EmptyForm().validate_on_submit():
-        logout_user()
-        flash("You are logged out.", "success")
+    logout_user()
+    flash("You are logged out.", "success")
     return redirect(url_for("catalog.catalog"))
 
 
@@ -117,6 +98,7 @@ def change_password() -> ViewResult:
                 current().id,
                 form.current_password.data or "",
                 form.new_password.data or "",
+                now=clock.now(),
                 hash_method=_hash_method(),
             )
         except services.AccountError as error:
@@ -133,7 +115,7 @@ def change_password() -> ViewResult:
 @login_required
 def profile() -> ViewResult:
     """Signed-in users, for their own profile."""
-    user = request_session().get(User, current().id)
+    user = services.user_by_id(request_session(), current().id)
     assert user is not None
     form = forms.ProfileForm(obj=None if request.method == "POST" else _profile_data(user))
     if form.validate_on_submit():

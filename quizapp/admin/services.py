@@ -11,25 +11,30 @@ from sqlalchemy.orm import Session
 
 from quizapp import audit
 from quizapp.catalog.queries import published_activities
+from quizapp.certificates.services import certificates_of
+from quizapp.dates import DateRange
 from quizapp.db import Database
+from quizapp.errors import Refused
+from quizapp.learning.services import extra_attempts_by_activity, responses_for
 from quizapp.models import (
     MAX_ID,
     Activity,
+    ActivityVersion,
     Attempt,
     AttemptGrant,
     AuditEvent,
+    Certificate,
     CreditClaim,
     Evaluation,
+    Response,
     User,
 )
 
 MAX_GRANT = 10
 
 
-class AdminError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AdminError(Refused):
+    """An extra-attempt grant the rules refuse: no reason, too many, or no such learner."""
 
 
 def grant_extra_attempt(
@@ -71,27 +76,12 @@ def grant_extra_attempt(
             "attempt.grant",
             "user",
             user.id,
+            now=now,
             activity=activity.slug,
             extra=extra,
             reason=reason,
         )
         return grant
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: dt.date
-    end: dt.date
-
-    @property
-    def since(self) -> dt.datetime:
-        return dt.datetime.combine(self.start, dt.time(), dt.UTC)
-
-    @property
-    def until(self) -> dt.datetime:
-        if self.end == dt.date.max:  # the last day a date can hold has no next day
-            return dt.datetime.max.replace(tzinfo=dt.UTC)
-        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
 @dataclass
@@ -219,3 +209,70 @@ def audit_events(
 
 def audit_actions(session: Session) -> list[str]:
     return list(session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))
+
+
+def pending_certificates(session: Session) -> list[tuple[Certificate, User]]:
+    """Certificates waiting for approval, oldest first, with their learner."""
+    rows = session.execute(
+        select(Certificate, User)
+        .join(User, Certificate.user_id == User.id)
+        .where(Certificate.status == "pending")
+        .order_by(Certificate.id)
+    )
+    return [(certificate, user) for certificate, user in rows]
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """Everything the admin learner page shows, in the shapes its template reads."""
+
+    user: User
+    attempts: list[tuple[Attempt, str, str, int]]
+    """Each attempt with its activity's slug, and its version's title and number."""
+    responses: dict[int, dict[str, Response]]
+    """By attempt id, then question id; an open attempt has none."""
+    claims: list[tuple[CreditClaim, str]]
+    """Each claim with the title of the version it was claimed for."""
+    certificates: list[Certificate]
+    activities: list[tuple[Activity, str]]
+    grants: dict[int, int]
+    """Extra attempts granted so far, by activity id (0 when none)."""
+
+
+def learner_record(session: Session, user_id: int) -> LearnerRecord | None:
+    """The learner's record in a fixed number of statements, however many attempts and
+    activities: the responses and the grants are read for all of them at once."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    attempts = [
+        (attempt, slug, title, number)
+        for attempt, slug, title, number in session.execute(
+            select(Attempt, Activity.slug, ActivityVersion.title, ActivityVersion.number)
+            .join(Activity, Attempt.activity_id == Activity.id)
+            .join(ActivityVersion, Attempt.activity_version_id == ActivityVersion.id)
+            .where(Attempt.user_id == user.id)
+            .order_by(Attempt.started_at)
+        )
+    ]
+    responses = responses_for(session, [attempt.id for attempt, *_ in attempts])
+    claims = [
+        (claim, title)
+        for claim, title in session.execute(
+            select(CreditClaim, ActivityVersion.title)
+            .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
+            .where(CreditClaim.user_id == user.id)
+            .order_by(CreditClaim.claimed_at)
+        )
+    ]
+    activities = published_activities(session)
+    granted = extra_attempts_by_activity(session, user.id)
+    return LearnerRecord(
+        user=user,
+        attempts=attempts,
+        responses={attempt.id: responses.get(attempt.id, {}) for attempt, *_ in attempts},
+        claims=claims,
+        certificates=certificates_of(session, user.id),
+        activities=activities,
+        grants={activity.id: granted.get(activity.id, 0) for activity, _ in activities},
+    )

@@ -7,29 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quizapp import audit, clock
 from quizapp.accounts.forms import EmptyForm
-from quizapp.accounts.login import current
-from quizapp.accounts.views import safe_next
+from quizapp.accounts.login import admin_required, current, fresh_login_required, safe_next
 from quizapp.admin import services
-from quizapp.admin.access import admin_required, fresh_login_required
-from quizapp.catalog.queries import published_activities
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
+from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
-from quizapp.learning.services import extra_attempts, responses_of
-from quizapp.models import (
-    MAX_ID,
-    Activity,
-    ActivityVersion,
-    Attempt,
-    Certificate,
-    CreditClaim,
-    User,
-)
+from quizapp.models import MAX_ID
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -39,22 +27,13 @@ def actor() -> audit.Actor:
     return audit.Actor(user.email, user.id)
 
 
-def parse_period() -> services.DateRange:
+def parse_period() -> DateRange:
     """``?start=YYYY-MM-DD&end=YYYY-MM-DD``; the last 30 days by default."""
-    today = clock.today()
+    args = request.args
     try:
-        start = dt.date.fromisoformat(request.args.get("start") or str(today - dt.timedelta(30)))
-        end = dt.date.fromisoformat(request.args.get("end") or str(today))
-    except ValueError:
-        abort(400, description="Dates must be written YYYY-MM-DD.")
-    if end < start:
-        abort(400, description="The end date is before the start date.")
-    return services.DateRange(start, end)
-
-
-def require_form() -> None:
-    if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
+        return parse_range(args.get("start"), args.get("end"), clock.today())
+    except ValueError as error:
+        abort(400, description=str(error))
 
 
 @blueprint.get("/")
@@ -66,18 +45,7 @@ def dashboard() -> str:
         "admin/dashboard.html",
         period=period,
         figures=services.dashboard(request_session(), period),
-        pending=len(_pending()),
-    )
-
-
-def _pending() -> list[tuple[object, ...]]:
-    return list(
-        request_session().execute(
-            select(Certificate, User)
-            .join(User, Certificate.user_id == User.id)
-            .where(Certificate.status == "pending")
-            .order_by(Certificate.id)
-        )
+        pending=len(services.pending_certificates(request_session())),
     )
 
 
@@ -87,7 +55,7 @@ def pending_certificates() -> str:
     """Administrators. Certificates waiting for approval."""
     rows = [
         (certificate, user, CertificateData.from_json(certificate.snapshot))
-        for certificate, user in _pending()
+        for certificate, user in services.pending_certificates(request_session())
     ]
     return render_template("admin/pending.html", rows=rows, form=EmptyForm())
 
@@ -106,43 +74,18 @@ def learners() -> str:
 @admin_required
 def learner(user_id: int) -> str:
     """Administrators. A learner's attempts, responses, claims and certificates."""
-    session = request_session()
-    user = session.get(User, user_id)
-    if user is None:
+    record = services.learner_record(request_session(), user_id)
+    if record is None:
         abort(404, description="There is no such learner.")
-    attempts = list(
-        session.execute(
-            select(Attempt, Activity.slug, ActivityVersion.title, ActivityVersion.number)
-            .join(Activity, Attempt.activity_id == Activity.id)
-            .join(ActivityVersion, Attempt.activity_version_id == ActivityVersion.id)
-            .where(Attempt.user_id == user.id)
-            .order_by(Attempt.started_at)
-        )
-    )
-    responses = {a.id: responses_of(session, a.id) for a, *_ in attempts}
-    claims = list(
-        session.execute(
-            select(CreditClaim, ActivityVersion.title)
-            .join(ActivityVersion, CreditClaim.activity_version_id == ActivityVersion.id)
-            .where(CreditClaim.user_id == user.id)
-            .order_by(CreditClaim.claimed_at)
-        )
-    )
-    certs = [
-        (c, CertificateData.from_json(c.snapshot))
-        for c in certificates.certificates_of(session, user.id)
-    ]
-    activities = published_activities(session)
-    grants = {a.id: extra_attempts(session, user.id, a.id) for a, _ in activities}
     return render_template(
         "admin/learner.html",
-        user=user,
-        attempts=attempts,
-        responses=responses,
-        claims=claims,
-        certificates=certs,
-        activities=activities,
-        grants=grants,
+        user=record.user,
+        attempts=record.attempts,
+        responses=record.responses,
+        claims=record.claims,
+        certificates=[(c, CertificateData.from_json(c.snapshot)) for c in record.certificates],
+        activities=record.activities,
+        grants=record.grants,
         form=EmptyForm(),
         max_reason=audit.MAX_REASON,
     )
@@ -153,7 +96,6 @@ def learner(user_id: int) -> str:
 @fresh_login_required
 def grant(user_id: int) -> Response:
     """Administrators, fresh login. One or more extra attempts, with a reason."""
-    require_form()
     try:
         services.grant_extra_attempt(
             get_db(),
@@ -174,8 +116,7 @@ def grant(user_id: int) -> Response:
 
 
 def _certificate_action(certificate_id: int, action: str) -> Response:
-    require_form()
-    row = request_session().get(Certificate, certificate_id)
+    row = certificates.find(request_session(), certificate_id)
     if row is None:
         abort(404, description="There is no such certificate.")
     try:

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from quizapp import clock
 from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
 from quizapp.authoring.services import ContentRejected, sync_content
 from quizapp.content import load_tree
@@ -46,7 +47,7 @@ def check_command(path: Path | None) -> None:
 @with_appcontext
 def sync_command(path: Path | None) -> None:
     try:
-        report = sync_content(get_db(), _content_path(path))
+        report = sync_content(get_db(), _content_path(path), now=clock.now())
     except ContentRejected as rejected:
         for problem in rejected.problems:
             click.echo(str(problem))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,9 @@ class PreparedActivity:
     snapshot: VersionSnapshot | None
 
 
-def sync_content(db: Database, root: Path, actor: audit.Actor = audit.CLI) -> SyncReport:
+def sync_content(
+    db: Database, root: Path, actor: audit.Actor = audit.CLI, *, now: dt.datetime
+) -> SyncReport:
     """Create activities and versions for what changed under ``root``; refuse on any problem.
 
     Everything slow (reading the tree, rendering Markdown, reading and hashing figures) happens
@@ -87,7 +90,7 @@ def sync_content(db: Database, root: Path, actor: audit.Actor = audit.CLI) -> Sy
     report = SyncReport()
     with db.transaction() as session:
         for item in prepared:
-            report.changes.append(_sync_activity(session, item, actor))
+            report.changes.append(_sync_activity(session, item, actor, now))
     return report
 
 
@@ -100,7 +103,9 @@ def prepare(content: ContentActivity, *, render: bool = True) -> PreparedActivit
     return PreparedActivity(content, figures, figure_bytes if render else {}, snapshot)
 
 
-def _sync_activity(session: Session, item: PreparedActivity, actor: audit.Actor) -> SyncChange:
+def _sync_activity(
+    session: Session, item: PreparedActivity, actor: audit.Actor, now: dt.datetime
+) -> SyncChange:
     content = item.content
     row = session.scalar(select(Activity).where(Activity.content_id == content.meta.id))
     moved = ""
@@ -112,7 +117,14 @@ def _sync_activity(session: Session, item: PreparedActivity, actor: audit.Actor)
     elif row.slug != content.slug:
         _ensure_slug_free(session, content, row.id)
         audit.record(
-            session, actor, "activity.rename", "activity", row.id, old=row.slug, new=content.slug
+            session,
+            actor,
+            "activity.rename",
+            "activity",
+            row.id,
+            now=now,
+            old=row.slug,
+            new=content.slug,
         )
         moved = f", moved from /{row.slug}/"
         row.slug = content.slug
@@ -127,7 +139,9 @@ def _sync_activity(session: Session, item: PreparedActivity, actor: audit.Actor)
         if row.current_version_id == known.id:
             return SyncChange(row.slug, "unchanged" + moved, known.number)
         row.current_version_id = known.id
-        audit.record(session, actor, "content.restore", "activity", row.id, version=known.number)
+        audit.record(
+            session, actor, "content.restore", "activity", row.id, now=now, version=known.number
+        )
         return SyncChange(row.slug, "restored an earlier version" + moved, known.number)
 
     if item.snapshot is None:
@@ -154,6 +168,7 @@ def _sync_activity(session: Session, item: PreparedActivity, actor: audit.Actor)
         "content.sync",
         "activity",
         row.id,
+        now=now,
         slug=row.slug,
         version=number,
         content_hash=content.content_hash,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
-from quizapp.admin.access import author_required
+from quizapp.accounts.login import author_required
 from quizapp.content import Problem, load_tree
 from quizapp.content.folder import FIGURES
 from quizapp.content.loader import load_draft

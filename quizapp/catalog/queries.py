@@ -69,3 +69,8 @@ def find_activity(session: Session, slug: str) -> tuple[Activity, ActivityVersio
 
 def find_asset(session: Session, digest: str) -> Asset | None:
     return session.get(Asset, digest)
+
+
+def activity_by_slug(session: Session, slug: str) -> Activity | None:
+    """The activity at ``slug``, synced at some point, whether current, expired or upcoming."""
+    return session.scalar(select(Activity).where(Activity.slug == slug))

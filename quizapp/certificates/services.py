@@ -19,6 +19,7 @@ from quizapp.certificates.document import CertificateCredit, CertificateData, st
 from quizapp.content.credits import CREDIT_TYPES, credit_name, format_amount
 from quizapp.content.snapshot import VersionMeta, VersionSnapshot
 from quizapp.db import Database
+from quizapp.errors import Refused
 from quizapp.models import (
     Activity,
     ActivityVersion,
@@ -32,10 +33,8 @@ CODE_BYTES = 16
 """128 random bits; the design asks for at least 80."""
 
 
-class CertificateError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CertificateError(Refused):
+    """The certificate is not in a state that allows this action, or the reason is missing."""
 
 
 def new_code() -> str:
@@ -132,6 +131,7 @@ def issue_for_claims(
         "certificate.request" if manual_approval else "certificate.issue",
         "certificate",
         certificate.id,
+        now=now,
         code=code,
         learner=user.email,
         activity=activity.slug,
@@ -164,6 +164,7 @@ def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
             "certificate.approve",
             "certificate",
             certificate.id,
+            now=now,
             code=certificate.code,
         )
         return certificate
@@ -191,6 +192,7 @@ def revoke(
             "certificate.revoke",
             "certificate",
             certificate.id,
+            now=now,
             code=certificate.code,
             reason=reason,
         )
@@ -252,6 +254,7 @@ def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
             "certificate.reissue",
             "certificate",
             new.id,
+            now=now,
             code=code,
             supersedes=old.code,
         )
@@ -271,6 +274,10 @@ def latest_certificate_id() -> ScalarSelect[int]:
         .correlate(CreditClaim)
         .scalar_subquery()
     )
+
+
+def find(session: Session, certificate_id: int) -> Certificate | None:
+    return session.get(Certificate, certificate_id)
 
 
 def find_by_code(session: Session, code: str) -> Certificate | None:

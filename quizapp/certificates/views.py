@@ -13,6 +13,7 @@ from quizapp.accounts.login import current
 from quizapp.certificates import services
 from quizapp.certificates.document import CertificateData
 from quizapp.certificates.render import render_certificate
+from quizapp.dates import long_date
 from quizapp.db import request_session
 from quizapp.models import Certificate
 
@@ -26,7 +27,7 @@ def verify_url(code: str) -> str:
 
 def status_note(certificate: Certificate) -> str | None:
     if certificate.status == "revoked" and certificate.revoked_at:
-        return f"REVOKED on {certificate.revoked_at:%B %-d, %Y}"
+        return f"REVOKED on {long_date(certificate.revoked_at)}"
     if certificate.status == "superseded":
         return "SUPERSEDED by a reissued certificate"
     if certificate.status == "pending":

@@ -29,7 +29,8 @@ from quizapp.credit.eligibility import (
     parse_amount,
 )
 from quizapp.db import Database
-from quizapp.learning.services import NotFound, current_version, standing
+from quizapp.errors import NotFound
+from quizapp.learning.services import current_version, standing
 from quizapp.learning.versions import versions_for
 from quizapp.models import (
     Activity,
@@ -149,6 +150,7 @@ def claim_credit(
                     "credit.claim",
                     "credit_claim",
                     claim.id,
+                    now=now,
                     activity=slug,
                     credit_type=claim.credit_type,
                     amount=str(claim.amount),

@@ -21,12 +21,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
+from quizapp.accounts.services import user_by_id
 from quizapp.credit import services
 from quizapp.credit.eligibility import ClaimError
 from quizapp.csvstream import csv_response
 from quizapp.db import get_db, request_session
+from quizapp.errors import NotFound
 from quizapp.learning import services as learning
-from quizapp.models import User
 
 blueprint = Blueprint("credit", __name__, template_folder="templates")
 
@@ -40,7 +41,7 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
         activity, learner = learning.learner_in(
             session, get_db(), current().id, slug, clock.today()
         )
-    except learning.NotFound:
+    except NotFound:
         abort(404, description="There is no activity at this address.")
     version = learner.version
     if not learner.passed:
@@ -49,13 +50,11 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
     if not learner.evaluated:
         flash("Complete the evaluation before claiming credit.", "warning")
         return redirect(url_for("learning.evaluation", slug=slug))
-    user = session.get(User, current().id)
+    user = user_by_id(session, current().id)
     assert user is not None
     form = EmptyForm()
     error: ClaimError | None = None
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400, description="The form expired. Reload the page and try again.")
         amounts = {
             key[7:]: value for key, value in request.form.items() if key.startswith("amount-")
         }

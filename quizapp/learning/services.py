@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp import audit
+from quizapp.catalog.queries import ActivityListing, list_activities
 from quizapp.content.evaluation import EvaluationError, clean_answers
-from quizapp.dates import long_date
+from quizapp.dates import datetime_utc, long_date
 from quizapp.db import Database
+from quizapp.errors import NotFound, Refused
 from quizapp.grading.order import option_order
 from quizapp.grading.review import Visibility, visibility
 from quizapp.grading.scoring import Answers, Score, SubmissionError, score, to_decimal
@@ -30,18 +33,13 @@ from quizapp.models import Activity, Attempt, AttemptGrant, CreditClaim, Evaluat
 _system_random = random.SystemRandom()
 
 
-class NotFound(LookupError):
-    """No such thing for this learner; views answer 404 whether it is absent or someone else's."""
-
-
-class AttemptRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AttemptRefused(Refused):
+    """No attempt may start now: the activity expired, the learner passed, used every attempt,
+    or must wait after the last one."""
 
 
 class AlreadySubmitted(Exception):
-    pass
+    """The attempt already has its result; a second submission of it changes nothing."""
 
 
 @dataclass
@@ -137,49 +135,94 @@ def standing(
     session: Session, db: Database, user_id: int, activity: Activity, today: dt.date
 ) -> Standing:
     assert activity.current_version_id is not None
-    attempts = list(
-        session.scalars(
-            select(Attempt)
-            .where(Attempt.user_id == user_id, Attempt.activity_id == activity.id)
-            .order_by(Attempt.number)
-        )
-    )
-    evaluated = (
-        session.scalar(
-            select(Evaluation.id).where(
-                Evaluation.user_id == user_id, Evaluation.activity_id == activity.id
-            )
-        )
-        is not None
-    )
-    claims = list(
-        session.scalars(
-            select(CreditClaim).where(
-                CreditClaim.user_id == user_id, CreditClaim.activity_id == activity.id
-            )
-        )
-    )
-    return Standing(
-        version=versions_for(db).get(session, activity.current_version_id),
-        attempts=attempts,
-        evaluated=evaluated,
-        claims=claims,
-        extra_attempts=extra_attempts(session, user_id, activity.id),
-        today=today,
-        attempt_versions={
-            version_id: versions_for(db).get(session, version_id)
-            for version_id in {a.activity_version_id for a in attempts}
-        },
-    )
+    found = standings(session, db, user_id, {activity.id: activity.current_version_id}, today)
+    return found[activity.id]
 
 
-def extra_attempts(session: Session, user_id: int, activity_id: int) -> int:
-    grants = session.scalars(
-        select(AttemptGrant.extra).where(
-            AttemptGrant.user_id == user_id, AttemptGrant.activity_id == activity_id
+def standings(
+    session: Session,
+    db: Database,
+    user_id: int,
+    current_versions: Mapping[int, int],
+    today: dt.date,
+) -> dict[int, Standing]:
+    """Where the learner stands in each activity (activity id → id of its current version).
+
+    Five statements at most, however many activities: one each for the attempts, the
+    evaluations, the claims and the grants, and one for the versions not cached yet, rather
+    than a round of them per activity.
+    """
+    ids = list(current_versions)
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.activity_id.in_(ids))
+        .order_by(Attempt.activity_id, Attempt.number)
+    ):
+        attempts[attempt.activity_id].append(attempt)
+    evaluated = set(
+        session.scalars(
+            select(Evaluation.activity_id).where(
+                Evaluation.user_id == user_id, Evaluation.activity_id.in_(ids)
+            )
         )
     )
-    return sum(grants)
+    claims: dict[int, list[CreditClaim]] = defaultdict(list)
+    for claim in session.scalars(
+        select(CreditClaim).where(CreditClaim.user_id == user_id, CreditClaim.activity_id.in_(ids))
+    ):
+        claims[claim.activity_id].append(claim)
+    grants = extra_attempts_by_activity(session, user_id, ids)
+    pinned = {a.activity_version_id for listed in attempts.values() for a in listed}
+    versions = versions_for(db).get_many(session, {*current_versions.values(), *pinned})
+    return {
+        activity_id: Standing(
+            version=versions[version_id],
+            attempts=attempts[activity_id],
+            evaluated=activity_id in evaluated,
+            claims=claims[activity_id],
+            extra_attempts=grants.get(activity_id, 0),
+            today=today,
+            attempt_versions={
+                a.activity_version_id: versions[a.activity_version_id]
+                for a in attempts[activity_id]
+            },
+        )
+        for activity_id, version_id in current_versions.items()
+    }
+
+
+def extra_attempts_by_activity(
+    session: Session, user_id: int, activity_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Extra attempts granted to the learner, summed per activity id (only the ones granted)."""
+    query = (
+        select(AttemptGrant.activity_id, func.sum(AttemptGrant.extra))
+        .where(AttemptGrant.user_id == user_id)
+        .group_by(AttemptGrant.activity_id)
+    )
+    if activity_ids is not None:
+        query = query.where(AttemptGrant.activity_id.in_(list(activity_ids)))
+    return {activity_id: int(total) for activity_id, total in session.execute(query)}
+
+
+def my_activities(
+    session: Session, db: Database, user_id: int, today: dt.date
+) -> list[tuple[ActivityListing, Standing]]:
+    """Every current activity, and each expired one the learner attempted, with where the
+    learner stands in it; a fixed number of statements however many there are."""
+    listed = list_activities(session, today, include_expired=True)
+    every = listed["current"] + listed["expired"]
+    found = standings(
+        session, db, user_id, {item.version.activity_id: item.version.id for item in every}, today
+    )
+    rows = [(item, found[item.version.activity_id]) for item in listed["current"]]
+    rows += [
+        (item, found[item.version.activity_id])
+        for item in listed["expired"]
+        if found[item.version.activity_id].attempts
+    ]
+    return rows
 
 
 def start_attempt(
@@ -224,8 +267,7 @@ def _start(
     if last is not None and last.submitted_at and version.attempt_wait:
         ready = last.submitted_at + version.attempt_wait
         if now < ready:
-            when = ready.strftime("%B %-d, %Y at %H:%M")
-            raise AttemptRefused(f"You can start your next attempt after {when} UTC.")
+            raise AttemptRefused(f"You can start your next attempt after {datetime_utc(ready)}.")
     attempt = Attempt(
         user_id=user_id,
         activity_id=activity.id,
@@ -315,15 +357,31 @@ def load_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt:
     return attempt
 
 
+def attempt_in(
+    session: Session, db: Database, user_id: int, attempt_id: int, today: dt.date
+) -> tuple[Attempt, Activity, Standing]:
+    """The learner's attempt, its activity and where the learner stands in it; NotFound if
+    the attempt is not theirs."""
+    attempt = load_attempt(session, user_id, attempt_id)
+    activity = session.get(Activity, attempt.activity_id)
+    assert activity is not None
+    return attempt, activity, standing(session, db, user_id, activity, today)
+
+
 def responses_of(session: Session, attempt_id: int) -> dict[str, Response]:
-    rows = session.scalars(select(Response).where(Response.attempt_id == attempt_id))
-    return {row.question_id: row for row in rows}
+    return responses_for(session, [attempt_id]).get(attempt_id, {})
 
 
-class EvaluationRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+def responses_for(session: Session, attempt_ids: Iterable[int]) -> dict[int, dict[str, Response]]:
+    """The responses of each attempt by question id, in one statement for all the attempts."""
+    found: dict[int, dict[str, Response]] = defaultdict(dict)
+    for row in session.scalars(select(Response).where(Response.attempt_id.in_(list(attempt_ids)))):
+        found[row.attempt_id][row.question_id] = row
+    return dict(found)
+
+
+class EvaluationRefused(Refused):
+    """The evaluation is not open to this learner yet."""
 
 
 def submit_evaluation(

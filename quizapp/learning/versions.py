@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.content.evaluation import EvaluationItem
@@ -92,6 +94,20 @@ class VersionCache:
         )
         with self._lock:
             self._versions[version_id] = pinned
+        return pinned
+
+    def get_many(self, session: Session, version_ids: Iterable[int]) -> dict[int, PinnedVersion]:
+        """Several versions, the ones not cached yet read in one statement rather than one each:
+        :meth:`get` then finds their rows in the session without asking the database."""
+        wanted = set(version_ids)
+        missing = [version_id for version_id in wanted if version_id not in self._versions]
+        rows = (
+            list(session.scalars(select(ActivityVersion).where(ActivityVersion.id.in_(missing))))
+            if missing
+            else []
+        )
+        pinned = {version_id: self.get(session, version_id) for version_id in wanted}
+        del rows  # held until here so that the session's identity map keeps them
         return pinned
 
 

@@ -15,9 +15,9 @@ from werkzeug.wrappers import Response
 from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
-from quizapp.catalog.queries import list_activities
 from quizapp.content.evaluation import EvaluationError
 from quizapp.db import get_db, request_session
+from quizapp.errors import NotFound
 from quizapp.grading.presentation import shown_questions
 from quizapp.grading.review import answers_hint
 from quizapp.grading.scoring import SubmissionError
@@ -37,7 +37,7 @@ def _submit_limit() -> str:
 def _activity_and_standing(slug: str) -> tuple[Activity, services.Standing]:
     try:
         return services.learner_in(request_session(), get_db(), current().id, slug, clock.today())
-    except services.NotFound:
+    except NotFound:
         abort(404, description="There is no activity at this address.")
 
 
@@ -60,11 +60,9 @@ def posttest(slug: str) -> str:
 @login_required
 def start(slug: str) -> Response:
     """Signed-in learners. Start an attempt, or return to the one already open."""
-    if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
     try:
         attempt_id = services.start_attempt(get_db(), current().id, slug, clock.now())
-    except services.NotFound:
+    except NotFound:
         abort(404, description="There is no activity at this address.")
     except services.AttemptRefused as refused:
         flash(refused.message, "error")
@@ -73,15 +71,12 @@ def start(slug: str) -> Response:
 
 
 def _load(attempt_id: int) -> tuple[Attempt, Activity, services.Standing]:
-    session = request_session()
     try:
-        attempt = services.load_attempt(session, current().id, attempt_id)
-    except services.NotFound:
+        return services.attempt_in(
+            request_session(), get_db(), current().id, attempt_id, clock.today()
+        )
+    except NotFound:
         abort(404, description="There is no attempt at this address.")
-    activity = session.get(Activity, attempt.activity_id)
-    assert activity is not None
-    learner = services.standing(session, get_db(), current().id, activity, clock.today())
-    return attempt, activity, learner
 
 
 @blueprint.get("/attempts/<int:attempt_id>")
@@ -103,9 +98,6 @@ def submit(attempt_id: int) -> ViewResult:
     The hot path: the view hands the form to the service and redirects; the learner's
     standing is only computed when the form has to be shown again.
     """
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
     answers = {
         key[2:]: frozenset(request.form.getlist(key))
         for key in request.form
@@ -124,7 +116,7 @@ def submit(attempt_id: int) -> ViewResult:
             if version_field.isascii() and version_field.isdigit()
             else -1,
         )
-    except services.NotFound:
+    except NotFound:
         abort(404, description="There is no attempt at this address.")
     except services.AlreadySubmitted:
         flash("This attempt was already submitted; here is its result.", "warning")
@@ -199,8 +191,6 @@ def evaluation(slug: str) -> ViewResult:
     form = EmptyForm()
     error: EvaluationError | None = None
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400, description="The form expired. Reload the page and try again.")
         raw = {item.id: request.form.get(item.id, "") for item in items}
         try:
             services.submit_evaluation(get_db(), current().id, slug, raw, clock.now())
@@ -228,15 +218,5 @@ def evaluation(slug: str) -> ViewResult:
 @login_required
 def my_activities() -> str:
     """Signed-in learners: their status in every activity they started or can start."""
-    session = request_session()
-    today = clock.today()
-    listed = list_activities(session, today, include_expired=True)
-    rows = []
-    for item in listed["current"] + listed["expired"]:
-        activity = session.get(Activity, item.version.activity_id)
-        assert activity is not None
-        learner = services.standing(session, get_db(), current().id, activity, today)
-        if item in listed["expired"] and not learner.attempts:
-            continue
-        rows.append((item, learner))
+    rows = services.my_activities(request_session(), get_db(), current().id, clock.today())
     return render_template("learning/my_activities.html", rows=rows)

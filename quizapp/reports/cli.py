@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from quizapp import clock
-from quizapp.admin.services import DateRange
+from quizapp.catalog.queries import activity_by_slug
 from quizapp.csvstream import csv_lines
+from quizapp.dates import DateRange
 from quizapp.db import get_db
 from quizapp.models import Activity
 from quizapp.reports import queries
@@ -24,7 +24,7 @@ def report_cli() -> None:
 
 
 def _activity(session, slug: str) -> Activity:  # type: ignore[no-untyped-def]
-    activity = session.scalar(select(Activity).where(Activity.slug == slug))
+    activity = activity_by_slug(session, slug)
     if activity is None:
         raise click.ClickException(f"There is no activity '{slug}'.")
     return activity

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import select
 
 from quizapp import clock
-from quizapp.admin.access import admin_required
-from quizapp.admin.views import parse_period
-from quizapp.catalog.queries import published_activities
+from quizapp.accounts.login import admin_required
+from quizapp.catalog.queries import activity_by_slug, published_activities
 from quizapp.csvstream import csv_response
+from quizapp.dates import DateRange, parse_range
 from quizapp.db import request_session
 from quizapp.models import Activity, ActivityVersion
 from quizapp.reports import queries
@@ -22,10 +21,19 @@ blueprint = Blueprint("reports", __name__, url_prefix="/admin/reports", template
 
 
 def _activity(slug: str) -> Activity:
-    activity = request_session().scalar(select(Activity).where(Activity.slug == slug))
+    activity = activity_by_slug(request_session(), slug)
     if activity is None:
         abort(404, description="There is no such activity.")
     return activity
+
+
+def parse_period() -> DateRange:
+    """``?start=YYYY-MM-DD&end=YYYY-MM-DD``; the last 30 days by default, as on the dashboard."""
+    args = request.args
+    try:
+        return parse_range(args.get("start"), args.get("end"), clock.today())
+    except ValueError as error:
+        abort(400, description=str(error))
 
 
 def _activities() -> list[tuple[Activity, str]]:

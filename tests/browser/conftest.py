@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.models import Base
-from tests.conftest import REPO, SAMPLE_CONTENT, make_app
+from tests.conftest import NOW, REPO, SAMPLE_CONTENT, make_app
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -61,7 +61,7 @@ def live_app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
     database: Database = app.extensions["quizapp.db"]
     Base.metadata.create_all(database.engine)
-    sync_content(database, SAMPLE_CONTENT)
+    sync_content(database, SAMPLE_CONTENT, now=NOW)
     yield app
     database.dispose()
 

@@ -53,7 +53,10 @@ def seed(app: Flask) -> None:
     learners' first attempts give the item analysis something to discriminate."""
     db: Database = app.extensions["quizapp.db"]
     zoe = register(
-        db, Registration("zoe@example.org", PASSWORD, LEARNER, "MD"), hash_method=FAST_HASH
+        db,
+        Registration("zoe@example.org", PASSWORD, LEARNER, "MD"),
+        now=NOW,
+        hash_method=FAST_HASH,
     )
     first_attempt(db, zoe.id, set(RIGHT))
     assert submit_evaluation(db, zoe.id, IMATINIB, EVALUATION, NOW)
@@ -64,12 +67,14 @@ def seed(app: Flask) -> None:
         other = register(
             db,
             Registration(f"learner{index}@example.org", PASSWORD, f"Learner {index}", "DO"),
+            now=NOW,
             hash_method=FAST_HASH,
         )
         first_attempt(db, other.id, right)
     register(
         db,
         Registration("admin@example.org", PASSWORD, "Avery Admin", "other"),
+        now=NOW,
         role="admin",
         hash_method=FAST_HASH,
     )

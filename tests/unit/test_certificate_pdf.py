@@ -6,7 +6,6 @@ on the page it was drawn with.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, replace
@@ -510,17 +509,3 @@ def test_a_missing_font_file_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
     finally:
         monkeypatch.undo()
         certificate_fonts.cache_clear()
-
-
-@pytest.mark.parametrize(
-    "module", ["render.py", "layout.py", "wording.py", "fonts.py", "document.py"]
-)
-def test_the_certificate_core_imports_neither_flask_nor_sqlalchemy(module: str) -> None:
-    source = Path(fonts_module.__file__).with_name(module).read_text(encoding="utf-8")
-    imported: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy"}
