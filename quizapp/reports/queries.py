@@ -28,6 +28,7 @@ from quizapp.models import (
     Response,
     User,
 )
+from quizapp.reports.batching import BATCH
 from quizapp.statistics.item_analysis import (
     AttemptResponses,
     ItemResponse,
@@ -39,7 +40,6 @@ from quizapp.statistics.item_analysis import (
     analyse,
 )
 
-BATCH = 500
 COMPLETION_COLUMNS = [
     "Completion date",
     "Learner",
