@@ -16,6 +16,7 @@ from quizapp.csvstream import csv_lines
 from quizapp.db import get_db
 from quizapp.models import Activity
 from quizapp.reports import queries
+from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
 
 
 @click.group("report", help="Write report CSVs to standard output.")
@@ -45,8 +46,8 @@ def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) 
         raise click.BadParameter("--to is before --from")
     with get_db().read_session() as session:
         _write(
-            queries.COMPLETION_COLUMNS,
-            queries.completions(session, DateRange(start.date(), end.date()), slug),
+            COMPLETION_COLUMNS,
+            completion_rows(session, DateRange(start.date(), end.date()), slug),
         )
 
 

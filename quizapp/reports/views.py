@@ -13,6 +13,7 @@ from quizapp.csvstream import csv_response
 from quizapp.db import request_session
 from quizapp.models import Activity, ActivityVersion
 from quizapp.reports import queries
+from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
 from quizapp.statistics.charts import facility_chart, option_bar_chart
 
 COMPLETIONS_PAGE_ROWS = 500
@@ -46,14 +47,14 @@ def completions() -> str:
     period = parse_period()
     slug = request.args.get("activity") or None
     session = request_session()
-    rows = list(queries.completions(session, period, slug, limit=COMPLETIONS_PAGE_ROWS))
+    rows = list(completion_rows(session, period, slug, limit=COMPLETIONS_PAGE_ROWS))
     return render_template(
         "reports/completions.html",
         period=period,
         slug=slug,
         rows=rows,
-        total=queries.completions_count(session, period, slug),
-        columns=queries.COMPLETION_COLUMNS,
+        total=completions_count(session, period, slug),
+        columns=COMPLETION_COLUMNS,
         activities=_activities(),
     )
 
@@ -66,8 +67,8 @@ def completions_csv() -> Response:
     slug = request.args.get("activity") or None
     return csv_response(
         f"completions-{period.start}-{period.end}.csv",
-        queries.COMPLETION_COLUMNS,
-        lambda: queries.completions(request_session(), period, slug),
+        COMPLETION_COLUMNS,
+        lambda: completion_rows(request_session(), period, slug),
     )
 
 
