@@ -17,6 +17,7 @@ from quizapp.db import get_db
 from quizapp.models import Activity
 from quizapp.reports import queries
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
+from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
 
 
 @click.group("report", help="Write report CSVs to standard output.")
@@ -85,7 +86,7 @@ def pars_command(slug: str) -> None:
 @with_appcontext
 def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
     with get_db().read_session() as session:
-        versions = queries.activity_versions(session, _activity(session, slug))
+        versions = activity_versions(session, _activity(session, slug))
         version = (
             versions[-1]
             if number is None
@@ -93,14 +94,10 @@ def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
         )
         if version is None:
             raise click.ClickException(f"'{slug}' has no version {number}.")
-        analysis = queries.item_analysis(session, version, first_attempts_only=not all_attempts)
+        analysis = item_analysis(session, version, first_attempts_only=not all_attempts)
     _write(
-        queries.ITEM_COLUMNS,
-        (
-            queries.item_row(analysis, item, option)
-            for item in analysis.items
-            for option in item.options
-        ),
+        ITEM_COLUMNS,
+        (item_row(analysis, item, option) for item in analysis.items for option in item.options),
     )
 
 

@@ -14,6 +14,7 @@ from quizapp.db import request_session
 from quizapp.models import Activity, ActivityVersion
 from quizapp.reports import queries
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
+from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
 from quizapp.statistics.charts import facility_chart, option_bar_chart
 
 COMPLETIONS_PAGE_ROWS = 500
@@ -96,7 +97,7 @@ def pars_csv(slug: str) -> Response:
 
 
 def _version(activity: Activity) -> ActivityVersion:
-    versions = queries.activity_versions(request_session(), activity)
+    versions = activity_versions(request_session(), activity)
     wanted = request.args.get("version")
     if wanted:
         chosen = next((v for v in versions if str(v.number) == wanted), None)
@@ -113,7 +114,7 @@ def items(slug: str) -> str:
     activity = _activity(slug)
     version = _version(activity)
     first_only = request.args.get("attempts") != "all"
-    analysis = queries.item_analysis(request_session(), version, first_attempts_only=first_only)
+    analysis = item_analysis(request_session(), version, first_attempts_only=first_only)
     questions = {q.id: q for q in version.snapshot().questions}
     charts = {
         item.question_id: option_bar_chart(
@@ -133,7 +134,7 @@ def items(slug: str) -> str:
         "reports/items.html",
         activity=activity,
         version=version,
-        versions=queries.activity_versions(request_session(), activity),
+        versions=activity_versions(request_session(), activity),
         analysis=analysis,
         questions=questions,
         charts=charts,
@@ -151,12 +152,12 @@ def items_csv(slug: str) -> Response:
     first_only = request.args.get("attempts") != "all"
 
     def rows():  # type: ignore[no-untyped-def]
-        analysis = queries.item_analysis(request_session(), version, first_attempts_only=first_only)
+        analysis = item_analysis(request_session(), version, first_attempts_only=first_only)
         for item in analysis.items:
             for option in item.options:
-                yield queries.item_row(analysis, item, option)
+                yield item_row(analysis, item, option)
 
-    return csv_response(f"item-analysis-{slug}-v{version.number}.csv", queries.ITEM_COLUMNS, rows)
+    return csv_response(f"item-analysis-{slug}-v{version.number}.csv", ITEM_COLUMNS, rows)
 
 
 @blueprint.get("/evaluations/<slug>")
