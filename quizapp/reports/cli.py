@@ -17,6 +17,7 @@ from quizapp.db import get_db
 from quizapp.models import Activity
 from quizapp.reports import queries
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
+from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows
 from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
 
 
@@ -106,6 +107,4 @@ def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
 @with_appcontext
 def evaluations_command(slug: str) -> None:
     with get_db().read_session() as session:
-        _write(
-            queries.EVALUATION_COLUMNS, queries.evaluation_rows(session, _activity(session, slug))
-        )
+        _write(EVALUATION_COLUMNS, evaluation_rows(session, _activity(session, slug)))

@@ -14,6 +14,7 @@ from quizapp.db import request_session
 from quizapp.models import Activity, ActivityVersion
 from quizapp.reports import queries
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
+from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows, evaluation_summary
 from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
 from quizapp.statistics.charts import facility_chart, option_bar_chart
 
@@ -165,7 +166,7 @@ def items_csv(slug: str) -> Response:
 def evaluations(slug: str) -> str:
     """Administrators. Counts per answer and the free-text answers."""
     activity = _activity(slug)
-    summary = queries.evaluation_summary(request_session(), activity)
+    summary = evaluation_summary(request_session(), activity)
     return render_template("reports/evaluations.html", activity=activity, summary=summary)
 
 
@@ -176,6 +177,6 @@ def evaluations_csv(slug: str) -> Response:
     activity = _activity(slug)
     return csv_response(
         f"evaluations-{slug}.csv",
-        queries.EVALUATION_COLUMNS,
-        lambda: queries.evaluation_rows(request_session(), activity),
+        EVALUATION_COLUMNS,
+        lambda: evaluation_rows(request_session(), activity),
     )
