@@ -15,10 +15,10 @@ from quizapp.admin.services import DateRange
 from quizapp.csvstream import csv_lines
 from quizapp.db import get_db
 from quizapp.models import Activity
-from quizapp.reports import queries
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
 from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows
 from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
+from quizapp.reports.pars import PARS_COLUMNS, ParsException, pars_activity_id, pars_entries
 
 
 @click.group("report", help="Write report CSVs to standard output.")
@@ -59,19 +59,19 @@ def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) 
 def pars_command(slug: str) -> None:
     with get_db().read_session() as session:
         activity = _activity(session, slug)
-        _, problem = queries.pars_activity_id(session, activity)
+        _, problem = pars_activity_id(session, activity)
         if problem:
             click.echo(f"warning: {problem}", err=True)
-        exceptions: list[queries.ParsException] = []
+        exceptions: list[ParsException] = []
 
         def rows() -> Iterator[list[str]]:
-            for entry in queries.pars_entries(session, activity, clock.today()):
-                if isinstance(entry, queries.ParsException):
+            for entry in pars_entries(session, activity, clock.today()):
+                if isinstance(entry, ParsException):
                     exceptions.append(entry)
                 else:
                     yield entry
 
-        _write(queries.PARS_COLUMNS, rows())
+        _write(PARS_COLUMNS, rows())
     for exception in exceptions:
         click.echo(
             f"not reported: {exception.learner} <{exception.email}>, completed "

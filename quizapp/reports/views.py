@@ -12,10 +12,10 @@ from quizapp.catalog.queries import published_activities
 from quizapp.csvstream import csv_response
 from quizapp.db import request_session
 from quizapp.models import Activity, ActivityVersion
-from quizapp.reports import queries
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
 from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows, evaluation_summary
 from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
+from quizapp.reports.pars import PARS_COLUMNS, pars_report, pars_rows
 from quizapp.statistics.charts import facility_chart, option_bar_chart
 
 COMPLETIONS_PAGE_ROWS = 500
@@ -79,9 +79,9 @@ def completions_csv() -> Response:
 def pars(slug: str) -> str:
     """Administrators. ACCME PARS learner upload, with what cannot be reported beside it."""
     activity = _activity(slug)
-    report = queries.pars(request_session(), activity, clock.today())
+    report = pars_report(request_session(), activity, clock.today())
     return render_template(
-        "reports/pars.html", activity=activity, report=report, columns=queries.PARS_COLUMNS
+        "reports/pars.html", activity=activity, report=report, columns=PARS_COLUMNS
     )
 
 
@@ -92,8 +92,8 @@ def pars_csv(slug: str) -> Response:
     activity = _activity(slug)
     return csv_response(
         f"pars-{slug}.csv",
-        queries.PARS_COLUMNS,
-        lambda: queries.pars_rows(request_session(), activity, clock.today()),
+        PARS_COLUMNS,
+        lambda: pars_rows(request_session(), activity, clock.today()),
     )
 
 

@@ -1,4 +1,7 @@
-"""The data behind each report, read in batches so memory does not grow with the row count."""
+"""The ACCME PARS learner upload. ACCME passes the completions a provider reports in PARS on to
+the physicians' certifying and licensing boards, so the CME administrator uploads one row per
+consenting learner within 30 days of completion, and sees beside it everyone who cannot be
+reported and why, so that no learner is dropped silently."""
 
 from __future__ import annotations
 
@@ -13,17 +16,11 @@ from sqlalchemy.orm import Session
 
 from quizapp.certificates.services import latest_certificate_id
 from quizapp.content.credits import format_amount
-from quizapp.models import (
-    Activity,
-    ActivityVersion,
-    Certificate,
-    CreditClaim,
-    User,
-)
+from quizapp.models import Activity, ActivityVersion, Certificate, CreditClaim, User
 from quizapp.reports.batching import BATCH
 
-# ACCME PARS learner upload. The header follows the template as read from a public
-# implementation (see docs/reports.md); check it against ACCME's own template before relying on it.
+# The header follows the PARS learner-upload template as read from a public implementation
+# (see docs/reports.md); check it against ACCME's own template before relying on it.
 PARS_COLUMNS = [
     "Record Action",
     "ACCME Activity ID",
@@ -115,7 +112,7 @@ def pars_entries(session: Session, activity: Activity, today: dt.date) -> Iterat
             yield _pars_entry(accme_id, user, claims, today)
 
 
-def pars(session: Session, activity: Activity, today: dt.date) -> ParsReport:
+def pars_report(session: Session, activity: Activity, today: dt.date) -> ParsReport:
     """The whole report for the page; consenting learners only, nothing silently dropped."""
     accme_id, problem = pars_activity_id(session, activity)
     report = ParsReport(activity_id=accme_id, problem=problem)
