@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from quizapp.db import Database
 from quizapp.models import Activity, Certificate, CertificateClaim, CreditClaim, User
-from quizapp.reports.queries import PARS_COLUMNS
+from quizapp.reports.pars import PARS_COLUMNS
 from tests.conftest import FROZEN_NOW, AuthActions
 from tests.learner_helpers import (
     IMATINIB,

@@ -15,7 +15,10 @@ from quizapp.csvstream import csv_lines
 from quizapp.dates import DateRange
 from quizapp.db import get_db
 from quizapp.models import Activity
-from quizapp.reports import queries
+from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
+from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows
+from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
+from quizapp.reports.pars import PARS_COLUMNS, ParsException, pars_activity_id, pars_entries
 
 
 @click.group("report", help="Write report CSVs to standard output.")
@@ -45,8 +48,8 @@ def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) 
         raise click.BadParameter("--to is before --from")
     with get_db().read_session() as session:
         _write(
-            queries.COMPLETION_COLUMNS,
-            queries.completions(session, DateRange(start.date(), end.date()), slug),
+            COMPLETION_COLUMNS,
+            completion_rows(session, DateRange(start.date(), end.date()), slug),
         )
 
 
@@ -56,19 +59,19 @@ def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) 
 def pars_command(slug: str) -> None:
     with get_db().read_session() as session:
         activity = _activity(session, slug)
-        _, problem = queries.pars_activity_id(session, activity)
+        _, problem = pars_activity_id(session, activity)
         if problem:
             click.echo(f"warning: {problem}", err=True)
-        exceptions: list[queries.ParsException] = []
+        exceptions: list[ParsException] = []
 
         def rows() -> Iterator[list[str]]:
-            for entry in queries.pars_entries(session, activity, clock.today()):
-                if isinstance(entry, queries.ParsException):
+            for entry in pars_entries(session, activity, clock.today()):
+                if isinstance(entry, ParsException):
                     exceptions.append(entry)
                 else:
                     yield entry
 
-        _write(queries.PARS_COLUMNS, rows())
+        _write(PARS_COLUMNS, rows())
     for exception in exceptions:
         click.echo(
             f"not reported: {exception.learner} <{exception.email}>, completed "
@@ -84,7 +87,7 @@ def pars_command(slug: str) -> None:
 @with_appcontext
 def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
     with get_db().read_session() as session:
-        versions = queries.activity_versions(session, _activity(session, slug))
+        versions = activity_versions(session, _activity(session, slug))
         version = (
             versions[-1]
             if number is None
@@ -92,14 +95,10 @@ def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
         )
         if version is None:
             raise click.ClickException(f"'{slug}' has no version {number}.")
-        analysis = queries.item_analysis(session, version, first_attempts_only=not all_attempts)
+        analysis = item_analysis(session, version, first_attempts_only=not all_attempts)
     _write(
-        queries.ITEM_COLUMNS,
-        (
-            queries.item_row(analysis, item, option)
-            for item in analysis.items
-            for option in item.options
-        ),
+        ITEM_COLUMNS,
+        (item_row(analysis, item, option) for item in analysis.items for option in item.options),
     )
 
 
@@ -108,6 +107,4 @@ def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
 @with_appcontext
 def evaluations_command(slug: str) -> None:
     with get_db().read_session() as session:
-        _write(
-            queries.EVALUATION_COLUMNS, queries.evaluation_rows(session, _activity(session, slug))
-        )
+        _write(EVALUATION_COLUMNS, evaluation_rows(session, _activity(session, slug)))

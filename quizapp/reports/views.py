@@ -11,7 +11,10 @@ from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import request_session
 from quizapp.models import Activity, ActivityVersion
-from quizapp.reports import queries
+from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
+from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows, evaluation_summary
+from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
+from quizapp.reports.pars import PARS_COLUMNS, pars_report, pars_rows
 from quizapp.statistics.charts import facility_chart, option_bar_chart
 
 COMPLETIONS_PAGE_ROWS = 500
@@ -54,14 +57,14 @@ def completions() -> str:
     period = parse_period()
     slug = request.args.get("activity") or None
     session = request_session()
-    rows = list(queries.completions(session, period, slug, limit=COMPLETIONS_PAGE_ROWS))
+    rows = list(completion_rows(session, period, slug, limit=COMPLETIONS_PAGE_ROWS))
     return render_template(
         "reports/completions.html",
         period=period,
         slug=slug,
         rows=rows,
-        total=queries.completions_count(session, period, slug),
-        columns=queries.COMPLETION_COLUMNS,
+        total=completions_count(session, period, slug),
+        columns=COMPLETION_COLUMNS,
         activities=_activities(),
     )
 
@@ -74,8 +77,8 @@ def completions_csv() -> Response:
     slug = request.args.get("activity") or None
     return csv_response(
         f"completions-{period.start}-{period.end}.csv",
-        queries.COMPLETION_COLUMNS,
-        lambda: queries.completions(request_session(), period, slug),
+        COMPLETION_COLUMNS,
+        lambda: completion_rows(request_session(), period, slug),
     )
 
 
@@ -84,9 +87,9 @@ def completions_csv() -> Response:
 def pars(slug: str) -> str:
     """Administrators. ACCME PARS learner upload, with what cannot be reported beside it."""
     activity = _activity(slug)
-    report = queries.pars(request_session(), activity, clock.today())
+    report = pars_report(request_session(), activity, clock.today())
     return render_template(
-        "reports/pars.html", activity=activity, report=report, columns=queries.PARS_COLUMNS
+        "reports/pars.html", activity=activity, report=report, columns=PARS_COLUMNS
     )
 
 
@@ -97,13 +100,13 @@ def pars_csv(slug: str) -> Response:
     activity = _activity(slug)
     return csv_response(
         f"pars-{slug}.csv",
-        queries.PARS_COLUMNS,
-        lambda: queries.pars_rows(request_session(), activity, clock.today()),
+        PARS_COLUMNS,
+        lambda: pars_rows(request_session(), activity, clock.today()),
     )
 
 
 def _version(activity: Activity) -> ActivityVersion:
-    versions = queries.activity_versions(request_session(), activity)
+    versions = activity_versions(request_session(), activity)
     wanted = request.args.get("version")
     if wanted:
         chosen = next((v for v in versions if str(v.number) == wanted), None)
@@ -120,7 +123,7 @@ def items(slug: str) -> str:
     activity = _activity(slug)
     version = _version(activity)
     first_only = request.args.get("attempts") != "all"
-    analysis = queries.item_analysis(request_session(), version, first_attempts_only=first_only)
+    analysis = item_analysis(request_session(), version, first_attempts_only=first_only)
     questions = {q.id: q for q in version.snapshot().questions}
     charts = {
         item.question_id: option_bar_chart(
@@ -140,7 +143,7 @@ def items(slug: str) -> str:
         "reports/items.html",
         activity=activity,
         version=version,
-        versions=queries.activity_versions(request_session(), activity),
+        versions=activity_versions(request_session(), activity),
         analysis=analysis,
         questions=questions,
         charts=charts,
@@ -158,12 +161,12 @@ def items_csv(slug: str) -> Response:
     first_only = request.args.get("attempts") != "all"
 
     def rows():  # type: ignore[no-untyped-def]
-        analysis = queries.item_analysis(request_session(), version, first_attempts_only=first_only)
+        analysis = item_analysis(request_session(), version, first_attempts_only=first_only)
         for item in analysis.items:
             for option in item.options:
-                yield queries.item_row(analysis, item, option)
+                yield item_row(analysis, item, option)
 
-    return csv_response(f"item-analysis-{slug}-v{version.number}.csv", queries.ITEM_COLUMNS, rows)
+    return csv_response(f"item-analysis-{slug}-v{version.number}.csv", ITEM_COLUMNS, rows)
 
 
 @blueprint.get("/evaluations/<slug>")
@@ -171,7 +174,7 @@ def items_csv(slug: str) -> Response:
 def evaluations(slug: str) -> str:
     """Administrators. Counts per answer and the free-text answers."""
     activity = _activity(slug)
-    summary = queries.evaluation_summary(request_session(), activity)
+    summary = evaluation_summary(request_session(), activity)
     return render_template("reports/evaluations.html", activity=activity, summary=summary)
 
 
@@ -182,6 +185,6 @@ def evaluations_csv(slug: str) -> Response:
     activity = _activity(slug)
     return csv_response(
         f"evaluations-{slug}.csv",
-        queries.EVALUATION_COLUMNS,
-        lambda: queries.evaluation_rows(request_session(), activity),
+        EVALUATION_COLUMNS,
+        lambda: evaluation_rows(request_session(), activity),
     )
