@@ -59,6 +59,11 @@ REPORTED_TO_PARS = "pars"
 REPORTED_TO_CPE_MONITOR = "cpe-monitor"
 NOT_REPORTED = "none"
 
+PARS_CME_CREDITS = "cme"
+"""PARS's "Number of CME Credits" column."""
+PARS_BOARD_CREDITS = "board"
+"""PARS's board columns: "Total Board Credits", "Credit Type" and its amount."""
+
 
 @dataclass(frozen=True)
 class CreditType:
@@ -77,6 +82,10 @@ class CreditType:
     profile_fields: tuple[ProfileField, ...] = ()
     needs_uan: bool = False
     reported_to: str = NOT_REPORTED
+    pars_column: str | None = None
+    """For a type reported to PARS: :data:`PARS_CME_CREDITS` or :data:`PARS_BOARD_CREDITS`."""
+    pars_board_code: str = ""
+    """The "Credit Type" PARS expects for board credit (``MOC`` for ABIM points)."""
     counts_hours: bool = True
     """Whether the amount is hours of learning (MOC points are not)."""
     singular_up_to_one: bool = False
@@ -129,6 +138,7 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "participation in the activity.",
             degrees=PHYSICIANS,
             reported_to=REPORTED_TO_PARS,
+            pars_column=PARS_CME_CREDITS,
             singular_up_to_one=True,
         ),
         CreditType(
@@ -180,6 +190,8 @@ CREDIT_TYPES: dict[str, CreditType] = {
             degrees=PHYSICIANS,
             profile_fields=(BOARD_ID, BIRTH_DAY, BOARD_CONSENT),
             reported_to=REPORTED_TO_PARS,
+            pars_column=PARS_BOARD_CREDITS,
+            pars_board_code="MOC",
             counts_hours=False,
         ),
         CreditType(
@@ -231,3 +243,8 @@ def eligible_by_degree(code: str, degree: str) -> bool:
 def listed(names: Sequence[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def pars_types(column: str) -> list[CreditType]:
+    """The types reported to PARS in ``column`` (CME credits, or board credits)."""
+    return [credit for credit in CREDIT_TYPES.values() if credit.pars_column == column]

@@ -15,7 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.certificates.services import latest_certificate_id
-from quizapp.content.credits import format_amount
+from quizapp.content.credits import (
+    PARS_BOARD_CREDITS,
+    PARS_CME_CREDITS,
+    format_amount,
+    pars_types,
+)
 from quizapp.models import Activity, ActivityVersion, Certificate, CreditClaim, User
 from quizapp.reports.batching import BATCH
 
@@ -134,14 +139,17 @@ def pars_rows(session: Session, activity: Activity, today: dt.date) -> Iterator[
 def _pars_entry(accme_id: str, user: User, claims: list[CreditClaim], today: dt.date) -> ParsEntry:
     completed = max(c.claimed_at for c in claims).date()
     amounts = {c.credit_type: c.amount for c in claims}
-    problem = _pars_problem(user, completed, today, claims_moc="abim-moc" in amounts)
-    if not problem and not ({"ama-pra-1", "abim-moc"} & amounts.keys()):
+    cme_types = [t.code for t in pars_types(PARS_CME_CREDITS) if t.code in amounts]
+    board_types = [t for t in pars_types(PARS_BOARD_CREDITS) if t.code in amounts]
+    problem = _pars_problem(user, completed, today, claims_moc=bool(board_types))
+    if not problem and not (cme_types or board_types):
         problem = "no AMA PRA Category 1 Credit or MOC points claimed; PARS is for physicians"
     if problem:
         return ParsException(user.full_name, user.email, completed, problem)
     first, last = split_name(user.full_name)
-    cme = amounts.get("ama-pra-1", Decimal(0))
-    moc = amounts.get("abim-moc")
+    cme = sum((amounts[code] for code in cme_types), Decimal(0))
+    board = board_types[0] if board_types else None
+    moc = amounts[board.code] if board else None
     return [
         "Add",
         accme_id,
@@ -155,7 +163,7 @@ def _pars_entry(accme_id: str, user: User, claims: list[CreditClaim], today: dt.
         user.certifying_board or "",
         user.board_id or "",
         format_amount(moc) if moc else "",
-        "MOC" if moc else "",
+        board.pars_board_code if board else "",
         format_amount(moc) if moc else "",
     ]
 

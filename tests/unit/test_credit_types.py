@@ -15,11 +15,14 @@ from quizapp.content.credits import (
     CREDIT_TYPES,
     NOT_REPORTED,
     OFFERED_TYPES,
+    PARS_BOARD_CREDITS,
+    PARS_CME_CREDITS,
     PARTICIPATION,
     REPORTED_TO_CPE_MONITOR,
     REPORTED_TO_PARS,
     credit_name,
     eligible_by_degree,
+    pars_types,
 )
 from quizapp.content.formats import LEARNING_FORMATS, learning_format
 
@@ -152,3 +155,11 @@ def test_the_authors_table_of_credit_types_is_the_registry() -> None:
     assert {row[0].strip("| `"): row[1] for row in rows} == {
         code: CREDIT_TYPES[code].name for code in OFFERED_TYPES
     }
+
+
+def test_pars_reads_its_cme_and_board_columns_from_the_registry() -> None:
+    assert [t.code for t in pars_types(PARS_CME_CREDITS)] == ["ama-pra-1"]
+    assert [(t.code, t.pars_board_code) for t in pars_types(PARS_BOARD_CREDITS)] == [
+        ("abim-moc", "MOC")
+    ]
+    assert all(t.reported_to == REPORTED_TO_PARS for t in pars_types(PARS_BOARD_CREDITS))
