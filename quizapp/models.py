@@ -201,6 +201,11 @@ class Attempt(Base):
     activity_version_id: Mapped[int] = mapped_column(ForeignKey("activity_versions.id"))
     number: Mapped[int] = mapped_column(Integer)
     option_order: Mapped[dict[str, list[str]]] = mapped_column(JSONDocument)
+    option_values: Mapped[dict[str, list[str]] | None] = mapped_column(
+        JSONDocument,
+        doc="per question, the opaque form value of each option in display order; empty for "
+        "attempts started before opaque values, whose forms post the option ids",
+    )
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     score_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))

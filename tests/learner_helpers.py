@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from flask.testing import FlaskClient
 
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
+from quizapp.models import Attempt
 from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions, csrf_token
 
 IMATINIB = "imatinib-bone-edema"
@@ -45,14 +47,45 @@ def start_id(client: FlaskClient, slug: str = IMATINIB) -> int:
 
 
 def submit(client: FlaskClient, attempt_id: int, chosen: dict[str, str | list[str]]):  # type: ignore[no-untyped-def]
+    """Post the options ``chosen`` by their letters in ``posttest.md``."""
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     version = re.search(r'name="version_id" value="(\d+)"', page)
     data: dict[str, object] = {"csrf_token": csrf_token(page)}
     if version:
         data["version_id"] = version.group(1)
-    for question, value in chosen.items():
-        data[f"q-{question}"] = value
+    database: Database = client.application.extensions["quizapp.db"]
+    for question, values in posted(database, attempt_id, chosen).items():
+        data[f"q-{question}"] = sorted(values)
     return client.post(f"/attempts/{attempt_id}", data=data)
+
+
+def posted(
+    database: Database, attempt_id: int, chosen: Mapping[str, str | Iterable[str]]
+) -> dict[str, frozenset[str]]:
+    """What the attempt's form posts for the options ``chosen`` by their letters in
+    ``posttest.md``: the attempt's opaque values, which the page does not tie to the letters;
+    the test reads the attempt's own mapping from the database, as the server does."""
+    values = form_values(database, attempt_id)
+    return {
+        question: frozenset(
+            values.get(question, {}).get(letter, letter)
+            for letter in ([letters] if isinstance(letters, str) else letters)
+        )
+        for question, letters in chosen.items()
+    }
+
+
+def form_values(database: Database, attempt_id: int) -> dict[str, dict[str, str]]:
+    """Per question, the attempt's form value of each option by its letter in ``posttest.md``
+    (empty for an attempt that posts the letters themselves)."""
+    with database.read_session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None or attempt.option_values is None:
+            return {}
+        return {
+            question: dict(zip(attempt.option_order[question], values, strict=True))
+            for question, values in attempt.option_values.items()
+        }
 
 
 def take(client: FlaskClient, right: int, slug: str = IMATINIB) -> int:

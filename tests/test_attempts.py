@@ -21,6 +21,7 @@ from tests.learner_helpers import (
     RIGHT,
     WRONG,
     answers,
+    posted,
     start,
     start_id,
     submit,
@@ -348,11 +349,13 @@ def review_page(client: FlaskClient, attempt_id: int) -> str:
     return client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
 
 
-def test_by_default_a_failed_attempt_shows_wrong_items_but_no_key(
+def test_by_default_a_failed_attempt_shows_the_score_but_neither_wrong_items_nor_key(
     learner: AuthActions, client: FlaskClient
 ) -> None:
+    """Marking the missed items would give away every true/false answer for the next try."""
     html = review_page(client, take(client, right=1))
-    assert "Incorrect" in html and "Correct</span>" in html
+    assert "You scored" in html
+    assert "Incorrect" not in html and "Correct</span>" not in html
     assert "correct answer" not in html
     assert "Rationale." not in html
 
@@ -440,17 +443,16 @@ def test_a_submit_issues_three_statements_once_the_version_is_cached(
     with db.read_session() as session:
         user_id = session.scalar(select(User.id))
     warm = start_id(client)
-    services.submit_attempt(db, user_id, warm, {k: frozenset(v) for k, v in WRONG.items()}, _now())
+    services.submit_attempt(db, user_id, warm, posted(db, warm, WRONG), _now())
     attempt_id = start_id(client)
+    answers = posted(db, attempt_id, RIGHT)
     statements: list[str] = []
 
     @event.listens_for(db.engine, "before_cursor_execute")
     def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
         statements.append(statement.split()[0].upper())
 
-    services.submit_attempt(
-        db, user_id, attempt_id, {k: frozenset(v) for k, v in RIGHT.items()}, _now()
-    )
+    services.submit_attempt(db, user_id, attempt_id, answers, _now())
     event.remove(db.engine, "before_cursor_execute", count)
     work = [s for s in statements if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
     assert work == ["SELECT", "UPDATE", "INSERT"], statements

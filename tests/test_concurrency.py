@@ -21,7 +21,7 @@ from quizapp.db import Database
 from quizapp.learning import services
 from quizapp.models import Attempt, Certificate, CreditClaim, Response
 from tests.conftest import FROZEN_NOW, PASSWORD
-from tests.learner_helpers import IMATINIB, RIGHT, WRONG
+from tests.learner_helpers import IMATINIB, RIGHT, WRONG, posted
 
 THREADS = 8
 NOW = dt.datetime.fromisoformat(FROZEN_NOW)
@@ -58,10 +58,6 @@ def in_parallel(work: Callable[[], Any], count: int = THREADS) -> list[Any]:
     return results
 
 
-def as_answers(chosen: dict[str, str]) -> dict[str, frozenset[str]]:
-    return {key: frozenset({value}) for key, value in chosen.items()}
-
-
 def test_parallel_starts_open_exactly_one_attempt(db: Database, learner_id: int) -> None:
     results = in_parallel(lambda: services.start_attempt(db, learner_id, IMATINIB, NOW))
     assert all(isinstance(r, int) for r in results), results
@@ -75,7 +71,9 @@ def test_parallel_submits_of_one_attempt_record_exactly_one_result(
 ) -> None:
     attempt_id = services.start_attempt(db, learner_id, IMATINIB, NOW)
     results = in_parallel(
-        lambda: services.submit_attempt(db, learner_id, attempt_id, as_answers(RIGHT), NOW)
+        lambda: services.submit_attempt(
+            db, learner_id, attempt_id, posted(db, attempt_id, RIGHT), NOW
+        )
     )
     submitted = [r for r in results if isinstance(r, services.Submitted)]
     refused = [r for r in results if isinstance(r, services.AlreadySubmitted)]
@@ -90,7 +88,9 @@ def test_racing_start_and_submit_never_exceeds_the_attempt_limit(
 ) -> None:
     def start_then_fail() -> object:
         attempt_id = services.start_attempt(db, learner_id, IMATINIB, NOW)
-        return services.submit_attempt(db, learner_id, attempt_id, as_answers(WRONG), NOW)
+        return services.submit_attempt(
+            db, learner_id, attempt_id, posted(db, attempt_id, WRONG), NOW
+        )
 
     outcomes: list[object] = []
     for _ in range(3):
@@ -119,7 +119,7 @@ def test_racing_start_and_submit_never_exceeds_the_attempt_limit(
 def ready_to_claim(db: Database, learner_id: int) -> int:
     """The learner has passed the imatinib posttest and completed its evaluation."""
     attempt_id = services.start_attempt(db, learner_id, IMATINIB, NOW)
-    services.submit_attempt(db, learner_id, attempt_id, as_answers(RIGHT), NOW)
+    services.submit_attempt(db, learner_id, attempt_id, posted(db, attempt_id, RIGHT), NOW)
     evaluation = {
         "objectives-met": "Agree",
         "relevance": "Strongly agree",

@@ -17,6 +17,7 @@ from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
+from quizapp.grading.presentation import letters_seen_and_authored
 from quizapp.models import MAX_ID
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -86,6 +87,7 @@ def learner(user_id: int) -> str:
         certificates=[(c, CertificateData.from_json(c.snapshot)) for c in record.certificates],
         activities=record.activities,
         grants=record.grants,
+        seen_letters=letters_seen_and_authored,
         form=EmptyForm(),
         max_reason=audit.MAX_REASON,
     )

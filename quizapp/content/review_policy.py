@@ -51,6 +51,14 @@ class ReviewPolicy:
 
 DEFAULT_POLICY = ReviewPolicy(
     score="after-each-attempt",
-    wrong_items="after-each-attempt",
+    wrong_items="after-passing-or-last-attempt",
     answers="after-passing-or-last-attempt",
 )
+"""The score after every attempt; which items were wrong, the answers and the rationale only
+once the learner passed or used the last attempt.
+
+Marking the wrong items after a failed attempt gives away every true/false answer (a wrong
+"True" means "False"), and narrows every other item, so anyone passes the next attempt without
+reading. An activity that wants to teach through its posttest may still choose to show more,
+earlier; the checker warns when that gives away true/false answers.
+"""

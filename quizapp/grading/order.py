@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from quizapp.content.snapshot import VersionQuestion
 
@@ -21,3 +21,49 @@ def option_order(questions: Sequence[VersionQuestion], rng: random.Random) -> di
         shuffled = iter(movable)
         order[question.id] = [o.id if o.pinned else next(shuffled) for o in question.options]
     return order
+
+
+VALUE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+VALUE_LENGTH = 10
+"""About 50 random bits per option: a value tells nothing and cannot be guessed."""
+
+
+def option_values(order: Mapping[str, Sequence[str]], rng: random.Random) -> dict[str, list[str]]:
+    """Per question, an opaque form value for each option, in the attempt's display order.
+
+    The form must not post the author's letters: with ``value="a"`` a learner who knows the
+    key's letters (from a colleague, or the printed journal) scores 100% whatever the shuffle.
+    The values are drawn anew for each attempt and mapped back on the server.
+    """
+    values: dict[str, list[str]] = {}
+    for question_id, ids in order.items():
+        drawn: list[str] = []
+        while len(drawn) < len(ids):
+            value = "".join(rng.choice(VALUE_ALPHABET) for _ in range(VALUE_LENGTH))
+            if value not in drawn:
+                drawn.append(value)
+        values[question_id] = drawn
+    return values
+
+
+UNKNOWN = "?"
+"""Prefixed to a posted value that is none of the attempt's, so that grading refuses it."""
+
+
+def decode_answers(
+    answers: Mapping[str, frozenset[str]],
+    order: Mapping[str, Sequence[str]],
+    values: Mapping[str, Sequence[str]] | None,
+) -> dict[str, frozenset[str]]:
+    """The posted values as option ids; an unknown value stays visibly unknown.
+
+    An attempt started before opaque values (``values`` is ``None``) posts option ids, which
+    are kept as they are.
+    """
+    if values is None:
+        return dict(answers)
+    decoded: dict[str, frozenset[str]] = {}
+    for question_id, chosen in answers.items():
+        by_value = dict(zip(values.get(question_id, ()), order.get(question_id, ()), strict=False))
+        decoded[question_id] = frozenset(by_value.get(v, UNKNOWN + v) for v in chosen)
+    return decoded

@@ -15,6 +15,9 @@ class ShownOption:
     id: str
     letter: str
     html: str
+    value: str = ""
+    """What the form posts for this option: the attempt's opaque value (or, for an attempt
+    started before opaque values, the option id)."""
     chosen: bool = False
     correct: bool | None = None
     """None unless the review policy lets the key be shown."""
@@ -36,6 +39,7 @@ def shown_questions(
     order: Mapping[str, Sequence[str]],
     chosen: Mapping[str, Sequence[str]] | None = None,
     *,
+    values: Mapping[str, Sequence[str]] | None = None,
     correctness: Mapping[str, bool] | None = None,
     with_key: bool = False,
 ) -> list[ShownQuestion]:
@@ -49,11 +53,13 @@ def shown_questions(
         by_id = {o.id: o for o in question.options}
         picked = set((chosen or {}).get(question.id, ()))
         ids = order.get(question.id) or list(by_id)
+        posted = (values or {}).get(question.id) or ids
         options = tuple(
             ShownOption(
                 id=option_id,
                 letter=LETTERS[position],
                 html=by_id[option_id].text.html,
+                value=posted[position],
                 chosen=option_id in picked,
                 correct=by_id[option_id].correct if with_key else None,
             )
@@ -71,3 +77,15 @@ def shown_questions(
             )
         )
     return shown
+
+
+def letters_seen_and_authored(order: Sequence[str], chosen: Sequence[str]) -> str:
+    """ "c [a], e": each chosen option as the learner saw it, with the author's letter in
+    brackets where the shuffle moved it, for an administrator reading a response."""
+    shown = []
+    for position, option_id in enumerate(order):
+        if option_id in chosen:
+            letter = LETTERS[position]
+            shown.append(letter if letter == option_id else f"{letter} [{option_id}]")
+    shown += [f"[{option_id}]" for option_id in sorted(set(chosen) - set(order))]
+    return ", ".join(shown)

@@ -24,7 +24,7 @@ from quizapp.content.evaluation import EvaluationError, clean_answers
 from quizapp.dates import datetime_utc, long_date
 from quizapp.db import Database
 from quizapp.errors import NotFound, Refused
-from quizapp.grading.order import option_order
+from quizapp.grading.order import decode_answers, option_order, option_values
 from quizapp.grading.review import Visibility, visibility
 from quizapp.grading.scoring import Answers, Score, SubmissionError, score, to_decimal
 from quizapp.learning.versions import PinnedVersion, versions_for
@@ -268,12 +268,14 @@ def _start(
         ready = last.submitted_at + version.attempt_wait
         if now < ready:
             raise AttemptRefused(f"You can start your next attempt after {datetime_utc(ready)}.")
+    order = option_order(version.questions, rng)
     attempt = Attempt(
         user_id=user_id,
         activity_id=activity.id,
         activity_version_id=version.id,
         number=max((a.number for a in learner.attempts), default=0) + 1,
-        option_order=option_order(version.questions, rng),
+        option_order=order,
+        option_values=option_values(order, rng),
         started_at=now,
     )
     session.add(attempt)
@@ -298,15 +300,20 @@ def submit_attempt(
 ) -> Submitted:
     """Score on the server from the pinned version; one result per attempt, whatever the race.
 
-    The hot path of the application: one transaction of three statements (load the attempt,
-    update it if still open, insert its responses in one statement); the pinned version
-    comes from the process cache.
+    ``answers`` are the values the form posted, which the attempt's own option values map back
+    to option ids. The hot path of the application: one transaction of three statements (load
+    the attempt, update it if still open, insert its responses in one statement); the pinned
+    version comes from the process cache.
     """
     attempts = Attempt.__table__
     with db.transaction() as session:
         attempt = session.execute(
             select(
-                attempts.c.user_id, attempts.c.activity_version_id, attempts.c.submitted_at
+                attempts.c.user_id,
+                attempts.c.activity_version_id,
+                attempts.c.submitted_at,
+                attempts.c.option_order,
+                attempts.c.option_values,
             ).where(attempts.c.id == attempt_id)
         ).first()
         if attempt is None or attempt.user_id != user_id:
@@ -324,8 +331,9 @@ def submit_attempt(
                 f"This activity expired on {long_date(version.expiration_date)}; it no longer "
                 "takes answers."
             )
+        chosen = decode_answers(answers, attempt.option_order, attempt.option_values)
         result = score(
-            version.questions, answers, version.passing_score, partial_credit=version.partial_credit
+            version.questions, chosen, version.passing_score, partial_credit=version.partial_credit
         )
         updated = session.execute(
             attempts.update()

@@ -18,6 +18,7 @@ from quizapp.accounts.login import current
 from quizapp.content.evaluation import EvaluationError
 from quizapp.db import get_db, request_session
 from quizapp.errors import NotFound
+from quizapp.grading.order import decode_answers
 from quizapp.grading.presentation import shown_questions
 from quizapp.grading.review import answers_hint
 from quizapp.grading.scoring import SubmissionError
@@ -122,7 +123,8 @@ def submit(attempt_id: int) -> ViewResult:
         flash("This attempt was already submitted; here is its result.", "warning")
     except SubmissionError as error:
         attempt_row, activity, _learner = _load(attempt_id)
-        chosen = {key: sorted(values) for key, values in answers.items()}
+        decoded = decode_answers(answers, attempt_row.option_order, attempt_row.option_values)
+        chosen = {key: sorted(values) for key, values in decoded.items()}
         return _render_form(attempt_row, activity, chosen, error=error), 400
     return redirect(url_for("learning.attempt", attempt_id=attempt_id))
 
@@ -136,7 +138,9 @@ def _render_form(
     version = services.versions_for(get_db()).get(
         request_session(), attempt_row.activity_version_id
     )
-    questions = shown_questions(version.questions, attempt_row.option_order, chosen)
+    questions = shown_questions(
+        version.questions, attempt_row.option_order, chosen, values=attempt_row.option_values
+    )
     return render_template(
         "learning/attempt_form.html",
         attempt=attempt_row,

@@ -18,7 +18,7 @@ from quizapp.db import Database
 from quizapp.learning.services import start_attempt, submit_attempt, submit_evaluation
 from tests.browser.conftest import axe_violations, screenshot
 from tests.conftest import FROZEN_NOW, PASSWORD
-from tests.learner_helpers import IMATINIB, RIGHT, WRONG
+from tests.learner_helpers import IMATINIB, RIGHT, WRONG, posted
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +44,8 @@ def check(page, name: str) -> None:  # type: ignore[no-untyped-def]
 def first_attempt(db: Database, user_id: int, right: set[str]) -> None:
     """One submitted attempt, the questions in ``right`` answered correctly, the rest wrongly."""
     attempt_id = start_attempt(db, user_id, IMATINIB, NOW, random.Random(user_id))
-    answers = {q: frozenset({(RIGHT if q in right else WRONG)[q]}) for q in RIGHT}
-    submit_attempt(db, user_id, attempt_id, answers, NOW)
+    chosen = {q: (RIGHT if q in right else WRONG)[q] for q in RIGHT}
+    submit_attempt(db, user_id, attempt_id, posted(db, attempt_id, chosen), NOW)
 
 
 def seed(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from quizapp.content.snapshot import VersionQuestion
-from quizapp.grading.order import option_order
+from quizapp.grading.order import decode_answers, option_order, option_values
 from tests.snapshots import question as make_question
 
 SEEDS = range(200)
@@ -102,3 +102,28 @@ def test_the_same_seed_gives_the_same_order() -> None:
     again = option_order(questions, random.Random(42))
 
     assert first == again
+
+
+def test_each_option_gets_an_opaque_value_unique_within_its_question() -> None:
+    order = {"q1": list("abcde"), "q2": ["a", "b"]}
+
+    values = option_values(order, random.Random(5))
+
+    assert [len(values[q]) for q in ("q1", "q2")] == [5, 2]
+    assert len(set(values["q1"])) == 5
+    assert all(len(v) == 10 and v.isalnum() and v.islower() for v in values["q1"])
+
+
+def test_posted_values_map_back_to_option_ids_and_unknown_ones_stay_unknown() -> None:
+    order = {"q1": ["c", "a", "b"]}
+    values = {"q1": ["v1", "v2", "v3"]}
+
+    decoded = decode_answers({"q1": frozenset({"v2", "a"})}, order, values)
+
+    assert decoded == {"q1": frozenset({"a", "?a"})}
+
+
+def test_an_attempt_without_values_posts_its_option_ids() -> None:
+    answers = {"q1": frozenset({"b"})}
+
+    assert decode_answers(answers, {"q1": ["a", "b"]}, None) == answers

@@ -1,0 +1,170 @@
+"""Credit that cannot be gamed: a posttest's form does not carry the author's letters.
+
+With ``value="a"`` on every option whatever order it was shown in, a learner who knew the
+key's letters (the journal prints the posttest; colleagues talk) scored 100% without reading.
+Each attempt now posts opaque values of its own, mapped back to options on the server, and the
+review and the administrator's view speak in the letters the learner saw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import insert, select
+from werkzeug.security import generate_password_hash
+
+from quizapp.authoring.services import sync_content
+from quizapp.db import Database
+from quizapp.grading.order import option_order
+from quizapp.learning import services
+from quizapp.migrate import alembic_config, upgrade
+from quizapp.models import Activity, Attempt, User
+from tests.conftest import NOW, PASSWORD, SAMPLE_CONTENT, AuthActions, csrf_token, make_app
+from tests.learner_helpers import (
+    IMATINIB,
+    METHOTREXATE,
+    METHOTREXATE_RIGHT,
+    RIGHT,
+    start_id,
+    submit,
+)
+from tests.staff_helpers import sign_in_as
+
+MOST_COMMON = "most-common-adverse-events"
+RISK_FACTORS = "toxicity-risk-factors"
+"""A methotrexate item whose first three options are shuffled."""
+
+
+def form_of(client: FlaskClient, attempt_id: int) -> str:
+    return client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+
+
+def values_in(page: str, question: str) -> list[str]:
+    return re.findall(rf'name="q-{question}" value="([^"]+)"', page)
+
+
+def post_letters(client: FlaskClient, attempt_id: int, letters: dict[str, str]):  # type: ignore[no-untyped-def]
+    page = form_of(client, attempt_id)
+    version = re.search(r'name="version_id" value="(\d+)"', page)
+    assert version
+    data: dict[str, object] = {"csrf_token": csrf_token(page), "version_id": version.group(1)}
+    data |= {f"q-{question}": letter for question, letter in letters.items()}
+    return client.post(f"/attempts/{attempt_id}", data=data)
+
+
+def test_the_form_posts_values_that_are_not_the_authors_letters_and_change_per_attempt(
+    synced: Flask, auth: AuthActions, client: FlaskClient
+) -> None:
+    auth.register()
+    first = values_in(form_of(client, start_id(client)), MOST_COMMON)
+    auth.logout()
+    auth.register("bob@example.org")
+    second = values_in(form_of(client, start_id(client)), MOST_COMMON)
+
+    assert len(first) == len(second) == 5
+    assert not set(first) & set("abcde")
+    assert not set(first) & set(second)
+
+
+def test_posting_the_key_by_its_letters_scores_nothing(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    auth.register()
+    attempt_id = start_id(client)
+
+    response = post_letters(client, attempt_id, RIGHT)
+
+    assert response.status_code == 400
+    assert "not an option of its question" in response.get_data(as_text=True)
+    with db.read_session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        assert attempt is not None and attempt.submitted_at is None
+
+
+def test_the_review_and_the_admin_speak_in_the_letters_the_learner_saw(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    auth.register()
+    with db.read_session() as session:
+        user_id = session.scalar(select(User.id))
+        _activity, version = services.current_version(session, db, METHOTREXATE)
+    assert user_id is not None
+    seed = next(
+        seed
+        for seed in range(100)
+        if option_order(version.questions, random.Random(seed))[RISK_FACTORS][0] != "a"
+    )
+    attempt_id = services.start_attempt(db, user_id, METHOTREXATE, NOW, random.Random(seed))
+    with db.read_session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        assert attempt is not None
+        moved = attempt.option_order[RISK_FACTORS][0]
+
+    chosen = {**METHOTREXATE_RIGHT, RISK_FACTORS: moved}
+    assert submit(client, attempt_id, chosen).status_code == 302
+
+    review = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    item = review.split(f'id="q-{RISK_FACTORS}-title"')[1]
+    mine = re.search(r'<li class="chosen[^"]*">\s*<span class="letter">(\w)\.</span>', item)
+    assert mine and mine.group(1) == "a"
+    admin = sign_in_as(client.application, db, "admin", "boss@example.org")
+    page = admin.client.get(f"/admin/learners/{user_id}").get_data(as_text=True)
+    assert f"{RISK_FACTORS}: a [{moved}]" in page
+
+
+def test_an_attempt_opened_before_opaque_values_still_takes_its_letters(
+    database_url: str,
+) -> None:
+    """An attempt started on the previous schema has no values; after the upgrade its form
+    still posts the option ids, and they are scored."""
+    database = Database(database_url)
+    try:
+        command.upgrade(alembic_config(database), "0003")
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
+        with database.transaction() as session:
+            activity_id = session.scalar(select(Activity.id).where(Activity.slug == IMATINIB))
+            version_id = session.scalar(
+                select(Activity.current_version_id).where(Activity.id == activity_id)
+            )
+            user_id = session.execute(
+                insert(User.__table__).values(
+                    email="ann.lee@example.org",
+                    password_hash=generate_password_hash(PASSWORD, method="scrypt:1024:8:1"),
+                    full_name="Ann Lee",
+                    degree="MD",
+                    role="learner",
+                    created_at=NOW,
+                )
+            ).inserted_primary_key[0]
+            attempt_id = session.execute(
+                insert(Attempt.__table__).values(
+                    user_id=user_id,
+                    activity_id=activity_id,
+                    activity_version_id=version_id,
+                    number=1,
+                    option_order={
+                        "bone-events-cml-gist": ["a", "b"],
+                        MOST_COMMON: ["c", "a", "d", "b", "e"],
+                        "dose-reduction-bone-edema": ["a", "b"],
+                    },
+                    started_at=NOW - dt.timedelta(minutes=5),
+                )
+            ).inserted_primary_key[0]
+        upgrade(database)
+    finally:
+        database.dispose()
+
+    app = make_app(database_url)
+    client = app.test_client()
+    AuthActions(client).login()
+    page = form_of(client, attempt_id)
+    assert values_in(page, MOST_COMMON) == ["c", "a", "d", "b", "e"]
+
+    assert post_letters(client, attempt_id, RIGHT).status_code == 302
+    assert "passed" in form_of(client, attempt_id)
+    app.extensions["quizapp.db"].dispose()
