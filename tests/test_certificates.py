@@ -114,7 +114,7 @@ def test_the_pdf_carries_every_required_field(
         assert expected in text, expected
 
 
-@pytest.mark.parametrize("name", ["李小龙", "Ἀριστοτέλης", "Zoë Ñúñez-Øster"])
+@pytest.mark.parametrize("name", ["李小龙", "王堃", "Ἀριστοτέλης", "Zoë Ñúñez-Øster"])
 def test_names_in_any_script_print_on_the_certificate(
     synced: Flask, auth: AuthActions, client: FlaskClient, name: str
 ) -> None:

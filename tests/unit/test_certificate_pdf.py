@@ -283,6 +283,31 @@ def test_names_in_any_script_come_back_from_the_pdf(name: str) -> None:
     assert squeeze(f"{name}, MD") in render(certificate(learner_name=name)).squeezed
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("王堃 张垚 李玥 陈喆 刘昪", id="rarer given names of the main block"),
+        pytest.param("刘䶮", id="extension a"),
+        pytest.param("𠮷田 陳𡃁", id="extension b: japanese surname and hkscs"),
+    ],
+)
+def test_rarer_ideographs_of_given_names_print_in_the_noto_cjk_font(name: str) -> None:
+    """The subset once kept only the ideographs of the national standards, and fpdf2 left the
+    rest out of the name with no more than a logged warning."""
+    printed = render(certificate(learner_name=name))
+    assert squeeze(f"{name}, MD") in printed.squeezed
+    for char in name.replace(" ", ""):
+        assert printed.run(char).font.endswith("NotoSansCJKSC"), char
+
+
+def test_the_cjk_subset_keeps_every_ideograph_of_the_main_block_and_extension_a() -> None:
+    cjk = fonts_module.characters(certificate_fonts().cjk)
+    main_block = range(0x4E00, 0x9FF0)
+    extension_a = range(0x3400, 0x4DB6)
+    assert [hex(code) for code in (*main_block, *extension_a) if code not in cjk] == []
+    assert len(cjk & set(range(0xF900, 0xFB00))) == 366
+
+
 def test_a_chinese_name_is_printed_with_the_noto_cjk_font() -> None:
     printed = render(certificate(learner_name="李小龙"))
     assert printed.run("李").font.endswith("NotoSansCJKSC")
