@@ -168,6 +168,11 @@ def test_an_email_can_hold_only_one_account_whatever_its_case(
         ({"password": ""}, "password", "This field is required."),
         ({"full_name": ""}, "full_name", "This field is required."),
         ({"full_name": "   "}, "full_name", "This field is required."),
+        (
+            {"full_name": "Ann 🙂 Lee"},
+            "full_name",
+            "Your certificate cannot print “🙂” in a name; please write your name without it.",
+        ),
         ({"degree": ""}, "degree", "This field is required."),
         ({"degree": "Wizard"}, "degree", "Not a valid choice."),
     ],
@@ -181,6 +186,7 @@ def test_an_email_can_hold_only_one_account_whatever_its_case(
         "password-missing",
         "name-missing",
         "name-blank",
+        "name-emoji",
         "degree-missing",
         "degree-unknown",
     ],
@@ -607,6 +613,11 @@ def test_each_profile_change_is_audited_with_the_fields_it_changed(
         ),
         ({"license_number": "x" * 41}, "license_number", "Use at most 40 characters."),
         ({"full_name": ""}, "full_name", "This field is required."),
+        (
+            {"full_name": "Ann 🙂 Lee"},
+            "full_name",
+            "Your certificate cannot print “🙂” in a name; please write your name without it.",
+        ),
     ],
     ids=[
         "npi-check-digit",
@@ -627,6 +638,7 @@ def test_each_profile_change_is_audited_with_the_fields_it_changed(
         "nabp-superscript-digits",
         "license-number-too-long",
         "name-missing",
+        "name-emoji",
     ],
 )
 def test_a_profile_with_a_bad_field_says_what_to_fix_and_changes_nothing(

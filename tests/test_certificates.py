@@ -10,13 +10,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quizapp.authoring.services import sync_content
 from quizapp.certificates import services as certificates
 from quizapp.config import ConfigurationError
 from quizapp.db import Database
-from quizapp.models import AuditEvent, Base, Certificate
+from quizapp.models import AuditEvent, Base, Certificate, User
 from tests.conftest import FROZEN_NOW, NOW, SAMPLE_CONTENT, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
 from tests.staff_helpers import sign_in_as
@@ -114,12 +114,28 @@ def test_the_pdf_carries_every_required_field(
         assert expected in text, expected
 
 
-@pytest.mark.parametrize("name", ["李小龙", "Ἀριστοτέλης", "Zoë Ñúñez-Øster"])
+@pytest.mark.parametrize("name", ["李小龙", "王堃", "Ἀριστοτέλης", "Zoë Ñúñez-Øster"])
 def test_names_in_any_script_print_on_the_certificate(
     synced: Flask, auth: AuthActions, client: FlaskClient, name: str
 ) -> None:
     code = earn(auth, client, name=name)
     assert name in cjk_compact(pdf_text(client.get(f"/certificates/{code}.pdf").data))
+
+
+def test_a_name_stored_before_forms_refused_unprintable_characters_prints_them_visibly(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    """The forms now refuse a name with a character no certificate font has; one stored
+    before prints U+FFFD in its place, where fpdf2 would have left a silent gap."""
+    auth.register(full_name="Ann Lee")
+    with db.transaction() as session:
+        session.execute(update(User).values(full_name="Ann 🙂 Lee"))
+    take(client, right=3)
+    assert evaluate(auth, IMATINIB).status_code == 302
+    assert claim(auth, {"ama-pra-1": "1.0"}).status_code == 302
+    [row] = certificate_rows(db)
+    text = pdf_text(client.get(f"/certificates/{row.code}.pdf").data)
+    assert "Ann \ufffd Lee, MD" in text
 
 
 def test_other_professions_get_a_certificate_of_participation(

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp import audit
 from quizapp.accounts.validation import (
     US_STATES,
+    name_problem,
     normalize_email,
     password_problem,
     valid_birth_day,
@@ -65,9 +66,7 @@ def register(
     problem = password_problem(form.password, email)
     if problem:
         raise AccountError(problem, "password")
-    full_name = " ".join(form.full_name.split())
-    if not full_name or len(full_name) > 200:
-        raise AccountError("Enter your full name as it should appear on certificates.", "full_name")
+    full_name = _full_name(form.full_name)
     if form.degree not in DEGREES:
         raise AccountError("Choose your degree.", "degree")
     if role not in ROLES:
@@ -204,10 +203,20 @@ def update_profile(db: Database, user_id: int, form: ProfileForm, now: dt.dateti
         return user
 
 
-def _clean_profile(form: ProfileForm) -> dict[str, object]:
-    full_name = " ".join(form.full_name.split())
+def _full_name(raw: str) -> str:
+    """The name as certificates print it: each run of whitespace one space, and every
+    character one that a certificate font has."""
+    full_name = " ".join(raw.split())
     if not full_name or len(full_name) > 200:
         raise AccountError("Enter your full name as it should appear on certificates.", "full_name")
+    problem = name_problem(full_name)
+    if problem:
+        raise AccountError(problem, "full_name")
+    return full_name
+
+
+def _clean_profile(form: ProfileForm) -> dict[str, object]:
+    full_name = _full_name(form.full_name)
     if form.degree not in DEGREES:
         raise AccountError("Choose your degree.", "degree")
     npi = form.npi.strip() or None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from quizapp.certificates.fonts import unprintable
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 US_STATES = [
@@ -66,6 +69,8 @@ US_STATES = [
 DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
+NAMED_AT_MOST = 5
+"""Unprintable characters a message names one by one; it counts the rest."""
 
 
 def normalize_email(email: str) -> str:
@@ -103,3 +108,33 @@ def valid_npi(npi: str) -> bool:
 
 def valid_birth_day(month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= DAYS_IN_MONTH[month - 1]
+
+
+def name_problem(full_name: str) -> str | None:
+    """Why a certificate could not print this name as written, or None.
+
+    A certificate is a record of who earned the credit: a name printed without one of its
+    characters would be someone else's, so the name is refused while the learner can fix it.
+    """
+    missing = unprintable(full_name)
+    if not missing:
+        return None
+    shown = [_shown(char) for char in missing[:NAMED_AT_MOST]]
+    if len(missing) > NAMED_AT_MOST:
+        listed = f"{', '.join(shown)} and {len(missing) - NAMED_AT_MOST} more"
+    elif len(shown) > 1:
+        listed = f"{', '.join(shown[:-1])} or {shown[-1]}"
+    else:
+        listed = shown[0]
+    them = "it" if len(missing) == 1 else "them"
+    return (
+        f"Your certificate cannot print {listed} in a name; please write your name without {them}."
+    )
+
+
+def _shown(char: str) -> str:
+    """The character in quotes, or its code point where the page would show nothing or a mark
+    without its letter (controls, format characters, private use, combining marks)."""
+    if unicodedata.category(char)[0] in "CMZ":
+        return f"the character U+{ord(char):04X}"
+    return f"\u201c{char}\u201d"

@@ -9,6 +9,10 @@ each file comes from, under which licence, and which characters the CJK subset k
 - Noto Sans Hebrew and Noto Sans Arabic (regular and bold) print Hebrew and Arabic names, letter
   by letter: right-to-left order and joined Arabic letters are not done yet.
 - Noto Sans CJK SC, a subset, prints Chinese, Japanese and Korean names.
+
+fpdf2 leaves a character that none of these fonts has out of the page and only logs a warning.
+A certificate is a record of who earned the credit, so ``unprintable`` names such characters:
+the account forms refuse a name with one, and the renderer prints a visible replacement.
 """
 
 from __future__ import annotations
@@ -106,4 +110,32 @@ def dejavu_characters(font: Path) -> tuple[int, ...]:
             for code in characters(font)
             if not any(first <= code <= last for first, last in HEBREW_AND_ARABIC)
         )
+    )
+
+
+@cache
+def printable_characters() -> frozenset[int]:
+    """Every character a certificate prints, in whichever font the renderer would take it from.
+
+    DejaVu Sans in any of its four faces, since a letter one face lacks prints from another; and
+    the regular face of each Noto font, since the renderer loads a Noto font only for a
+    character its regular face has. Reading the character maps takes a third of a second, so
+    it is done once.
+    """
+    fonts = certificate_fonts()
+    dejavu = (fonts.regular, fonts.bold, fonts.oblique, fonts.bold_oblique)
+    noto = (fonts.hebrew, fonts.arabic, fonts.cjk)
+    return frozenset(code for font in dejavu for code in dejavu_characters(font)).union(
+        *(characters(font) for font in noto)
+    )
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of ``text`` that no certificate font has, each once, in the order met.
+
+    Whitespace is left out: the certificate prints every run of it as one space.
+    """
+    printable = printable_characters()
+    return list(
+        dict.fromkeys(char for char in text if not char.isspace() and ord(char) not in printable)
     )

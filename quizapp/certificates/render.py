@@ -21,7 +21,12 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from quizapp.certificates.document import CertificateData
-from quizapp.certificates.fonts import certificate_fonts, characters, dejavu_characters
+from quizapp.certificates.fonts import (
+    certificate_fonts,
+    characters,
+    dejavu_characters,
+    unprintable,
+)
 from quizapp.certificates.layout import (
     ALERT,
     ALERT_FILL,
@@ -45,6 +50,9 @@ PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 HEBREW_FONT = "NotoHebrew"
 ARABIC_FONT = "NotoArabic"
 CJK_FONT = "NotoCJK"
+REPLACEMENT = "\ufffd"
+"""Printed for a character no certificate font has; DejaVu Sans prints it as a question mark
+in a diamond."""
 
 PT = 25.4 / 72
 """Millimetres per typographic point."""
@@ -72,8 +80,8 @@ def render_certificate(
     format_name = PAGE_SIZES.get(page_size.lower())
     if format_name is None:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
-    blocks = body_blocks(data, status_note)
-    footer = footer_texts(data, verify_url)
+    blocks = [_printable(block) for block in body_blocks(data, status_note)]
+    footer = [_printable_text(text) for text in footer_texts(data, verify_url)]
     pdf = _CertificatePDF(orientation="landscape", unit="mm", format=format_name)
     pdf.set_auto_page_break(False)
     pdf.set_margins(CONTENT_INSET, CONTENT_INSET, CONTENT_INSET)
@@ -121,6 +129,30 @@ def _fpdf_markdown(text: Text) -> str:
         return plain
     italics = _CertificatePDF.MARKDOWN_ITALICS_MARKER
     return ITALICS.sub(lambda m: f"{italics}{m.group(1)}{italics}", plain)
+
+
+def _printable(block: Block) -> Block:
+    """The block with REPLACEMENT for each character no certificate font has.
+
+    fpdf2 would leave such a character out and only log a warning: a name stored before the
+    account forms refused them, or a title, must not print as if it were whole.
+    """
+    if isinstance(block, Text):
+        return _printable_text(block)
+    if isinstance(block, Columns):
+        columns = tuple((_replaced(label), _replaced(value)) for label, value in block.columns)
+        return replace(block, columns=columns)
+    return block
+
+
+def _printable_text(text: Text) -> Text:
+    return replace(text, markup=_replaced(text.markup))
+
+
+def _replaced(text: str) -> str:
+    for char in unprintable(text):
+        text = text.replace(char, REPLACEMENT)
+    return text
 
 
 def _add_fonts(pdf: FPDF, texts: Sequence[str]) -> None:

@@ -2,6 +2,10 @@
 
 - ``GET /verify/<code>``: anyone. Name, activity, date, credits and status; nothing more.
 - ``GET /certificates/<code>.pdf``: the learner it belongs to, or an administrator.
+
+The signed-in user comes from flask_login, not from ``quizapp.accounts.login``: the account
+forms ask the certificate core which characters a name may have, so the certificates package
+imports nothing of accounts, or the two would import each other.
 """
 
 from __future__ import annotations
@@ -9,7 +13,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
-from quizapp.accounts.login import current
 from quizapp.certificates import services
 from quizapp.certificates.document import CertificateData
 from quizapp.certificates.render import render_certificate
@@ -57,7 +60,7 @@ def download(code: str) -> Response:
     """The certificate's learner (issued certificates) or an administrator (any state)."""
     certificate = services.find_by_code(request_session(), code)
     is_admin = current_user.role == "admin"
-    if certificate is None or (certificate.user_id != current().id and not is_admin):
+    if certificate is None or (certificate.user_id != current_user.id and not is_admin):
         abort(404, description="There is no certificate at this address.")
     if certificate.status != "issued" and not is_admin:
         abort(404, description="This certificate is not available for download.")

@@ -1,4 +1,5 @@
-"""What a learner types into the account forms: NPI, password, email, birth month and day."""
+"""What a learner types into the account forms: NPI, password, email, birth month and day, and
+a name a certificate can print."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from quizapp.accounts.validation import (
     MAX_PASSWORD,
     MIN_PASSWORD,
+    name_problem,
     normalize_email,
     password_problem,
     valid_birth_day,
@@ -158,3 +160,60 @@ def test_a_real_birth_month_and_day_is_valid(month: int, day: int) -> None:
 )
 def test_an_impossible_birth_month_and_day_is_refused(month: int, day: int) -> None:
     assert not valid_birth_day(month, day)
+
+
+# Name ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ann Lee",
+        "Zoë Ñúñez-Øster",
+        "Ἀριστοτέλης",
+        "Пётр Чайковский",
+        "王堃",
+        "𠮷田 太郎",
+        "김민준",
+        "דוד כהן",
+        "محمد الأحمد",
+    ],
+)
+def test_a_name_in_a_script_the_certificate_fonts_cover_is_accepted(name: str) -> None:
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "Ann 🙂 Lee",
+            "Your certificate cannot print “🙂” in a name; please write your name without it.",
+        ),
+        (
+            "Ann 🙂 Lee 🎉 🙂",
+            "Your certificate cannot print “🙂” or “🎉” in a name; please write your name "
+            "without them.",
+        ),
+        (
+            "Ann 🙂🎉💉 Lee",
+            "Your certificate cannot print “🙂”, “🎉” or “💉” in a name; please write your name "
+            "without them.",
+        ),
+        (
+            "Ann\ue000Lee",
+            "Your certificate cannot print the character U+E000 in a name; please write your name "
+            "without it.",
+        ),
+        (
+            "🙂🎉💉🩺🧬🦴 Lee",
+            "Your certificate cannot print “🙂”, “🎉”, “💉”, “🩺”, “🧬” and 1 more in a name; "
+            "please write your name without them.",
+        ),
+    ],
+    ids=["one", "two", "three", "invisible", "many"],
+)
+def test_a_name_with_a_character_no_certificate_font_has_says_which(
+    name: str, message: str
+) -> None:
+    assert name_problem(name) == message

@@ -7,6 +7,7 @@ on the page it was drawn with.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tomllib
 from dataclasses import dataclass, replace
 from io import BytesIO
@@ -21,8 +22,8 @@ from pypdf import PdfReader
 import quizapp
 from quizapp.certificates import fonts as fonts_module
 from quizapp.certificates.document import CertificateCredit, CertificateData
-from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts
-from quizapp.certificates.render import render_certificate
+from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts, unprintable
+from quizapp.certificates.render import REPLACEMENT, render_certificate
 from quizapp.certificates.wording import credit_line, learner_line
 from tests.conftest import REPO
 
@@ -281,6 +282,67 @@ ARABIC_NAME = "محمد الأحمد"
 )
 def test_names_in_any_script_come_back_from_the_pdf(name: str) -> None:
     assert squeeze(f"{name}, MD") in render(certificate(learner_name=name)).squeezed
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("王堃 张垚 李玥 陈喆 刘昪", id="rarer given names of the main block"),
+        pytest.param("刘䶮", id="extension a"),
+        pytest.param("𠮷田 陳𡃁", id="extension b: japanese surname and hkscs"),
+    ],
+)
+def test_rarer_ideographs_of_given_names_print_in_the_noto_cjk_font(name: str) -> None:
+    """The subset once kept only the ideographs of the national standards, and fpdf2 left the
+    rest out of the name with no more than a logged warning."""
+    printed = render(certificate(learner_name=name))
+    assert squeeze(f"{name}, MD") in printed.squeezed
+    for char in name.replace(" ", ""):
+        assert printed.run(char).font.endswith("NotoSansCJKSC"), char
+
+
+def test_the_cjk_subset_keeps_every_ideograph_of_the_main_block_and_extension_a() -> None:
+    cjk = fonts_module.characters(certificate_fonts().cjk)
+    main_block = range(0x4E00, 0x9FF0)
+    extension_a = range(0x3400, 0x4DB6)
+    assert [hex(code) for code in (*main_block, *extension_a) if code not in cjk] == []
+    assert len(cjk & set(range(0xF900, 0xFB00))) == 366
+
+
+def test_a_character_no_font_has_prints_as_a_visible_replacement_not_as_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A name stored before the account forms refused such characters, or a title or provider
+    that no form checks: fpdf2 would leave the character out and only log a warning."""
+    provider = "Meridian 🏥 Institute"
+    data = certificate(learner_name="Ann 🙂 Lee", provider=provider, activity_title="Imatinib 💊")
+    with caplog.at_level(logging.WARNING):
+        printed = render(data)
+    assert squeeze("Ann \ufffd Lee, MD") in printed.squeezed
+    assert squeeze("Imatinib \ufffd") in printed.squeezed
+    assert printed.squeezed.count(squeeze("Meridian \ufffd Institute")) == 2
+    assert not {"🙂", "🏥", "💊"} & set(printed.text)
+    assert "missing" not in caplog.text
+
+
+def test_unprintable_names_each_character_no_certificate_font_has_once_in_order() -> None:
+    assert unprintable("Ann 🙂 Lee 🎉🙂\ue000") == ["🙂", "🎉", "\ue000"]
+    assert unprintable(REPLACEMENT) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë Ñúñez-Øster",
+        "Ἀριστοτέλης Пётр Чайковский",
+        "李小龙 王堃 刘䶮 𠮷田 陳𡃁 山﨑 髙橋 김민준 やまだ ヤマダ",
+        HEBREW_NAME,
+        ARABIC_NAME,
+        "Ann\u00a0Lee\u3000\t",
+    ],
+)
+def test_names_in_every_script_the_fonts_cover_are_printable(name: str) -> None:
+    assert unprintable(name) == []
 
 
 def test_a_chinese_name_is_printed_with_the_noto_cjk_font() -> None:
