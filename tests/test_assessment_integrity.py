@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import threading
+from pathlib import Path
 
 from alembic import command
 from flask import Flask
@@ -18,20 +20,25 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
+from quizapp import audit
+from quizapp.admin.services import grant_extra_attempt
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.grading.order import option_order
 from quizapp.learning import services
 from quizapp.migrate import alembic_config, upgrade
-from quizapp.models import Activity, Attempt, User
+from quizapp.models import Activity, Attempt, Evaluation, User
 from tests.conftest import NOW, PASSWORD, SAMPLE_CONTENT, AuthActions, csrf_token, make_app
 from tests.learner_helpers import (
     IMATINIB,
     METHOTREXATE,
     METHOTREXATE_RIGHT,
     RIGHT,
+    start,
     start_id,
     submit,
+    take,
+    variant,
 )
 from tests.staff_helpers import sign_in_as
 
@@ -168,3 +175,92 @@ def test_an_attempt_opened_before_opaque_values_still_takes_its_letters(
     assert post_letters(client, attempt_id, RIGHT).status_code == 302
     assert "passed" in form_of(client, attempt_id)
     app.extensions["quizapp.db"].dispose()
+
+
+RAISED = "raised-limit"
+
+
+def test_raising_the_limit_does_not_reopen_the_posttest_to_a_learner_who_saw_the_key(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    variant(tmp_path / "v1", db, RAISED, {"attempts_allowed: 3": "attempts_allowed: 2"})
+    auth.register()
+    take(client, right=1, slug=RAISED)
+    used_up = take(client, right=1, slug=RAISED)
+    assert "Rationale." in client.get(f"/attempts/{used_up}").get_data(as_text=True)
+    auth.logout()
+    auth.register("bob@example.org")
+    take(client, right=1, slug=RAISED)
+
+    variant(tmp_path / "v2", db, RAISED, {"attempts_allowed: 3": "attempts_allowed: 4"})
+
+    assert start_id(client, slug=RAISED)  # Bob never saw the key: the new limit is his
+    auth.logout()
+    auth.login()
+    assert "used all 2 attempts" in refusal(client)
+    with db.read_session() as session:
+        ann = session.scalar(select(User).where(User.email == "ann.lee@example.org"))
+        activity = session.scalar(select(Activity).where(Activity.slug == RAISED))
+        assert ann is not None and activity is not None
+
+    grant_extra_attempt(db, ann.id, activity.id, 1, "Retake after the update", audit.CLI, NOW)
+
+    take(client, right=1, slug=RAISED)
+    assert "used all 3 attempts" in refusal(client)
+
+
+def refusal(client: FlaskClient) -> str:
+    response = start(client, slug=RAISED)
+    assert response.status_code == 302
+    assert "/attempts/" not in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    return page
+
+
+def test_a_second_evaluation_racing_the_first_is_told_its_answers_were_not_saved(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database, monkeypatch
+) -> None:
+    auth.register()
+    take(client, right=3)
+    other = client.application.test_client()
+    AuthActions(other).login()
+    pages = [
+        c.get(f"/activities/{IMATINIB}/evaluation").get_data(as_text=True) for c in (client, other)
+    ]
+    both_checked = threading.Barrier(2, timeout=10)
+    record = services.submit_evaluation
+
+    def after_both_views_checked(*args, **kwargs):  # type: ignore[no-untyped-def]
+        both_checked.wait()
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(services, "submit_evaluation", after_both_views_checked)
+    answers = {
+        "objectives-met": "Agree",
+        "relevance": "Agree",
+        "intent-to-change": "Yes",
+        "commercial-bias": "No",
+    }
+    flashed: list[str] = []
+
+    def post(browser: FlaskClient, page: str) -> None:
+        response = browser.post(
+            f"/activities/{IMATINIB}/evaluation",
+            data={"csrf_token": csrf_token(page), **answers},
+            follow_redirects=True,
+        )
+        flashed.append(response.get_data(as_text=True))
+
+    threads = [
+        threading.Thread(target=post, args=(browser, page))
+        for browser, page in zip((client, other), pages, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert sum("Thank you for your evaluation" in page for page in flashed) == 1
+    assert sum("already recorded" in page for page in flashed) == 1
+    with db.read_session() as session:
+        assert len(list(session.scalars(select(Evaluation)))) == 1

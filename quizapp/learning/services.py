@@ -31,6 +31,12 @@ from quizapp.learning.versions import PinnedVersion, versions_for
 from quizapp.models import Activity, Attempt, AttemptGrant, CreditClaim, Evaluation, Response
 
 _system_random = random.SystemRandom()
+ANSWERS_AT_THE_LAST_ATTEMPT = (
+    "after-each-attempt",
+    "after-last-attempt",
+    "after-passing-or-last-attempt",
+)
+"""Review moments that show the answers to a learner who has used every attempt."""
 
 
 class AttemptRefused(Refused):
@@ -69,8 +75,28 @@ class Standing:
 
     @property
     def allowed(self) -> int | None:
+        """The current version's limit plus the attempts granted, unless the learner already
+        saw the answers on using every attempt an earlier version allowed: a new version
+        that raises the limit does not reopen the posttest to them (a grant still does)."""
         base = self.version.attempts_allowed
+        frozen = self._limit_when_the_key_was_shown
+        if frozen is not None and (base is None or base > frozen):
+            base = frozen
         return None if base is None else base + self.extra_attempts
+
+    @property
+    def _limit_when_the_key_was_shown(self) -> int | None:
+        """The smallest limit the learner reached under a version whose review then showed
+        the answers (counting attempts, not grants: the safe side when a grant came later)."""
+        reached = [
+            limit
+            for attempt in self.submitted
+            if (pinned := self.attempt_versions.get(attempt.activity_version_id, self.version))
+            and (limit := pinned.attempts_allowed) is not None
+            and attempt.number >= limit
+            and pinned.review_policy.moment("answers") in ANSWERS_AT_THE_LAST_ATTEMPT
+        ]
+        return min(reached, default=None)
 
     @property
     def attempts_left(self) -> int | None:

@@ -35,6 +35,12 @@ def _submit_limit() -> str:
     return str(current_app.config.get("SUBMIT_RATE_LIMIT", "30 per minute"))
 
 
+ALREADY_EVALUATED = (
+    "Your evaluation was already recorded (perhaps from another tab); these answers were not "
+    "saved. You can claim credit."
+)
+
+
 def _activity_and_standing(slug: str) -> tuple[Activity, services.Standing]:
     try:
         return services.learner_in(request_session(), get_db(), current().id, slug, clock.today())
@@ -190,6 +196,8 @@ def evaluation(slug: str) -> ViewResult:
         flash("The evaluation opens once you pass the posttest.", "warning")
         return redirect(url_for("learning.posttest", slug=slug))
     if learner.evaluated:
+        if request.method == "POST":
+            flash(ALREADY_EVALUATED, "warning")
         return redirect(url_for("credit.claim", slug=slug))
     items = learner.version.evaluation
     form = EmptyForm()
@@ -197,14 +205,17 @@ def evaluation(slug: str) -> ViewResult:
     if request.method == "POST":
         raw = {item.id: request.form.get(item.id, "") for item in items}
         try:
-            services.submit_evaluation(get_db(), current().id, slug, raw, clock.now())
+            recorded = services.submit_evaluation(get_db(), current().id, slug, raw, clock.now())
         except EvaluationError as problem:
             error = problem
         except services.EvaluationRefused as refused:
             flash(refused.message, "error")
             return redirect(url_for("learning.posttest", slug=slug))
         else:
-            flash("Thank you for your evaluation. You can now claim credit.", "success")
+            if recorded:
+                flash("Thank you for your evaluation. You can now claim credit.", "success")
+            else:
+                flash(ALREADY_EVALUATED, "warning")
             return redirect(url_for("credit.claim", slug=slug))
     page = render_template(
         "learning/evaluation.html",
