@@ -6,8 +6,8 @@ each file comes from, under which licence, and which characters the CJK subset k
 
 - DejaVu Sans (four faces) prints Latin with every diacritic, Greek (polytonic too) and Cyrillic;
   DejaVu Sans Mono Bold the verification code, where I, l and 1 must not look alike.
-- Noto Sans Hebrew and Noto Sans Arabic (regular and bold) print Hebrew and Arabic names, letter
-  by letter: right-to-left order and joined Arabic letters are not done yet.
+- Noto Sans Hebrew and Noto Sans Arabic (regular and bold) print Hebrew and Arabic names, which
+  the renderer shapes with HarfBuzz: right to left, and Arabic letters joined.
 - Noto Sans CJK SC, a subset, prints Chinese, Japanese and Korean names.
 
 fpdf2 leaves a character that none of these fonts has out of the page and only logs a warning.

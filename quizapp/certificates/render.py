@@ -6,6 +6,11 @@ note always give the same bytes (the PDF's creation date is the completion date)
 wording.py says what is printed and layout.py arranges it in blocks; this module is the one
 that knows fpdf2: it registers the fonts, measures and draws the blocks, the border, and the
 footer with a QR code of the verification address.
+
+A text in Hebrew or Arabic (a learner's name, most often) is shaped with HarfBuzz, through
+fpdf2's text shaping: Hebrew then reads right to left and Arabic letters join. Its glyphs are
+drawn in visual order and their character map keeps the logical order, so a reader that copies
+the text gets the name as typed; the run is marked with its language for screen readers.
 """
 
 from __future__ import annotations
@@ -53,6 +58,17 @@ CJK_FONT = "NotoCJK"
 REPLACEMENT = "\ufffd"
 """Printed for a character no certificate font has; DejaVu Sans prints it as a question mark
 in a diamond."""
+
+RIGHT_TO_LEFT = (
+    ("he", 0x0590, 0x05FF),
+    ("ar", 0x0600, 0x06FF),
+    ("ar", 0x0750, 0x077F),
+    ("ar", 0x0870, 0x08FF),
+    ("he", 0xFB1D, 0xFB4F),
+    ("ar", 0xFB50, 0xFDFF),
+    ("ar", 0xFE70, 0xFEFE),
+)
+"""(BCP 47 language, first and last code point) of the blocks that need shaping."""
 
 PT = 25.4 / 72
 """Millimetres per typographic point."""
@@ -256,8 +272,28 @@ def _width(pdf: FPDF, text: Text) -> float:
     return min(text.width or pdf.epw, pdf.epw)
 
 
+def right_to_left_language(text: str) -> str | None:
+    """ "he" or "ar" for a text with a Hebrew or Arabic letter (the first decides), else None."""
+    for char in text:
+        code = ord(char)
+        for language, first, last in RIGHT_TO_LEFT:
+            if first <= code <= last:
+                return language
+    return None
+
+
 def _set_font(pdf: FPDF, text: Text) -> float:
-    """Select the text's font and colour; return its line height in mm."""
+    """Select the text's font, colour and shaping; return its line height in mm.
+
+    Only a text with Hebrew or Arabic is shaped: shaping every line measured while the page is
+    fitted made a certificate six times slower to draw, and Latin, Greek, Cyrillic and CJK
+    names print the same without it. The paragraph stays left to right, as the certificate's
+    English words are: "محمد الأحمد, MD" keeps the degree after the name.
+    """
+    if right_to_left_language(text.markup):
+        pdf.set_text_shaping(True, direction="ltr")
+    else:
+        pdf.set_text_shaping(False)
     pdf.set_font(text.family or FONT, text.style, text.size)
     pdf.set_char_spacing(text.spacing)
     pdf.set_text_color(*text.color)
@@ -288,6 +324,9 @@ def _draw_text(
 ) -> None:
     line_height = _set_font(pdf, text)
     pdf.set_x(x)
+    language = right_to_left_language(text.markup)
+    if language:
+        _begin_language(pdf, language)
     pdf.multi_cell(
         _width(pdf, text),
         line_height,
@@ -298,7 +337,20 @@ def _draw_text(
         new_y=YPos.NEXT,
         link=link,
     )
+    if language:
+        pdf._out("EMC")
     pdf.set_char_spacing(0)
+
+
+def _begin_language(pdf: FPDF, language: str) -> None:
+    """Mark what follows as written in ``language`` until the next ``EMC``.
+
+    The document's language is English, the language of the certificate's own words; a screen
+    reader would read a Hebrew or Arabic name with English rules. A marked-content span with
+    ``/Lang`` (PDF 32000-1, 14.9.2) says otherwise for that run only. fpdf2 has no public call
+    for it, so the operator is written into the page's content directly.
+    """
+    pdf._out(f"/Span <</Lang ({language})>> BDC")
 
 
 def _draw_alert(pdf: FPDF, text: Text) -> None:

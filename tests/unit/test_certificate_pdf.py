@@ -26,6 +26,7 @@ from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts, unp
 from quizapp.certificates.render import REPLACEMENT, render_certificate
 from quizapp.certificates.wording import credit_line, learner_line
 from tests.conftest import REPO
+from tests.pdf_text import pdftotext
 
 CODE = "q7Hk2LmN9pRsT4vWxYz3Ab"
 VERIFY_URL = f"http://127.0.0.1:5000/verify/{CODE}"
@@ -358,13 +359,66 @@ def test_a_chinese_name_is_printed_with_the_noto_cjk_font() -> None:
     ],
 )
 def test_hebrew_and_arabic_names_print_in_bold_noto_sans(name: str, font: str) -> None:
-    """Letter by letter for now: right-to-left order and joined Arabic letters come later."""
     printed = render(certificate(learner_name=name))
     assert len(printed.reader.pages) == 1
     assert font in printed.fonts
     assert not any("CJK" in embedded for embedded in printed.fonts)
     letters = [char for char in name if not char.isspace()]
     assert sorted(letters) == sorted(char for char in printed.squeezed if char in name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(HEBREW_NAME, id="hebrew"),
+        pytest.param("فاطمة حسن", id="arabic"),
+        pytest.param("يوسف بن خالد", id="arabic, three words"),
+    ],
+)
+def test_right_to_left_names_read_back_in_the_order_they_were_typed(name: str) -> None:
+    """Drawn letter by letter, left to right, they came back reversed: "ןהכ דוד"."""
+    text = pdftotext(render_certificate(certificate(learner_name=name), verify_url=VERIFY_URL))
+    assert f"{name}, MD" in text.splitlines()
+
+
+def test_a_lam_alef_ligature_maps_back_to_lam_then_alef() -> None:
+    """ "الأحمد" draws lam and alef as one glyph, whose characters the PDF gives in the order
+    typed (PDF 32000-1, 9.10.3). pdftotext 22 reverses them with the rest of the run and reads
+    "األحمد"; PDFBox (PDFBOX-4531) and pdfminer.six (issue 850) know the same limitation. The
+    rest of the name reads back in order."""
+    pdf = render_certificate(certificate(learner_name=ARABIC_NAME), verify_url=VERIFY_URL)
+    assert "محمد ا" in pdftotext(pdf)
+    assert any(line.endswith(" <06440623>") for line in to_unicode(pdf, "NotoSansArabicBold"))
+
+
+def test_arabic_letters_are_joined() -> None:
+    """Shaped, a letter takes the form its place in the word asks for: the two mīms of محمد
+    are an initial and a medial glyph, not twice the isolated one."""
+    pdf = render_certificate(certificate(learner_name=ARABIC_NAME), verify_url=VERIFY_URL)
+    mim_glyphs = [line for line in to_unicode(pdf, "NotoSansArabicBold") if line.endswith("<0645>")]
+    assert len(mim_glyphs) >= 2
+
+
+def test_a_right_to_left_name_is_marked_with_its_language() -> None:
+    """The certificate is in English (its /Lang); a screen reader reads the name by its own
+    rules only if its run says which language it is in."""
+    for name, language in ((HEBREW_NAME, "he"), (ARABIC_NAME, "ar")):
+        printed = render(certificate(learner_name=name))
+        content = printed.reader.pages[0].get_contents()
+        assert content is not None
+        assert f"/Span <</Lang ({language})>> BDC".encode() in content.get_data()
+        assert printed.reader.trailer["/Root"]["/Lang"] == "en"
+    latin = render().reader.pages[0].get_contents()
+    assert latin is not None and b"/Lang" not in latin.get_data()
+
+
+def to_unicode(pdf: bytes, font: str) -> list[str]:
+    """The lines of the ToUnicode map of ``font``: ``<glyph> <characters>``."""
+    for ref in PdfReader(BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
+        embedded = ref.get_object()
+        if str(embedded["/BaseFont"]).endswith(font):
+            return embedded["/ToUnicode"].get_object().get_data().decode().splitlines()
+    raise AssertionError(f"{font} is not embedded")
 
 
 def test_fonts_a_certificate_does_not_need_are_not_embedded(sample: Printed) -> None:
