@@ -18,7 +18,17 @@ from quizapp.config import ConfigurationError
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Base, Certificate, User
 from tests.conftest import FROZEN_NOW, NOW, SAMPLE_CONTENT, AuthActions, make_app
-from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
+from tests.learner_helpers import (
+    IMATINIB,
+    METHOTREXATE,
+    claim,
+    evaluate,
+    pass_methotrexate,
+    profile_form,
+    take,
+    variant,
+)
+from tests.pdf_text import pdftotext
 from tests.staff_helpers import sign_in_as
 
 ADMIN = "boss@example.org"
@@ -112,6 +122,38 @@ def test_the_pdf_carries_every_required_field(
         f"/verify/{code}",
     ):
         assert expected in text, expected
+
+
+def test_the_acpe_certificate_carries_the_activity_s_uan(
+    synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask
+) -> None:
+    """A board of pharmacy checks a statement of credit by its Universal Activity Number."""
+    auth.register(full_name="Priya Raman", degree="PharmD")
+    auth.post_form(
+        "/account",
+        profile_form(
+            full_name="Priya Raman",
+            degree="PharmD",
+            nabp_eprofile_id="1234567",
+            birth_month="9",
+            birth_day="10",
+        ),
+    )
+    pass_methotrexate(client)
+    assert evaluate(auth, METHOTREXATE).status_code == 302
+    assert claim(auth, {"acpe": "0.5"}, slug=METHOTREXATE).status_code == 302
+    transcript = client.get("/my/transcript").get_data(as_text=True)
+    match = re.search(r"/certificates/([A-Za-z0-9_-]+)\.pdf", transcript)
+    assert match
+    text = pdftotext(client.get(f"/certificates/{match.group(1)}.pdf").data)
+    assert "Priya Raman, PharmD" in text
+    assert "0.5 ACPE pharmacy contact hours" in text
+    assert (
+        "ACPE Universal Activity Number (UAN) 0798-9999-26-014-H05-P: 0.5 contact hours "
+        "(0.05 CEU)" in text
+    )
+    verify = app.test_client().get(f"/verify/{match.group(1)}").get_data(as_text=True)
+    assert "0.5 ACPE pharmacy contact hours (UAN 0798-9999-26-014-H05-P)" in verify
 
 
 @pytest.mark.parametrize("name", ["李小龙", "王堃", "Ἀριστοτέλης", "Zoë Ñúñez-Øster"])

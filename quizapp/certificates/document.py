@@ -27,6 +27,11 @@ class CertificateCredit:
     """As claimed, printed with at least one decimal: "1.0", "0.75"."""
     statement: str
     """The designation statement, Markdown-style ``*italics*`` kept for the renderer."""
+    uan: str = ""
+    """ACPE's Universal Activity Number of the activity, for pharmacy credit."""
+    certificate_statement: str = ""
+    """What the credit's accreditor requires printed beside its line (ACPE: the UAN, contact
+    hours and CEUs), worded from the registry at issue; empty on certificates issued before."""
 
 
 @dataclass(frozen=True)

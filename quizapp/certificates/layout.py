@@ -3,11 +3,12 @@ which size and colour, and how it shrinks to stay on one page.
 
 It prints what the AMA asks of a statement of credit: the learner's name, the accredited
 provider, the activity title, the learning format, the date completed and the credit actually
-claimed in the exact wording of its type; then each designation statement, the accreditation
-statement, and a verification code with the address where anyone can check the certificate.
-Whatever the length of the title and the number of credit types, it stays on one page: the
-text is set smaller until it fits. Measuring a block needs the fonts, so the module that draws
-hands ``fit`` its measure.
+claimed in the exact wording of its type, with what its accreditor requires beside it (ACPE's
+Universal Activity Number, contact hours and CEUs); then each designation statement, the
+accreditation statement, and a verification code with the address where anyone can check
+the certificate. Whatever the length of the title and the number of credit types, it stays
+on one page: the text is set smaller until it fits. Measuring a block needs the fonts, so the
+module that draws hands ``fit`` its measure.
 """
 
 from __future__ import annotations
@@ -147,18 +148,20 @@ def body_blocks(data: CertificateData, status_note: str | None) -> list[Block]:
         else:
             label = "Credit claimed" if len(data.credits) == 1 else "Credits claimed"
         blocks.append(_label(label, space_before=7, min_size=6.5))
-        blocks += [
-            Text(
-                credit_markup(c),
-                14,
-                "B",
-                NAVY,
-                space_before=1.5 if i == 0 else 0.6,
-                min_size=11,
-                italics=True,
+        for i, credit in enumerate(data.credits):
+            blocks.append(
+                Text(
+                    credit_markup(credit),
+                    14,
+                    "B",
+                    NAVY,
+                    space_before=1.5 if i == 0 else 0.6,
+                    min_size=11,
+                    italics=True,
+                )
             )
-            for i, c in enumerate(data.credits)
-        ]
+            if credit.certificate_statement:
+                blocks.append(Text(credit.certificate_statement, 10, "", INK, min_size=8))
     statements = _unique([c.statement for c in data.credits] + [data.accreditation_statement])
     blocks += [
         Text(

@@ -83,10 +83,11 @@ def _printed_credit(meta: VersionMeta, claim: CreditClaim) -> CertificateCredit:
     amount = format_amount(claim.amount)
     name = credit_name(claim.credit_type)
     designated = meta.credit(claim.credit_type)
+    credit_type = CREDIT_TYPES[claim.credit_type]
+    uan = designated.uan if designated is not None else None
     if designated is not None:
         statement = statement_markup(designated.statement.source)
     else:
-        credit_type = CREDIT_TYPES[claim.credit_type]
         stands_for = meta.credit(credit_type.stands_in_for or "")
         statement = statement_markup(
             credit_type.designation(
@@ -95,7 +96,14 @@ def _printed_credit(meta: VersionMeta, claim: CreditClaim) -> CertificateCredit:
                 meta.learning_format_entry.activity_kind,
             )
         )
-    return CertificateCredit(type=claim.credit_type, name=name, amount=amount, statement=statement)
+    return CertificateCredit(
+        type=claim.credit_type,
+        name=name,
+        amount=amount,
+        statement=statement,
+        uan=uan or "",
+        certificate_statement=credit_type.certificate_wording(claim.amount, uan),
+    )
 
 
 def issue_for_claims(

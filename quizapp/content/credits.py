@@ -94,6 +94,10 @@ class CreditType:
     """False for a type the learner receives in place of another, never written in content."""
     stands_in_for: str | None = None
     """The offered type whose maximum this one takes (participation for AMA credit)."""
+    certificate_statement: str = ""
+    """What its accreditor requires a certificate to print beside the credit line, beyond the
+    designation statement: ``{uan}``, ``{amount}``, ``{units}``, ``{ceus}``. Empty when the
+    designation statement says all."""
 
     def units(self, amount: Decimal) -> str:
         singular = amount <= 1 if self.singular_up_to_one else amount == 1
@@ -105,6 +109,17 @@ class CreditType:
             amount=format_amount(amount),
             units=self.units(amount),
             activity_kind=activity_kind,
+        )
+
+    def certificate_wording(self, amount: Decimal, uan: str | None) -> str:
+        """The certificate statement for ``amount``; CEUs are tenths of a contact hour."""
+        if not self.certificate_statement:
+            return ""
+        return self.certificate_statement.format(
+            uan=uan or "",
+            amount=format_amount(amount),
+            units=self.units(amount),
+            ceus=format_amount(amount / 10),
         )
 
     def eligible(self, degree: str) -> bool:
@@ -159,6 +174,8 @@ CREDIT_TYPES: dict[str, CreditType] = {
             profile_fields=(NABP_EPROFILE, BIRTH_DAY),
             needs_uan=True,
             reported_to=REPORTED_TO_CPE_MONITOR,
+            certificate_statement="ACPE Universal Activity Number (UAN) {uan}: "
+            "{amount} {units} ({ceus} CEU)",
         ),
         CreditType(
             "aapa",

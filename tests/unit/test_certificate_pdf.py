@@ -76,6 +76,16 @@ ANCC = CertificateCredit(
     amount="0.75",
     statement="This activity is designated for a maximum of 1.0 ANCC nursing contact hours.",
 )
+UAN = "0798-9999-26-014-H05-P"
+ACPE = CertificateCredit(
+    type="acpe",
+    name="ACPE pharmacy contact hours",
+    amount="0.5",
+    statement="This knowledge-based activity is approved for 0.5 ACPE contact hours.",
+    uan=UAN,
+    certificate_statement=f"ACPE Universal Activity Number (UAN) {UAN}: 0.5 contact hours "
+    "(0.05 CEU)",
+)
 PARTICIPATION = CertificateCredit(
     type="participation",
     name="Certificate of participation",
@@ -473,6 +483,26 @@ def test_a_long_title_wraps_and_stays_the_most_prominent_text_after_the_name(
     assert len(title_runs) > 1
     credit = crowded.run("ABIM MOC points")
     assert title_runs[0].size >= credit.size
+
+
+def test_the_acpe_credit_prints_its_uan_contact_hours_and_ceus_under_its_line() -> None:
+    data = certificate(degree="PharmD", credits=(ACPE,))
+    text = pdftotext(render_certificate(data, verify_url=VERIFY_URL))
+    lines = text.splitlines()
+    credit = lines.index("0.5 ACPE pharmacy contact hours")
+    assert lines[credit + 1] == ACPE.certificate_statement
+    assert ACPE.statement in " ".join(lines)
+
+
+def test_a_certificate_stored_before_credits_carried_a_uan_still_renders() -> None:
+    stored = certificate(degree="PharmD", credits=(ACPE,)).to_json()
+    for credit in stored["credits"]:
+        del credit["uan"], credit["certificate_statement"]
+    old = CertificateData.from_json(stored)
+    assert old.credits[0].uan == "" and old.credits[0].certificate_statement == ""
+    printed = render(old)
+    assert "0.5 ACPE pharmacy contact hours" in printed.text
+    assert "UAN" not in printed.text
 
 
 # -- page sizes ------------------------------------------------------------------------------

@@ -163,3 +163,25 @@ def test_pars_reads_its_cme_and_board_columns_from_the_registry() -> None:
         ("abim-moc", "MOC")
     ]
     assert all(t.reported_to == REPORTED_TO_PARS for t in pars_types(PARS_BOARD_CREDITS))
+
+
+def test_the_acpe_certificate_statement_carries_the_uan_contact_hours_and_ceus() -> None:
+    acpe = CREDIT_TYPES["acpe"]
+
+    assert acpe.certificate_wording(Decimal("0.5"), "0798-9999-26-014-H05-P") == (
+        "ACPE Universal Activity Number (UAN) 0798-9999-26-014-H05-P: 0.5 contact hours (0.05 CEU)"
+    )
+    assert acpe.certificate_wording(Decimal("1"), "0798-0000-26-001-H01-P").endswith(
+        "1.0 contact hour (0.1 CEU)"
+    )
+
+
+@pytest.mark.parametrize("code", sorted(CREDIT_TYPES))
+def test_a_type_that_needs_a_uan_prints_it_and_others_print_no_extra_statement(code: str) -> None:
+    entry = CREDIT_TYPES[code]
+    wording = entry.certificate_wording(Decimal("1.5"), "0798-9999-26-014-H05-P")
+
+    if entry.needs_uan:
+        assert "0798-9999-26-014-H05-P" in wording and "{" not in wording
+    else:
+        assert wording == ""
