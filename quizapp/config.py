@@ -15,6 +15,14 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from quizapp.certificates.issuer import EXTENSION as ISSUER_EXTENSION
+from quizapp.certificates.issuer import (
+    CertificateImage,
+    CertificateImageError,
+    Issuer,
+    read_image,
+)
+
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_SQLITE_NAME = "quizapp.sqlite"
 
@@ -33,6 +41,11 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "TRUSTED_PROXIES": 0,
         "CERTIFICATE_APPROVAL": "automatic",
         "CERTIFICATE_PAGE_SIZE": "letter",
+        "CERTIFICATE_SIGNATORY_NAME": "",
+        "CERTIFICATE_SIGNATORY_TITLE": "",
+        "CERTIFICATE_SIGNATURE_IMAGE": "",
+        "CERTIFICATE_LOGO": "",
+        "PROVIDER_CONTACT": "",
         "ADMIN_FRESH_MINUTES": 30,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
@@ -54,6 +67,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     _check_choice(app, "CERTIFICATE_PAGE_SIZE", ("letter", "a4"))
     _check_choice(app, "CERTIFICATE_APPROVAL", ("automatic", "manual"))
     app.config["SITE_URL"] = site_url(str(app.config.get("SITE_URL", "")))
+    app.extensions[ISSUER_EXTENSION] = certificate_issuer(app)
 
 
 class ConfigurationError(ValueError):
@@ -68,6 +82,43 @@ def _check_choice(app: Flask, key: str, allowed: tuple[str, ...]) -> None:
             f"(set it in instance/config.py or QUIZAPP_{key})."
         )
     app.config[key] = value
+
+
+def certificate_issuer(app: Flask) -> Issuer:
+    """The signatory, logo and contact the settings give, the images read and checked now.
+
+    A missing or unreadable image stops quizapp at start-up with the setting's name, rather
+    than failing the claim of the first learner. A relative path is read from the instance
+    folder, like ``instance/config.py``.
+    """
+    name = " ".join(str(app.config.get("CERTIFICATE_SIGNATORY_NAME") or "").split())
+    title = " ".join(str(app.config.get("CERTIFICATE_SIGNATORY_TITLE") or "").split())
+    signature = _image(app, "CERTIFICATE_SIGNATURE_IMAGE")
+    if (signature or title) and not name:
+        raise ConfigurationError(
+            "CERTIFICATE_SIGNATURE_IMAGE and CERTIFICATE_SIGNATORY_TITLE need "
+            "CERTIFICATE_SIGNATORY_NAME, the name printed under the signature (set it in "
+            "instance/config.py or QUIZAPP_CERTIFICATE_SIGNATORY_NAME)."
+        )
+    return Issuer(
+        signatory_name=name,
+        signatory_title=title,
+        signature=signature,
+        logo=_image(app, "CERTIFICATE_LOGO"),
+        contact=" ".join(str(app.config.get("PROVIDER_CONTACT") or "").split()),
+    )
+
+
+def _image(app: Flask, key: str) -> CertificateImage | None:
+    value = str(app.config.get(key) or "").strip()
+    if not value:
+        return None
+    try:
+        return read_image(Path(app.instance_path) / Path(value).expanduser())
+    except CertificateImageError as problem:
+        raise ConfigurationError(
+            f"{key}: {problem} (set it in instance/config.py or QUIZAPP_{key})."
+        ) from None
 
 
 def site_url(value: str) -> str:

@@ -18,6 +18,7 @@ from quizapp.config import ConfigurationError
 from quizapp.db import Database
 from quizapp.models import AuditEvent, Base, Certificate, User
 from tests.conftest import FROZEN_NOW, NOW, SAMPLE_CONTENT, AuthActions, make_app
+from tests.images import image_bytes
 from tests.learner_helpers import (
     IMATINIB,
     METHOTREXATE,
@@ -375,3 +376,112 @@ def test_the_verification_address_comes_from_site_url_never_from_the_host_header
 def test_a_site_url_that_is_not_a_plain_public_address_stops_start_up(value: str) -> None:
     with pytest.raises(ConfigurationError, match="SITE_URL"):
         make_app("sqlite:////nonexistent/never-opened.sqlite", SITE_URL=value)
+
+
+def signed_app(database_url: str, folder: Path, **overrides: object) -> Flask:
+    """An app whose certificates are signed by the CME director, with the provider's logo."""
+    (folder / "signature.png").write_bytes(image_bytes("PNG"))
+    (folder / "logo.jpg").write_bytes(image_bytes("JPEG", size=(400, 120)))
+    settings: dict[str, object] = {
+        "CERTIFICATE_SIGNATORY_NAME": "Samuel Adeyemi, MD, MPH",
+        "CERTIFICATE_SIGNATORY_TITLE": "Director of Continuing Medical Education",
+        "CERTIFICATE_SIGNATURE_IMAGE": str(folder / "signature.png"),
+        "CERTIFICATE_LOGO": str(folder / "logo.jpg"),
+        "PROVIDER_CONTACT": "cme@meridian.example.org · +1 312 555 0100",
+    }
+    return make_app(database_url, **{**settings, **overrides})
+
+
+def pdf_images(data: bytes) -> int:
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    return sum(
+        1
+        for ref in page["/Resources"]["/XObject"].values()
+        if ref.get_object()["/Subtype"] == "/Image"
+    )
+
+
+def test_the_signatory_logo_and_contact_of_the_day_are_frozen_into_each_certificate(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A new director signs the certificates issued after the change, not those before."""
+    app = signed_app(database_url, tmp_path)
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    sync_content(database, SAMPLE_CONTENT, now=NOW)
+    client = app.test_client()
+    code = earn(AuthActions(client), client)
+    first = client.get(f"/certificates/{code}.pdf").data
+    text = pdftotext(first)
+    for printed in (
+        "Samuel Adeyemi, MD, MPH",
+        "Director of Continuing Medical Education",
+        "cme@meridian.example.org · +1 312 555 0100",
+    ):
+        assert printed in text
+    assert pdf_images(first) == 3  # the logo, the signature and the QR code
+    database.dispose()
+
+    later_folder = tmp_path / "later"
+    later_folder.mkdir()
+    later = signed_app(
+        database_url,
+        later_folder,
+        CERTIFICATE_SIGNATORY_NAME="Grace Okafor, PharmD",
+        CERTIFICATE_SIGNATORY_TITLE="Chief Learning Officer",
+        CERTIFICATE_LOGO="",
+        PROVIDER_CONTACT="",
+    )
+    ann = later.test_client()
+    AuthActions(ann).login()
+    assert ann.get(f"/certificates/{code}.pdf").data == first
+
+    bob = later.test_client()
+    auth = AuthActions(bob)
+    auth.register("bob.roe@example.org", full_name="Bob Roe")
+    take(bob, right=3)
+    assert evaluate(auth).status_code == 302
+    assert claim(auth, {"ama-pra-1": "1.0"}).status_code == 302
+    newest = certificate_rows(later.extensions["quizapp.db"])[-1]
+    issued_later = bob.get(f"/certificates/{newest.code}.pdf").data
+    text = pdftotext(issued_later)
+    assert "Grace Okafor, PharmD" in text and "Chief Learning Officer" in text
+    assert "Samuel Adeyemi" not in text and "cme@meridian.example.org" not in text
+    assert pdf_images(issued_later) == 2  # the new signature and the QR code
+    later.extensions["quizapp.db"].dispose()
+
+
+@pytest.mark.parametrize(
+    ("setting", "file", "message"),
+    [
+        ("CERTIFICATE_LOGO", None, r"CERTIFICATE_LOGO: there is no file at .*missing\.png"),
+        ("CERTIFICATE_LOGO", b"not an image", r"CERTIFICATE_LOGO: .* is not a PNG or JPEG"),
+        ("CERTIFICATE_SIGNATURE_IMAGE", "GIF", r"CERTIFICATE_SIGNATURE_IMAGE: .* is a GIF image"),
+        ("CERTIFICATE_SIGNATURE_IMAGE", "PNG-truncated", r"is not a PNG or JPEG image"),
+    ],
+)
+def test_an_image_setting_that_is_not_a_png_or_jpeg_file_stops_start_up(
+    tmp_path: Path, setting: str, file: bytes | str | None, message: str
+) -> None:
+    path = tmp_path / "missing.png"
+    if isinstance(file, bytes):
+        path.write_bytes(file)
+    elif file == "GIF":
+        path.write_bytes(image_bytes("GIF"))
+    elif file == "PNG-truncated":
+        path.write_bytes(image_bytes("PNG")[:200])
+    with pytest.raises(ConfigurationError, match=message):
+        make_app(
+            "sqlite:////nonexistent/never-opened.sqlite",
+            CERTIFICATE_SIGNATORY_NAME="Samuel Adeyemi",
+            **{setting: str(path)},
+        )
+
+
+def test_a_signature_without_the_signatory_s_name_stops_start_up(tmp_path: Path) -> None:
+    (tmp_path / "signature.png").write_bytes(image_bytes("PNG"))
+    with pytest.raises(ConfigurationError, match="need CERTIFICATE_SIGNATORY_NAME"):
+        make_app(
+            "sqlite:////nonexistent/never-opened.sqlite",
+            CERTIFICATE_SIGNATURE_IMAGE=str(tmp_path / "signature.png"),
+        )

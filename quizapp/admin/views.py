@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from quizapp import audit, clock
@@ -15,6 +24,7 @@ from quizapp.accounts.login import admin_required, current, fresh_login_required
 from quizapp.admin import services
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
+from quizapp.certificates.issuer import site_issuer
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.grading.presentation import letters_seen_and_authored
@@ -131,7 +141,13 @@ def _certificate_action(certificate_id: int, action: str) -> Response:
             )
             flash("Certificate revoked. Its verification page now says so.", "success")
         else:
-            new = certificates.reissue(get_db(), certificate_id, actor(), clock.now())
+            new = certificates.reissue(
+                get_db(),
+                certificate_id,
+                actor(),
+                clock.now(),
+                site_issuer(current_app.extensions),
+            )
             flash(f"Reissued as {new.code}; the old certificate is marked superseded.", "success")
     except certificates.CertificateError as error:
         flash(error.message, "error")

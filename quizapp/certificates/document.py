@@ -47,6 +47,20 @@ class CertificateData:
     accreditation_statement: str
     activity_id: str
     version: int
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signature_image: str = ""
+    """The SHA-256 of the signature image stored as an asset; empty for none."""
+    logo_image: str = ""
+    """The SHA-256 of the provider's logo stored as an asset; empty for none."""
+    provider_contact: str = ""
+    """The fields above come from the site's settings when the certificate is issued; a
+    certificate issued before they existed has none of them and prints as it did."""
+
+    @property
+    def images(self) -> tuple[str, ...]:
+        """The digests of the images it prints, to fetch them before rendering."""
+        return tuple(digest for digest in (self.logo_image, self.signature_image) if digest)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

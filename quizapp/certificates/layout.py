@@ -120,8 +120,11 @@ def _label(text: str, *, size: float = LABEL_SIZE, **kwargs: float) -> Text:
 
 def body_blocks(data: CertificateData, status_note: str | None) -> list[Block]:
     format_name, completed_what = learning_format(data)
-    blocks: list[Block] = [
-        Text(data.provider, 10.5, "B", NAVY, spacing=0.6, min_size=8.5),
+    blocks: list[Block] = [Text(data.provider, 10.5, "B", NAVY, spacing=0.6, min_size=8.5)]
+    if data.provider_contact:
+        contact = Text(data.provider_contact, 8.5, "", MUTED, space_before=0.8, width=150)
+        blocks.append(replace(contact, min_size=7))
+    blocks += [
         Text(certificate_title(data), 30, "B", NAVY, space_before=2.5, min_size=22),
         Rule(44, space_before=3.5),
     ]
@@ -195,6 +198,16 @@ def footer_texts(data: CertificateData, verify_url: str) -> list[Text]:
         Text(f"Verification code: {data.code}", 12, "B", INK, space_before=1.2, family=MONO),
         Text(f"Verify at {verify_url}", 10, "", MUTED, space_before=0.8),
     ]
+
+
+def signatory_texts(data: CertificateData) -> list[Text]:
+    """The signatory's name and title, printed under the signature; none without a name."""
+    if not data.signatory_name.strip():
+        return []
+    texts = [Text(data.signatory_name, 10.5, "B", INK)]
+    if data.signatory_title.strip():
+        texts.append(Text(data.signatory_title, 8.5, "", MUTED, space_before=0.4))
+    return texts
 
 
 def texts_in(blocks: Sequence[Block]) -> Iterator[Text]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from io import BytesIO
 
@@ -32,6 +32,7 @@ from quizapp.certificates.fonts import (
     dejavu_characters,
     unprintable,
 )
+from quizapp.certificates.issuer import image_size
 from quizapp.certificates.layout import (
     ALERT,
     ALERT_FILL,
@@ -46,12 +47,14 @@ from quizapp.certificates.layout import (
     body_blocks,
     fit,
     footer_texts,
+    signatory_texts,
     texts_in,
 )
 from quizapp.certificates.wording import ITALICS, certificate_title, credit_line, learner_line
 from quizapp.dates import long_date
 
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+MUTED_RULE = (120, 124, 130)
 HEBREW_FONT = "NotoHebrew"
 ARABIC_FONT = "NotoArabic"
 CJK_FONT = "NotoCJK"
@@ -80,6 +83,12 @@ CONTENT_INSET = 24.0
 """The text area, from the page edge (mm)."""
 FOOTER_HEIGHT = 34.0
 QR_SIZE = 24.0
+SIGNATORY_WIDTH = 72.0
+"""The signatory's column at the right of the footer (mm)."""
+SIGNATURE_HEIGHT = 12.0
+LOGO_HEIGHT = 14.0
+LOGO_WIDTH = 42.0
+"""The logo's box in the top left corner (mm), clear of the centred text."""
 
 
 def render_certificate(
@@ -88,26 +97,34 @@ def render_certificate(
     verify_url: str,
     page_size: str = "letter",
     status_note: str | None = None,
+    images: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """The certificate as PDF bytes: one landscape page, US Letter or ("a4") A4.
 
     ``status_note`` (e.g. "REVOKED on 2027-02-01") is printed prominently under the title.
+    ``images`` holds the bytes of the logo and signature the data names by digest; one that
+    is missing is left out, and the text around it closes up.
     """
     format_name = PAGE_SIZES.get(page_size.lower())
     if format_name is None:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
     blocks = [_printable(block) for block in body_blocks(data, status_note)]
     footer = [_printable_text(text) for text in footer_texts(data, verify_url)]
+    signatory = [_printable_text(text) for text in signatory_texts(data)]
     pdf = _CertificatePDF(orientation="landscape", unit="mm", format=format_name)
+    pdf.images = dict(images or {})
     pdf.set_auto_page_break(False)
     pdf.set_margins(CONTENT_INSET, CONTENT_INSET, CONTENT_INSET)
-    _add_fonts(pdf, [text.markup for text in texts_in([*blocks, *footer])])
+    _add_fonts(pdf, [text.markup for text in texts_in([*blocks, *footer, *signatory])])
     _set_metadata(pdf, data)
     pdf.add_page()
     _draw_border(pdf)
+    _draw_logo(pdf, data.logo_image)
     footer_top = pdf.h - BORDER_INSET - FOOTER_HEIGHT
     _draw_body(pdf, blocks, top=CONTENT_INSET - 4, bottom=footer_top - 3)
-    _draw_footer(pdf, footer, verify_url, top=footer_top)
+    _draw_footer(pdf, footer, verify_url, top=footer_top, narrow=bool(signatory))
+    if signatory:
+        _draw_signatory(pdf, signatory, data.signature_image, top=footer_top)
     return bytes(pdf.output())
 
 
@@ -134,6 +151,9 @@ class _CertificatePDF(FPDF):
     )
     MARKDOWN_ESCAPE_CHARACTER = "\ue004"
     MARKDOWN_LINK_REGEX = re.compile(r"(?!)")
+
+    images: dict[str, bytes]
+    """The logo and signature by digest, for the blocks that name them."""
 
 
 _PRIVATE_MARKERS = re.compile("[\ue000-\ue004]")
@@ -234,7 +254,36 @@ def _draw_border(pdf: FPDF) -> None:
     pdf.rect(inset, inset, pdf.w - 2 * inset, pdf.h - 2 * inset)
 
 
-def _draw_body(pdf: FPDF, blocks: list[Block], *, top: float, bottom: float) -> None:
+def _picture_box(
+    pdf: _CertificatePDF, digest: str, max_width: float, max_height: float
+) -> tuple[float, float] | None:
+    """Width and height (mm) of the image within the box, in its proportions; None if the
+    certificate's images do not hold it."""
+    data = pdf.images.get(digest)
+    if not data:
+        return None
+    pixels_wide, pixels_high = image_size(data)
+    scale = min(max_width / pixels_wide, max_height / pixels_high)
+    return pixels_wide * scale, pixels_high * scale
+
+
+def _draw_picture(pdf: _CertificatePDF, digest: str, box: tuple[float, float], *, x: float) -> None:
+    top = pdf.get_y()
+    pdf.image(BytesIO(pdf.images[digest]), x=x, y=top, w=box[0], h=box[1])
+    pdf.set_y(top + box[1])
+
+
+def _draw_logo(pdf: _CertificatePDF, digest: str) -> None:
+    """The provider's logo in the top left corner, as on letterhead: out of the text's way, so
+    that a crowded certificate keeps its sizes."""
+    box = _picture_box(pdf, digest, LOGO_WIDTH, LOGO_HEIGHT)
+    if box:
+        inset = BORDER_INSET + INNER_BORDER_GAP + 4
+        pdf.set_y(inset)
+        _draw_picture(pdf, digest, box, x=inset)
+
+
+def _draw_body(pdf: _CertificatePDF, blocks: list[Block], *, top: float, bottom: float) -> None:
     """Draw the blocks centred between top and bottom, smaller if they would not fit."""
     available = bottom - top
     chosen, height = fit(blocks, available, lambda block: _height(pdf, block))
@@ -243,7 +292,7 @@ def _draw_body(pdf: FPDF, blocks: list[Block], *, top: float, bottom: float) -> 
         _draw(pdf, block)
 
 
-def _height(pdf: FPDF, block: Block) -> float:
+def _height(pdf: _CertificatePDF, block: Block) -> float:
     if isinstance(block, Rule):
         return block.space_before
     if isinstance(block, Columns):
@@ -254,7 +303,7 @@ def _height(pdf: FPDF, block: Block) -> float:
     return block.space_before + _text_height(pdf, block)
 
 
-def _draw(pdf: FPDF, block: Block) -> None:
+def _draw(pdf: _CertificatePDF, block: Block) -> None:
     pdf.set_y(pdf.get_y() + block.space_before)
     if isinstance(block, Rule):
         pdf.set_draw_color(*GOLD)
@@ -407,8 +456,11 @@ def _draw_columns(pdf: FPDF, block: Columns) -> None:
     pdf.set_y(bottom)
 
 
-def _draw_footer(pdf: FPDF, footer: list[Text], verify_url: str, *, top: float) -> None:
-    """A rule, then the QR code of the verification address with the code and address beside it."""
+def _draw_footer(
+    pdf: _CertificatePDF, footer: list[Text], verify_url: str, *, top: float, narrow: bool
+) -> None:
+    """A rule, then the QR code of the verification address with the code and address beside
+    it; ``narrow`` leaves the right of the footer to the signatory."""
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.25)
     pdf.line(CONTENT_INSET, top, pdf.w - CONTENT_INSET, top)
@@ -417,13 +469,34 @@ def _draw_footer(pdf: FPDF, footer: list[Text], verify_url: str, *, top: float) 
     pdf.image(_qr_png(verify_url), x=CONTENT_INSET, y=qr_top, w=QR_SIZE, h=QR_SIZE)
     pdf.link(CONTENT_INSET, qr_top, QR_SIZE, QR_SIZE, verify_url)
     left = CONTENT_INSET + QR_SIZE + 6
-    lines = [replace(text, width=pdf.w - CONTENT_INSET - left) for text in footer]
+    right = pdf.w - CONTENT_INSET - (SIGNATORY_WIDTH + 6 if narrow else 0)
+    lines = [replace(text, width=right - left) for text in footer]
     height = sum(_height(pdf, text) for text in lines)
     pdf.set_y(qr_top + max(0.0, (QR_SIZE - height) / 2))
     for text in lines:
         pdf.set_y(pdf.get_y() + text.space_before)
         is_address = text is lines[-1]
         _draw_text(pdf, text, x=left, align=Align.L, link=verify_url if is_address else None)
+
+
+def _draw_signatory(pdf: _CertificatePDF, texts: list[Text], signature: str, *, top: float) -> None:
+    """At the right of the footer: the signature, a rule, the signatory's name and title."""
+    left = pdf.w - CONTENT_INSET - SIGNATORY_WIDTH
+    lines = [replace(text, width=SIGNATORY_WIDTH) for text in texts]
+    box = _picture_box(pdf, signature, SIGNATORY_WIDTH * 0.8, SIGNATURE_HEIGHT)
+    height = (box[1] if box else 0.0) + 1.5 + sum(_height(pdf, text) for text in lines)
+    inner_border = pdf.h - BORDER_INSET - INNER_BORDER_GAP
+    pdf.set_y(top + max(1.0, (inner_border - top - height) / 2))
+    if box:
+        _draw_picture(pdf, signature, box, x=left + (SIGNATORY_WIDTH - box[0]) / 2)
+    rule_y = pdf.get_y() + 0.5
+    pdf.set_draw_color(*MUTED_RULE)
+    pdf.set_line_width(0.3)
+    pdf.line(left + 4, rule_y, left + SIGNATORY_WIDTH - 4, rule_y)
+    pdf.set_y(rule_y + 1.0)
+    for text in lines:
+        pdf.set_y(pdf.get_y() + text.space_before)
+        _draw_text(pdf, text, x=left)
 
 
 def _qr_png(url: str) -> BytesIO:

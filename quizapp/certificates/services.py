@@ -12,10 +12,12 @@ import secrets
 from collections.abc import Sequence
 
 from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp import audit
 from quizapp.certificates.document import CertificateCredit, CertificateData, statement_markup
+from quizapp.certificates.issuer import NO_ISSUER, CertificateImage, Issuer
 from quizapp.content.credits import CREDIT_TYPES, credit_name, format_amount
 from quizapp.content.snapshot import VersionMeta, VersionSnapshot
 from quizapp.db import Database
@@ -23,6 +25,7 @@ from quizapp.errors import Refused
 from quizapp.models import (
     Activity,
     ActivityVersion,
+    Asset,
     Certificate,
     CertificateClaim,
     CreditClaim,
@@ -57,8 +60,10 @@ def snapshot_for(
     version_number: int,
     claims: Sequence[CreditClaim],
     code: str,
+    issuer: Issuer = NO_ISSUER,
 ) -> CertificateData:
-    """What the certificate for ``claims`` prints, frozen from the version the learner took."""
+    """What the certificate for ``claims`` prints, frozen from the version the learner took
+    and the site's signatory, logo and contact of the day."""
     meta = version.meta
     credits = []
     for claim in sorted(claims, key=lambda c: c.id):
@@ -76,7 +81,44 @@ def snapshot_for(
         accreditation_statement=statement_markup(meta.accreditation_statement.source),
         activity_id=activity.content_id,
         version=version_number,
+        signatory_name=issuer.signatory_name,
+        signatory_title=issuer.signatory_title,
+        signature_image=issuer.signature.sha256 if issuer.signature else "",
+        logo_image=issuer.logo.sha256 if issuer.logo else "",
+        provider_contact=issuer.contact,
     )
+
+
+def store_images(session: Session, issuer: Issuer, now: dt.datetime) -> None:
+    """Keep the issuer's images as assets, by digest, for every certificate that prints them.
+
+    Two claims may store the same new image at once; the second insert then meets the first
+    one's row, which is the same bytes, so it is let go in a savepoint.
+    """
+    images: list[CertificateImage] = [i for i in (issuer.logo, issuer.signature) if i]
+    for image in images:
+        if session.get(Asset, image.sha256) is not None:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(
+                    Asset(
+                        sha256=image.sha256,
+                        media_type=image.media_type,
+                        data=image.data,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            pass
+
+
+def images_of(session: Session, data: CertificateData) -> dict[str, bytes]:
+    """The bytes of the images ``data`` prints, by digest."""
+    if not data.images:
+        return {}
+    rows = session.scalars(select(Asset).where(Asset.sha256.in_(data.images)))
+    return {asset.sha256: asset.data for asset in rows}
 
 
 def _printed_credit(meta: VersionMeta, claim: CreditClaim) -> CertificateCredit:
@@ -116,10 +158,12 @@ def issue_for_claims(
     *,
     manual_approval: bool,
     actor: audit.Actor,
+    issuer: Issuer = NO_ISSUER,
 ) -> Certificate:
     """Within the claim's transaction: a certificate for these claims, issued or pending."""
     code = new_code()
-    data = snapshot_for(user, activity, version.snapshot(), version.number, claims, code)
+    store_images(session, issuer, now)
+    data = snapshot_for(user, activity, version.snapshot(), version.number, claims, code, issuer)
     certificate = Certificate(
         code=code,
         user_id=user.id,
@@ -207,8 +251,15 @@ def revoke(
         return certificate
 
 
-def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datetime) -> Certificate:
-    """A new certificate for the same claims, printed from the learner's current profile.
+def reissue(
+    db: Database,
+    certificate_id: int,
+    actor: audit.Actor,
+    now: dt.datetime,
+    issuer: Issuer = NO_ISSUER,
+) -> Certificate:
+    """A new certificate for the same claims, printed from the learner's current profile and
+    the site's current signatory, logo and contact.
 
     An issued certificate becomes superseded; a revoked one stays revoked (its record keeps
     the reason), so reissuing is also how a revocation made in error is put right.
@@ -237,12 +288,13 @@ def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
         version = session.get(ActivityVersion, claims[0].activity_version_id)
         assert user is not None and activity is not None and version is not None
         code = new_code()
+        store_images(session, issuer, now)
         new = Certificate(
             code=code,
             user_id=user.id,
             activity_id=activity.id,
             snapshot=snapshot_for(
-                user, activity, version.snapshot(), version.number, claims, code
+                user, activity, version.snapshot(), version.number, claims, code, issuer
             ).to_json(),
             status="issued",
             created_at=now,

@@ -58,17 +58,20 @@ def verify(code: str) -> str:
 @login_required
 def download(code: str) -> Response:
     """The certificate's learner (issued certificates) or an administrator (any state)."""
-    certificate = services.find_by_code(request_session(), code)
+    session = request_session()
+    certificate = services.find_by_code(session, code)
     is_admin = current_user.role == "admin"
     if certificate is None or (certificate.user_id != current_user.id and not is_admin):
         abort(404, description="There is no certificate at this address.")
     if certificate.status != "issued" and not is_admin:
         abort(404, description="This certificate is not available for download.")
+    data = CertificateData.from_json(certificate.snapshot)
     pdf = render_certificate(
-        CertificateData.from_json(certificate.snapshot),
+        data,
         verify_url=verify_url(certificate.code),
         page_size=current_app.config["CERTIFICATE_PAGE_SIZE"],
         status_note=status_note(certificate),
+        images=services.images_of(session, data),
     )
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="certificate-{code}.pdf"'

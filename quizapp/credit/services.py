@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp import audit
+from quizapp.certificates.issuer import NO_ISSUER, Issuer
 from quizapp.certificates.services import issue_for_claims, latest_certificate_id
 from quizapp.content.credits import credit_name
 from quizapp.credit.eligibility import (
@@ -83,6 +84,7 @@ def claim_credit(
     attested: bool,
     now: dt.datetime,
     manual_approval: bool = False,
+    issuer: Issuer = NO_ISSUER,
 ) -> list[CreditClaim]:
     """Record the claimed amounts (blank ones skipped) all together, or none of them.
 
@@ -166,6 +168,7 @@ def claim_credit(
                 now,
                 manual_approval=manual_approval or version.meta.certificate_approval == "manual",
                 actor=actor,
+                issuer=issuer,
             )
     except IntegrityError:
         raise ClaimError("You have already claimed this credit.") from None

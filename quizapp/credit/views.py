@@ -22,6 +22,7 @@ from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
 from quizapp.accounts.services import user_by_id
+from quizapp.certificates.issuer import site_issuer
 from quizapp.credit import services
 from quizapp.credit.eligibility import ClaimError
 from quizapp.csvstream import csv_response
@@ -67,6 +68,7 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
                 attested=request.form.get("attest") == "yes",
                 now=clock.now(),
                 manual_approval=current_app.config["CERTIFICATE_APPROVAL"] == "manual",
+                issuer=site_issuer(current_app.extensions),
             )
         except ClaimError as problem:
             error = problem

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from io import BytesIO
@@ -23,9 +24,11 @@ import quizapp
 from quizapp.certificates import fonts as fonts_module
 from quizapp.certificates.document import CertificateCredit, CertificateData
 from quizapp.certificates.fonts import FontNotFoundError, certificate_fonts, unprintable
+from quizapp.certificates.issuer import CertificateImage
 from quizapp.certificates.render import REPLACEMENT, render_certificate
 from quizapp.certificates.wording import credit_line, learner_line
 from tests.conftest import REPO
+from tests.images import image_bytes
 from tests.pdf_text import pdftotext
 
 CODE = "q7Hk2LmN9pRsT4vWxYz3Ab"
@@ -160,7 +163,7 @@ def squeeze(text: str) -> str:
     return "".join(text.replace("\x00", "").split())
 
 
-def render(data: CertificateData | None = None, **options: str) -> Printed:
+def render(data: CertificateData | None = None, **options: Any) -> Printed:
     options.setdefault("verify_url", VERIFY_URL)
     pdf = render_certificate(data or certificate(), **options)
     reader = PdfReader(BytesIO(pdf))
@@ -503,6 +506,101 @@ def test_a_certificate_stored_before_credits_carried_a_uan_still_renders() -> No
     printed = render(old)
     assert "0.5 ACPE pharmacy contact hours" in printed.text
     assert "UAN" not in printed.text
+
+
+# -- signatory, logo and contact ------------------------------------------------------------
+
+
+SIGNATURE = image_bytes("PNG")
+LOGO = image_bytes("JPEG", size=(400, 120))
+SIGNATURE_DIGEST = CertificateImage(SIGNATURE, "image/png").sha256
+LOGO_DIGEST = CertificateImage(LOGO, "image/jpeg").sha256
+SIGNED = {
+    "signatory_name": "Samuel Adeyemi, MD, MPH",
+    "signatory_title": "Director of Continuing Medical Education",
+    "signature_image": SIGNATURE_DIGEST,
+    "logo_image": LOGO_DIGEST,
+    "provider_contact": "400 Lakeshore Drive, Chicago, IL 60611 · cme@meridian.example.org",
+}
+IMAGES = {SIGNATURE_DIGEST: SIGNATURE, LOGO_DIGEST: LOGO}
+
+
+def image_sizes(printed: Printed) -> list[tuple[int, int]]:
+    page = printed.reader.pages[0]
+    return sorted(
+        (int(image["/Width"]), int(image["/Height"]))
+        for image in (ref.get_object() for ref in page["/Resources"]["/XObject"].values())
+        if image["/Subtype"] == "/Image"
+    )
+
+
+def test_the_signatory_s_name_and_title_print_under_the_signature() -> None:
+    printed = render(certificate(**SIGNED), images=IMAGES)
+    lines = pdftotext(printed.pdf).splitlines()
+    name = lines.index("Samuel Adeyemi, MD, MPH")
+    assert lines[name + 1] == "Director of Continuing Medical Education"
+    assert "400 Lakeshore Drive, Chicago, IL 60611 · cme@meridian.example.org" in lines
+    qr = segno.make(VERIFY_URL, error="m").symbol_size(scale=10, border=0)
+    assert image_sizes(printed) == sorted([(300, 90), (400, 120), qr])
+    signature = printed.run("Samuel Adeyemi, MD, MPH")
+    assert signature.y < printed.run("VERIFY THIS CERTIFICATE").y  # in the footer band
+    assert printed.run("400 Lakeshore Drive").y > printed.run("Certificate of Completion").y
+
+
+def test_the_logo_prints_in_the_top_left_corner_clear_of_the_text() -> None:
+    printed = render(certificate(**SIGNED), images=IMAGES)
+    content = printed.reader.pages[0].get_contents()
+    assert content is not None
+    placed = re.findall(rb"([\d.]+) 0 0 ([\d.]+) ([\d.]+) ([\d.]+) cm /I\w+ Do", content.get_data())
+    width, height, x, y = max((tuple(map(float, box)) for box in placed), key=lambda b: b[3])
+    assert width / height == pytest.approx(400 / 120, rel=0.01)  # the logo, not the signature
+    assert x < 60 and y + height > LETTER[1] - 60  # points, from the bottom left
+    assert y > printed.run(PROVIDER).y  # above the first line of text
+    assert x + width < LETTER[0] / 2 - 100  # and left of the centred title
+
+
+def test_a_signatory_without_a_signature_image_prints_the_name_over_a_rule() -> None:
+    data = certificate(**{**SIGNED, "signature_image": "", "logo_image": ""})
+    printed = render(data)
+    assert "Samuel Adeyemi, MD, MPH" in printed.text
+    assert len(image_sizes(printed)) == 1  # the QR code
+
+
+def test_an_image_the_certificate_names_but_cannot_find_is_left_out() -> None:
+    printed = render(certificate(**SIGNED), images={})
+    assert "Samuel Adeyemi, MD, MPH" in printed.text
+    assert len(image_sizes(printed)) == 1
+    assert len(printed.reader.pages) == 1
+
+
+def test_a_certificate_without_a_signatory_prints_no_signature_line(sample: Printed) -> None:
+    assert "Director" not in sample.text
+    assert len(image_sizes(sample)) == 1
+
+
+def test_the_signatory_fields_default_for_a_certificate_stored_before_them() -> None:
+    stored = certificate().to_json()
+    for key in SIGNED:
+        del stored[key]
+    old = CertificateData.from_json(stored)
+    assert (old.signatory_name, old.logo_image, old.provider_contact) == ("", "", "")
+    assert render(old).pdf == render(certificate()).pdf
+
+
+def test_a_crowded_certificate_with_a_logo_and_a_signatory_stays_on_one_readable_page() -> None:
+    data = certificate(
+        learner_name="李小龙",
+        activity_title=LONG_TITLE,
+        credits=(AMA, ABIM, IPCE, AAPA),
+        **SIGNED,
+    )
+    printed = render(data, page_size="a4", status_note="REVOKED on 2027-02-01", images=IMAGES)
+    assert len(printed.reader.pages) == 1
+    assert min(run.size for run in printed.runs) >= 6.5
+    footer_top = printed.run("VERIFY THIS CERTIFICATE").y
+    body = printed.runs[: printed.runs.index(printed.run("VERIFY THIS CERTIFICATE"))]
+    assert min(run.y for run in body) > footer_top + 20
+    assert squeeze(AAPA.statement) in printed.squeezed
 
 
 # -- page sizes ------------------------------------------------------------------------------
