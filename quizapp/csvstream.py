@@ -43,11 +43,27 @@ def csv_lines(header: Sequence[str], rows: Rows) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def csv_response(filename: str, header: Sequence[str], make_rows: Callable[[], Rows]) -> Response:
-    """``make_rows`` runs inside the streamed response, where the request context still lives."""
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def csv_response(
+    filename: str,
+    header: Sequence[str],
+    make_rows: Callable[[], Rows],
+    *,
+    byte_order_mark: bool = False,
+) -> Response:
+    """``make_rows`` runs inside the streamed response, where the request context still lives.
+
+    ``byte_order_mark`` starts the file with U+FEFF: Excel, opening a CSV by double click,
+    reads it as UTF-8 only then ("Zoë" otherwise shows as "ZoÃ«"). Files another program
+    uploads (the PARS report) go without it.
+    """
 
     @stream_with_context
     def generate() -> Iterator[str]:
+        if byte_order_mark:
+            yield BYTE_ORDER_MARK
         yield from csv_lines(header, make_rows())
 
     response = Response(generate(), mimetype="text/csv")

@@ -72,3 +72,19 @@ def parse_range(start: str | None, end: str | None, today: dt.date, *, days: int
     if last < first:
         raise ValueError("The end date is before the start date.")
     return DateRange(first, last)
+
+
+def parse_open_range(start: str | None, end: str | None) -> DateRange | None:
+    """``YYYY-MM-DD`` start and end, either of which may be left out for no limit on that
+    side; None when both are (the learner's transcript shows everything by default).
+    Raises ValueError with a message for the person."""
+    if not (start or "").strip() and not (end or "").strip():
+        return None
+    try:
+        first = dt.date.fromisoformat(start.strip()) if start and start.strip() else dt.date.min
+        last = dt.date.fromisoformat(end.strip()) if end and end.strip() else dt.date.max
+    except ValueError:
+        raise ValueError("Dates must be written YYYY-MM-DD.") from None
+    if last < first:
+        raise ValueError("The end date is before the start date.")
+    return DateRange(first, last)

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from pypdf import PdfReader
+from sqlalchemy import func, select, update
 
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
-from quizapp.models import AuditEvent, Certificate, CreditClaim, Evaluation
+from quizapp.models import AuditEvent, Certificate, CertificateClaim, CreditClaim, Evaluation
 from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions, make_app
-from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take, variant
+from tests.learner_helpers import (
+    IMATINIB,
+    METHOTREXATE,
+    claim,
+    evaluate,
+    pass_methotrexate,
+    profile_form,
+    take,
+    variant,
+)
+from tests.pdf_text import pdftotext
+from tests.staff_helpers import sign_in_as
 
 CLAIM_PAGE = f"/activities/{IMATINIB}/claim"
 
@@ -270,10 +283,155 @@ def test_the_transcript_lists_completions_and_downloads_as_csv(
     assert "Meridian Oncology Education Institute" in html
     response = client.get("/my/transcript.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["Completion date", "Activity", "Provider", "Credit type", "Amount"]
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbfCompletion date,")  # the BOM Excel reads as UTF-8
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Completion date",
+        "Activity",
+        "Provider",
+        "Credit type",
+        "Amount",
+        "UAN",
+        "Certificate code",
+        "Certificate status",
+    ]
     assert rows[1][0] == "2027-01-15"
-    assert rows[1][3:] == ["AMA PRA Category 1 Credit™", "1.00"]
+    assert rows[1][3:6] == ["AMA PRA Category 1 Credit™", "1.00", ""]
+    assert rows[1][7] == "issued"
+    assert f"/certificates/{rows[1][6]}.pdf" in html
+
+
+def test_the_transcript_totals_each_credit_type_over_valid_certificates(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    """A pharmacist with AMA-designated and ACPE credit: one total per type."""
+    pharmacist(auth, client)
+    take(client, right=3)
+    assert evaluate(auth).status_code == 302
+    assert claim(auth, {"participation": "1.0"}).status_code == 302
+    html = client.get("/my/transcript").get_data(as_text=True)
+    totals = html.split("<h2>Totals</h2>", 1)[1]
+    assert "<td>ACPE pharmacy contact hours</td><td>0.5</td><td>1</td>" in totals
+    assert "<td>Certificate of participation</td><td>1.0</td><td>1</td>" in totals
+    assert "UAN 0798-9999-26-014-H05-P" in html
+
+
+def test_the_transcript_shows_the_completions_of_a_date_range(
+    synced: Flask, auth: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    pharmacist(auth, client)
+    take(client, right=3)
+    assert evaluate(auth).status_code == 302
+    assert claim(auth, {"participation": "1.0"}).status_code == 302
+    with db.transaction() as session:  # the pharmacy credit was claimed a year earlier
+        session.execute(
+            update(CreditClaim)
+            .where(CreditClaim.credit_type == "acpe")
+            .values(claimed_at=NOW - dt.timedelta(days=365))
+        )
+    in_2027 = client.get("/my/transcript?start=2027-01-01&end=2027-12-31").get_data(as_text=True)
+    assert "Reversible Bone Marrow Edema" in in_2027 and "Methotrexate" not in in_2027
+    assert "ACPE pharmacy contact hours</td>" not in in_2027
+    assert 'href="/my/transcript.pdf?start=2027-01-01&amp;end=2027-12-31"' in in_2027
+    until_2026 = client.get("/my/transcript?end=2026-12-31").get_data(as_text=True)
+    assert "Methotrexate" in until_2026 and "Reversible Bone Marrow Edema" not in until_2026
+    csv_2026 = client.get("/my/transcript.csv?end=2026-12-31").get_data().decode("utf-8-sig")
+    assert [row[3] for row in csv.reader(io.StringIO(csv_2026))][1:] == [
+        "ACPE pharmacy contact hours"
+    ]
+    assert "No completion" in pdftotext(client.get("/my/transcript.pdf?start=2028-01-01").data)
+    for query in ("start=2027-13-01", "start=2027-02-01&end=2027-01-01", "end=yesterday"):
+        assert client.get(f"/my/transcript?{query}").status_code == 400
+        assert client.get(f"/my/transcript.pdf?{query}").status_code == 400
+
+
+def test_the_transcript_pdf_lists_valid_completions_for_a_board(
+    synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask, db: Database
+) -> None:
+    pharmacist(auth, client, license_state="IL", license_number="051-298877", npi="1234567893")
+    take(client, right=3)
+    assert evaluate(auth).status_code == 302
+    assert claim(auth, {"participation": "1.0"}).status_code == 302
+    with db.read_session() as session:
+        codes = dict(
+            session.execute(
+                select(CreditClaim.credit_type, Certificate.code)
+                .join(CertificateClaim, CertificateClaim.claim_id == CreditClaim.id)
+                .join(Certificate, Certificate.id == CertificateClaim.certificate_id)
+            ).all()
+        )
+    response = client.get("/my/transcript.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    text = pdftotext(response.data)
+    for printed in (
+        "Continuing Education Transcript",
+        "Priya Raman, PharmD",
+        "IL 051-298877",
+        "1234567893",
+        "1234567",
+        "All completions up to January 15, 2027",
+        "2027-01-15",
+        "Lakemont Center for Continuing Health Education",
+        "Meridian Oncology Education Institute",
+        "ACPE pharmacy contact hours",
+        "UAN 0798-9999-26-014-H05-P",
+        "Certificate of participation",
+        codes["acpe"],
+        codes["participation"],
+        "0.5 ACPE pharmacy contact hours (1 completion)",
+        "1.0 Certificate of participation (1 completion)",
+        "http://127.0.0.1:5000/verify/",
+        "Page 1 of 1",
+    ):
+        assert printed in text, printed
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 1
+
+    admin = sign_in_as(app, db, "admin", "boss@example.org")
+    with db.read_session() as session:
+        participation = session.scalar(
+            select(Certificate).where(Certificate.code == codes["participation"])
+        )
+        assert participation is not None
+        revoked_id = participation.id
+    admin.post_form(
+        f"/admin/certificates/{revoked_id}/revoke",
+        {"reason": "Claimed in error"},
+        form_page="/admin/certificates",
+    )
+    after = pdftotext(client.get("/my/transcript.pdf").data)
+    assert codes["participation"] not in after and "Certificate of participation" not in after
+    assert codes["acpe"] in after
+
+
+def test_a_learner_gets_only_their_own_transcript_pdf(
+    evaluated: AuthActions, app: Flask, client: FlaskClient
+) -> None:
+    claim(evaluated, {"ama-pra-1": "1.0"})
+    other = app.test_client()
+    AuthActions(other).register("bob@example.org", full_name="Bob Roe")
+    text = pdftotext(other.get("/my/transcript.pdf").data)
+    assert "Bob Roe" in text and "Ann Lee" not in text
+    assert "Reversible Bone Marrow Edema" not in text
+    assert app.test_client().get("/my/transcript.pdf").status_code == 302
+
+
+def pharmacist(auth: AuthActions, client: FlaskClient, **profile: str) -> None:
+    """A PharmD with the NABP fields, who has claimed the methotrexate activity's ACPE credit."""
+    auth.register(full_name="Priya Raman", degree="PharmD")
+    fields = {
+        "full_name": "Priya Raman",
+        "degree": "PharmD",
+        "nabp_eprofile_id": "1234567",
+        "birth_month": "9",
+        "birth_day": "10",
+        **profile,
+    }
+    assert auth.post_form("/account", profile_form(**fields)).status_code == 302
+    pass_methotrexate(client)
+    assert evaluate(auth, METHOTREXATE).status_code == 302
+    assert claim(auth, {"acpe": "0.5"}, slug=METHOTREXATE).status_code == 302
 
 
 def test_another_learner_sees_none_of_it(evaluated: AuthActions, app: Flask, db: Database) -> None:

@@ -115,7 +115,7 @@ def render_certificate(
     pdf.images = dict(images or {})
     pdf.set_auto_page_break(False)
     pdf.set_margins(CONTENT_INSET, CONTENT_INSET, CONTENT_INSET)
-    _add_fonts(pdf, [text.markup for text in texts_in([*blocks, *footer, *signatory])])
+    add_fonts(pdf, [text.markup for text in texts_in([*blocks, *footer, *signatory])])
     _set_metadata(pdf, data)
     pdf.add_page()
     _draw_border(pdf)
@@ -176,22 +176,24 @@ def _printable(block: Block) -> Block:
     if isinstance(block, Text):
         return _printable_text(block)
     if isinstance(block, Columns):
-        columns = tuple((_replaced(label), _replaced(value)) for label, value in block.columns)
+        columns = tuple((printable(label), printable(value)) for label, value in block.columns)
         return replace(block, columns=columns)
     return block
 
 
 def _printable_text(text: Text) -> Text:
-    return replace(text, markup=_replaced(text.markup))
+    return replace(text, markup=printable(text.markup))
 
 
-def _replaced(text: str) -> str:
+def printable(text: str) -> str:
+    """``text`` with REPLACEMENT for each character no certificate font has (the transcript
+    prints names and titles with the same fonts)."""
     for char in unprintable(text):
         text = text.replace(char, REPLACEMENT)
     return text
 
 
-def _add_fonts(pdf: FPDF, texts: Sequence[str]) -> None:
+def add_fonts(pdf: FPDF, texts: Sequence[str]) -> None:
     """DejaVu Sans, and each fallback font only when some text has a character it prints.
 
     fpdf2 embeds every font it is given, and loading the CJK font takes longer than all the rest

@@ -29,6 +29,7 @@ from quizapp.credit.eligibility import (
     eligible_credits,
     parse_amount,
 )
+from quizapp.dates import DateRange
 from quizapp.db import Database
 from quizapp.errors import NotFound
 from quizapp.learning.services import current_version, standing
@@ -186,20 +187,30 @@ class TranscriptRow:
     amount: Decimal
     certificate_code: str | None = None
     certificate_status: str | None = None
+    uan: str = ""
+    """The activity's ACPE Universal Activity Number, for pharmacy credit."""
 
 
-def transcript(session: Session, db: Database, user_id: int) -> Iterator[TranscriptRow]:
-    """Every credit claimed, oldest first, as printed when it was claimed, with its certificate."""
+def transcript(
+    session: Session, db: Database, user_id: int, period: DateRange | None = None
+) -> Iterator[TranscriptRow]:
+    """Every credit claimed (in ``period``, by the day it was claimed), oldest first, as printed
+    when it was claimed, with its newest certificate."""
     versions = versions_for(db)
-    rows = session.execute(
+    query = (
         select(CreditClaim, Activity.slug, Certificate.code, Certificate.status)
         .join(Activity, CreditClaim.activity_id == Activity.id)
         .outerjoin(Certificate, Certificate.id == latest_certificate_id())
         .where(CreditClaim.user_id == user_id)
         .order_by(CreditClaim.claimed_at, CreditClaim.id)
     )
-    for claim, slug, code, status in rows:
+    if period is not None:
+        query = query.where(
+            CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until
+        )
+    for claim, slug, code, status in session.execute(query):
         meta = versions.get(session, claim.activity_version_id).meta
+        designated = meta.credit(claim.credit_type)
         yield TranscriptRow(
             completed_on=claim.claimed_at.date(),
             title=meta.title,
@@ -210,4 +221,5 @@ def transcript(session: Session, db: Database, user_id: int) -> Iterator[Transcr
             amount=claim.amount,
             certificate_code=code,
             certificate_status=status,
+            uan=(designated.uan or "") if designated else "",
         )

@@ -53,3 +53,17 @@ def test_a_period_defaults_to_the_last_30_days_and_refuses_what_it_cannot_read()
         dates.parse_range("01/02/2027", None, today)
     with pytest.raises(ValueError, match=r"^The end date is before the start date\.$"):
         dates.parse_range("2027-01-10", "2027-01-09", today)
+
+
+def test_an_open_period_has_no_limit_on_a_side_left_blank() -> None:
+    assert dates.parse_open_range(None, " ") is None
+    since = dates.parse_open_range("2027-01-01", None)
+    assert since == dates.DateRange(dt.date(2027, 1, 1), dt.date.max)
+    assert since is not None and since.until == dt.datetime.max.replace(tzinfo=dt.UTC)
+    until = dates.parse_open_range("", "2026-12-31")
+    assert until is not None and until.since == dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+    assert until.until == dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    with pytest.raises(ValueError, match=r"^Dates must be written YYYY-MM-DD\.$"):
+        dates.parse_open_range("2027-02-30", None)
+    with pytest.raises(ValueError, match=r"^The end date is before the start date\.$"):
+        dates.parse_open_range("2027-01-10", "2027-01-09")
