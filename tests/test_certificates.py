@@ -485,3 +485,32 @@ def test_a_signature_without_the_signatory_s_name_stops_start_up(tmp_path: Path)
             "sqlite:////nonexistent/never-opened.sqlite",
             CERTIFICATE_SIGNATURE_IMAGE=str(tmp_path / "signature.png"),
         )
+
+
+def test_an_activity_s_own_signatory_and_contact_replace_the_site_s(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Another provider's activity: its signatory signs, without the site director's
+    signature image; the site's logo stays."""
+    app = signed_app(database_url, tmp_path)
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)
+    slug = variant(
+        tmp_path,
+        database,
+        "jointly-provided",
+        {
+            "passing_score: 66": "passing_score: 66\ncertificate_signatory:\n"
+            "  name: Grace Okafor, PharmD\n  title: Chief Learning Officer\n"
+            "provider_contact: ce@lakemont.example.org"
+        },
+    )
+    client = app.test_client()
+    code = earn(AuthActions(client), client, slug=slug)
+    pdf = client.get(f"/certificates/{code}.pdf").data
+    text = pdftotext(pdf)
+    assert "Grace Okafor, PharmD" in text and "Chief Learning Officer" in text
+    assert "ce@lakemont.example.org" in text
+    assert "Samuel Adeyemi" not in text and "cme@meridian.example.org" not in text
+    assert pdf_images(pdf) == 2  # the site's logo and the QR code
+    database.dispose()

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.exc import IntegrityError
@@ -69,6 +70,7 @@ def snapshot_for(
     for claim in sorted(claims, key=lambda c: c.id):
         credits.append(_printed_credit(meta, claim))
     completed = max(claim.claimed_at for claim in claims).date()
+    issuer = for_activity(issuer, meta)
     return CertificateData(
         code=code,
         learner_name=user.full_name,
@@ -87,6 +89,24 @@ def snapshot_for(
         logo_image=issuer.logo.sha256 if issuer.logo else "",
         provider_contact=issuer.contact,
     )
+
+
+def for_activity(issuer: Issuer, meta: VersionMeta) -> Issuer:
+    """The site's issuer with what the activity's front matter says instead.
+
+    An activity of another provider names its own signatory; the site's signature image is
+    then not printed, being another person's signature.
+    """
+    if meta.certificate_signatory_name:
+        issuer = replace(
+            issuer,
+            signatory_name=meta.certificate_signatory_name,
+            signatory_title=meta.certificate_signatory_title,
+            signature=None,
+        )
+    if meta.provider_contact:
+        issuer = replace(issuer, contact=meta.provider_contact)
+    return issuer
 
 
 def store_images(session: Session, issuer: Issuer, now: dt.datetime) -> None:
@@ -162,8 +182,9 @@ def issue_for_claims(
 ) -> Certificate:
     """Within the claim's transaction: a certificate for these claims, issued or pending."""
     code = new_code()
-    store_images(session, issuer, now)
-    data = snapshot_for(user, activity, version.snapshot(), version.number, claims, code, issuer)
+    snapshot = version.snapshot()
+    store_images(session, for_activity(issuer, snapshot.meta), now)
+    data = snapshot_for(user, activity, snapshot, version.number, claims, code, issuer)
     certificate = Certificate(
         code=code,
         user_id=user.id,
@@ -288,13 +309,14 @@ def reissue(
         version = session.get(ActivityVersion, claims[0].activity_version_id)
         assert user is not None and activity is not None and version is not None
         code = new_code()
-        store_images(session, issuer, now)
+        snapshot = version.snapshot()
+        store_images(session, for_activity(issuer, snapshot.meta), now)
         new = Certificate(
             code=code,
             user_id=user.id,
             activity_id=activity.id,
             snapshot=snapshot_for(
-                user, activity, version.snapshot(), version.number, claims, code, issuer
+                user, activity, snapshot, version.number, claims, code, issuer
             ).to_json(),
             status="issued",
             created_at=now,

@@ -64,12 +64,15 @@ OPTIONAL_KEYS = (
     "certificate_approval",
     "accme_activity_id",
     "citation",
+    "certificate_signatory",
+    "provider_contact",
 )
 EVALUATION_ITEM_KEYS = ITEM_KEYS
 EVALUATION_ITEM_TYPES = ITEM_TYPES
 FACULTY_KEYS = ("name", "credentials", "role", "affiliation", "disclosures")
 RELATIONSHIP_KEYS = ("company", "relationship")
 CREDIT_KEYS = ("type", "amount", "statement", "uan")
+SIGNATORY_KEYS = ("name", "title")
 
 
 def read_meta(front: FrontMatter, path: str, problems: list[Problem]) -> ActivityMeta | None:
@@ -165,6 +168,7 @@ class _MetaReader:
             wait = None
         evaluation = self.evaluation()
         accme_id = self.accme_activity_id()
+        signatory_name, signatory_title = self.signatory()
         approval = self.text("certificate_approval", required=False) or "automatic"
         if approval not in ("automatic", "manual"):
             self.report(
@@ -203,6 +207,9 @@ class _MetaReader:
             evaluation=evaluation,
             certificate_approval=approval,
             accme_activity_id=accme_id,
+            certificate_signatory_name=signatory_name,
+            certificate_signatory_title=signatory_title,
+            provider_contact=" ".join(self.text("provider_contact", required=False).split()),
             id_line=self.front.line_of("id"),
         )
 
@@ -352,6 +359,21 @@ class _MetaReader:
             )
             return ""
         return value.strip()
+
+    def signatory(self) -> tuple[str, str]:
+        """The activity's own signatory (name, title), for a provider other than the site's."""
+        key = "certificate_signatory"
+        value = self.data.get(key)
+        if value is None:
+            return "", ""
+        if not isinstance(value, dict):
+            self.report((key,), f"{key} must give the signatory's 'name' and, if wanted, 'title'")
+            return "", ""
+        for item in value:
+            if item not in SIGNATORY_KEYS:
+                self.report((key, item), _unknown(f"{key} key", item, SIGNATORY_KEYS))
+        name = " ".join(self.text(key, "name").split())
+        return name, " ".join(self.text(key, "title", required=False).split())
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)

@@ -77,6 +77,9 @@ class ActivityMeta:
     evaluation: tuple[EvaluationItem, ...] | None = None
     certificate_approval: str = "automatic"
     accme_activity_id: str = ""
+    certificate_signatory_name: str = ""
+    certificate_signatory_title: str = ""
+    provider_contact: str = ""
 
     def max_credit(self, credit_type: str) -> Decimal | None:
         for offer in self.credits:

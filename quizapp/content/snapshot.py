@@ -158,6 +158,12 @@ class VersionMeta:
     attempt_wait_hours: Decimal
     evaluation: tuple[EvaluationItem, ...] | None
     """The activity's own evaluation questions; ``None`` for the default ones."""
+    certificate_signatory_name: str = ""
+    """Signs this activity's certificates instead of the site's signatory; empty for the site's.
+    Like the next two, absent from versions published before it existed (same format)."""
+    certificate_signatory_title: str = ""
+    provider_contact: str = ""
+    """Printed under the provider's name instead of the site's contact; empty for the site's."""
 
     @property
     def learning_format_entry(self) -> LearningFormat:
@@ -208,6 +214,9 @@ class VersionMeta:
             "evaluation": [item.to_json() for item in self.evaluation]
             if self.evaluation is not None
             else None,
+            "certificate_signatory_name": self.certificate_signatory_name,
+            "certificate_signatory_title": self.certificate_signatory_title,
+            "provider_contact": self.provider_contact,
         }
 
     @classmethod
@@ -249,6 +258,9 @@ class VersionMeta:
             evaluation=tuple(EvaluationItem.from_json(i) for i in evaluation)
             if evaluation is not None
             else None,
+            certificate_signatory_name=data.get("certificate_signatory_name", ""),
+            certificate_signatory_title=data.get("certificate_signatory_title", ""),
+            provider_contact=data.get("provider_contact", ""),
         )
 
 
