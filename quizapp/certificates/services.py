@@ -145,11 +145,12 @@ def _printed_credit(meta: VersionMeta, claim: CreditClaim) -> CertificateCredit:
     amount = format_amount(claim.amount)
     name = credit_name(claim.credit_type)
     designated = meta.credit(claim.credit_type)
-    credit_type = CREDIT_TYPES[claim.credit_type]
+    credit_type = CREDIT_TYPES.get(claim.credit_type)
     uan = designated.uan if designated is not None else None
     if designated is not None:
         statement = statement_markup(designated.statement.source)
     else:
+        credit_type = CREDIT_TYPES[claim.credit_type]
         stands_for = meta.credit(credit_type.stands_in_for or "")
         statement = statement_markup(
             credit_type.designation(
@@ -164,7 +165,9 @@ def _printed_credit(meta: VersionMeta, claim: CreditClaim) -> CertificateCredit:
         amount=amount,
         statement=statement,
         uan=uan or "",
-        certificate_statement=credit_type.certificate_wording(claim.amount, uan),
+        certificate_statement=credit_type.certificate_wording(claim.amount, uan)
+        if credit_type
+        else "",
     )
 
 
