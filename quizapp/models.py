@@ -91,12 +91,20 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True, doc="stored lower-case")
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str | None] = mapped_column(
+        String(100), doc="as the learner's boards hold it; empty for a single name"
+    )
+    family_name: Mapped[str | None] = mapped_column(
+        String(100), doc="as the learner's boards hold it; unset until the learner saves it"
+    )
     degree: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(16), default="learner", server_default="learner")
     npi: Mapped[str | None] = mapped_column(String(10))
     license_state: Mapped[str | None] = mapped_column(String(2))
     license_number: Mapped[str | None] = mapped_column(String(40))
-    certifying_board: Mapped[str | None] = mapped_column(String(80))
+    certifying_board: Mapped[str | None] = mapped_column(
+        String(80), doc="a code of quizapp.content.credits.CERTIFYING_BOARDS"
+    )
     board_id: Mapped[str | None] = mapped_column(String(40))
     birth_month: Mapped[int | None] = mapped_column(Integer)
     birth_day: Mapped[int | None] = mapped_column(Integer)
