@@ -38,8 +38,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from quizapp import audit
 from quizapp.content.credits import format_amount
 from quizapp.db import Database
+from quizapp.errors import Refused
 from quizapp.models import (
     Activity,
     AuditEvent,
@@ -49,11 +51,14 @@ from quizapp.models import (
     ReportBatch,
     User,
 )
+from quizapp.reports import services
 from quizapp.reports.cpe import CPE_COLUMNS
+from quizapp.reports.kinds import PARS
 from quizapp.reports.pars import PARS_COLUMNS
 from tests.conftest import FROZEN_NOW, PASSWORD, AuthActions
 from tests.learner_helpers import claim, evaluate, take, variant
 from tests.staff_helpers import sign_in_as
+from tests.test_concurrency import in_parallel
 
 GOLDEN = Path(__file__).parent / "golden"
 SLUG = "board-credits"
@@ -382,6 +387,9 @@ def test_a_batch_downloaded_again_is_the_same_file_and_nothing_is_reported_twice
     text = page_text(admin.client, page)
     assert "Nothing new to report: batch 1 holds every change so far." in text
     assert "Next batch (0 rows)" in text
+    assert "Batches (1)" in text
+    for fmt in ("xlsx", "txt", "csv"):
+        assert f'href="{page}/batches/{batch_id}.{fmt}"' in text
     on(boards, "2027-02-20")
     assert download(admin.client, f"{page}/batches/{batch_id}.csv") == first
     with db.read_session() as session:
@@ -550,3 +558,22 @@ def test_the_batch_pages_are_for_administrators_and_recording_needs_a_fresh_logi
     assert unknown.status_code == 404
     with db.read_session() as session:
         assert session.scalar(select(Activity.id).where(Activity.slug == SLUG)) is not None
+
+
+def test_batches_asked_for_at_once_report_each_row_once(boards: Flask, db: Database) -> None:
+    """Two administrators (or a double click) at the same moment: the activity's lock makes
+    the second wait and find nothing left, on SQLite and PostgreSQL alike."""
+    with db.read_session() as session:
+        activity_id = session.scalar(select(Activity.id).where(Activity.slug == SLUG))
+    assert activity_id is not None
+    now = dt.datetime.fromisoformat(FROZEN_NOW)
+
+    results = in_parallel(
+        lambda: services.record_batch(db, PARS, activity_id, audit.CLI, now).id, count=4
+    )
+
+    made = [result for result in results if isinstance(result, int)]
+    assert len(made) == 1, results
+    assert all(isinstance(result, Refused) for result in results if result not in made)
+    with db.read_session() as session:
+        assert session.scalars(select(ReportBatch.id)).all() == made
