@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import click
 from flask.cli import with_appcontext
@@ -27,19 +27,21 @@ from quizapp.reports.kinds import CPE_MONITOR, PARS, ReportKind
 from quizapp.reports.pars import pars_activity_id
 
 
-@click.group("report", help="Write report CSVs to standard output.")
+@click.group(
+    "report", help="Write reports to standard output; record PARS and CPE Monitor batches."
+)
 def report_cli() -> None:
     pass
 
 
-def _activity(session, slug: str) -> Activity:  # type: ignore[no-untyped-def]
+def _activity(session: Session, slug: str) -> Activity:
     activity = activity_by_slug(session, slug)
     if activity is None:
         raise click.ClickException(f"There is no activity '{slug}'.")
     return activity
 
 
-def _write(header: list[str], rows) -> None:  # type: ignore[no-untyped-def]
+def _write(header: list[str], rows: Iterable[Sequence[object]]) -> None:
     for chunk in csv_lines(header, rows):
         sys.stdout.write(chunk)
 

@@ -100,7 +100,7 @@ def completions_csv() -> Response:
 def _board_page(kind: ReportKind, slug: str) -> str:
     activity = _activity(slug)
     session = request_session()
-    _, problem = pars_activity_id(session, activity) if kind is PARS else ("", "")
+    accme_id, problem = pars_activity_id(session, activity) if kind is PARS else ("", "")
     return render_template(
         "reports/board.html",
         kind=kind,
@@ -108,7 +108,7 @@ def _board_page(kind: ReportKind, slug: str) -> str:
         survey=services.survey(session, kind, activity, clock.today()),
         batches=services.batches(session, kind, activity.id),
         problem=problem,
-        accme_id=pars_activity_id(session, activity)[0] if kind is PARS else "",
+        accme_id=accme_id,
         form=EmptyForm(),
     )
 
