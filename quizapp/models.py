@@ -91,12 +91,20 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True, doc="stored lower-case")
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str | None] = mapped_column(
+        String(100), doc="as the learner's boards hold it; empty for a single name"
+    )
+    family_name: Mapped[str | None] = mapped_column(
+        String(100), doc="as the learner's boards hold it; unset until the learner saves it"
+    )
     degree: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(16), default="learner", server_default="learner")
     npi: Mapped[str | None] = mapped_column(String(10))
     license_state: Mapped[str | None] = mapped_column(String(2))
     license_number: Mapped[str | None] = mapped_column(String(40))
-    certifying_board: Mapped[str | None] = mapped_column(String(80))
+    certifying_board: Mapped[str | None] = mapped_column(
+        String(80), doc="a code of quizapp.content.credits.CERTIFYING_BOARDS"
+    )
     board_id: Mapped[str | None] = mapped_column(String(40))
     birth_month: Mapped[int | None] = mapped_column(Integer)
     birth_day: Mapped[int | None] = mapped_column(Integer)
@@ -300,6 +308,52 @@ class CertificateClaim(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("credit_claims.id"), primary_key=True)
 
 
+REPORT_KINDS = ("pars", "cpe-monitor")
+
+
+class ReportBatch(Base):
+    """An upload file an administrator asked for: what it holds is in its rows, written once.
+
+    The rows already reported for an activity are the sum of its batches, so the next batch
+    holds only what changed since, and a batch downloaded again is the same file.
+    """
+
+    __tablename__ = "report_batches"
+    __table_args__ = (CheckConstraint(f"kind IN {REPORT_KINDS!r}", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_label: Mapped[str] = mapped_column(
+        String(254), doc="who asked for it, e.g. 'cli' or an email"
+    )
+
+
+class ReportBatchRow(Base):
+    """One row of a batch file, as written: the claims it reports, the certificate they were
+    read from, and every cell."""
+
+    __tablename__ = "report_batch_rows"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "position"),
+        CheckConstraint("action IN ('Add', 'Delete')", name="action_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("report_batches.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    completion_key: Mapped[str] = mapped_column(
+        String(40), doc="the completion reported: its first credit claim's id"
+    )
+    action: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    claim_ids: Mapped[list[int]] = mapped_column(JSONDocument)
+    cells: Mapped[list[str]] = mapped_column(JSONDocument)
+
+
 class AuditEvent(Base):
     """Append-only record of who did what; admin actions and certificate events land here."""
 
@@ -328,6 +382,8 @@ __all__ = [
     "CertificateClaim",
     "CreditClaim",
     "Evaluation",
+    "ReportBatch",
+    "ReportBatchRow",
     "Response",
     "User",
 ]

@@ -674,6 +674,115 @@ def test_the_profile_service_refuses_odd_birth_digits_with_a_message(
     assert refused.value.field == "birth_month"
 
 
+# --- names as boards hold them, and the certifying board -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("full_name", "given", "family"),
+    [
+        ("Ann Lee", "Ann", "Lee"),
+        ("Cher", "", "Cher"),
+        ("Mary Ann van der Berg", "Mary Ann", "van der Berg"),
+        ("John Smith Jr.", "John", "Smith Jr."),
+    ],
+)
+def test_the_profile_offers_a_split_of_the_full_name_until_the_learner_saves_one(
+    client: FlaskClient, auth: AuthActions, db: Database, full_name: str, given: str, family: str
+) -> None:
+    auth.register(full_name=full_name)
+
+    page = body(client.get("/account"))
+
+    assert re.search(rf'id="given_name" name="given_name" type="text" value="{given}"', page)
+    assert re.search(rf'id="family_name" name="family_name" type="text" value="{family}"', page)
+    assert (the_user(db).given_name, the_user(db).family_name) == (None, None)
+
+
+def test_a_family_name_written_first_is_kept_as_the_learner_wrote_it(
+    client: FlaskClient, auth: AuthActions, db: Database
+) -> None:
+    auth.register(full_name="Wang Xiaoming")
+
+    response = auth.post_form(
+        "/account",
+        profile_form(full_name="Wang Xiaoming", given_name=" Xiaoming ", family_name="Wang"),
+    )
+
+    assert response.status_code == 302
+    user = the_user(db)
+    assert (user.full_name, user.given_name, user.family_name) == (
+        "Wang Xiaoming",
+        "Xiaoming",
+        "Wang",
+    )
+    assert audit_events(db, "user.profile_update")[-1].details == {
+        "fields": ["family_name", "given_name"]
+    }
+    page = body(client.get("/account"))
+    assert 'name="given_name" type="text" value="Xiaoming"' in page
+
+
+def test_a_single_name_is_a_family_name_alone(auth: AuthActions, db: Database) -> None:
+    auth.register(full_name="Cher")
+
+    response = auth.post_form(
+        "/account", profile_form(full_name="Cher", given_name="", family_name="Cher")
+    )
+
+    assert response.status_code == 302
+    assert (the_user(db).given_name, the_user(db).family_name) == (None, "Cher")
+
+
+def test_a_given_name_without_a_family_name_is_refused(auth: AuthActions, db: Database) -> None:
+    auth.register()
+
+    response = auth.post_form("/account", profile_form(given_name="Ann", family_name=" "))
+
+    assert response.status_code == 400
+    assert field_errors(body(response), "family_name") == [
+        "Write your family name too; if you have one name only, write it here and leave the "
+        "given name empty."
+    ]
+    assert the_user(db).given_name is None
+
+
+def test_the_certifying_board_is_chosen_from_the_boards_pars_reports_to(
+    client: FlaskClient, auth: AuthActions, db: Database
+) -> None:
+    auth.register()
+    page = body(client.get("/account"))
+    select = page.split('id="certifying_board"', 1)[1].split("</select>", 1)[0]
+    boards = re.findall(r'<option (?:selected )?value="(\w*)">', select)
+
+    assert boards == ["", "ABA", "ABIM", "ABOHNS", "ABOS", "ABP", "ABPath", "ABS", "ABTS"]
+
+    response = auth.post_form("/account", profile_form(certifying_board="American Board of X"))
+
+    assert response.status_code == 400
+    assert field_errors(body(response), "certifying_board") == [
+        "Choose your certifying board from the list; quizapp reports to these boards only."
+    ]
+    assert auth.post_form("/account", profile_form(certifying_board="ABP")).status_code == 302
+    assert the_user(db).certifying_board == "ABP"
+
+
+def test_a_board_typed_before_the_list_is_named_so_the_learner_can_choose_again(
+    client: FlaskClient, auth: AuthActions, db: Database
+) -> None:
+    auth.register()
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.email == EMAIL))
+        assert user is not None
+        user.certifying_board = "American Osteopathic Board"
+
+    page = html.unescape(body(client.get("/account")))
+
+    assert (
+        "Your profile named your board as “American Osteopathic Board”, which is not one of "
+        "the boards quizapp reports to" in page
+    )
+
+
 def test_consent_to_board_reporting_is_stored_as_a_time_and_withdrawn_by_unchecking(
     client: FlaskClient, auth: AuthActions, db: Database
 ) -> None:

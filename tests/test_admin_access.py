@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from quizapp.db import Database
-from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, User
+from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, ReportBatch, User
 from tests.conftest import FROZEN_NOW, AuthActions, csrf_token
 from tests.learner_helpers import IMATINIB, METHOTREXATE, claim, evaluate, pass_methotrexate, take
 from tests.staff_helpers import sign_in_as
@@ -46,6 +46,10 @@ ADMIN_PAGES = [
     "/admin/reports/completions.csv",
     "/admin/reports/pars/{slug}",
     "/admin/reports/pars/{slug}.csv",
+    "/admin/reports/pars/{slug}.xlsx",
+    "/admin/reports/pars/{slug}.txt",
+    "/admin/reports/cpe-monitor/{slug}",
+    "/admin/reports/cpe-monitor/{slug}.csv",
     "/admin/reports/items/{slug}",
     "/admin/reports/items/{slug}.csv",
     "/admin/reports/evaluations/{slug}",
@@ -96,6 +100,11 @@ ACTIONS = {
         "/admin/certificates/{issued}/reissue", {}, "certificate.reissue", "Reissued as"
     ),
 }
+
+
+BATCHES = ["/admin/reports/pars/{slug}/batches", "/admin/reports/cpe-monitor/{slug}/batches"]
+"""Recording a board batch: a POST like the actions, answered with the batch's download."""
+BATCH_FILE = "/admin/reports/pars/{slug}/batches/1.csv"
 
 
 # --- the people and what they can act on ------------------------------------------------------
@@ -228,6 +237,8 @@ def test_the_matrix_lists_every_admin_report_and_preview_route(app: Flask) -> No
         (adapter.match(action.path.format(**ids), method="POST")[0], "POST")
         for action in ACTIONS.values()
     }
+    listed |= {(adapter.match(path.format(**ids), method="POST")[0], "POST") for path in BATCHES}
+    listed.add((adapter.match(BATCH_FILE.format(**ids), method="GET")[0], "GET"))
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
@@ -253,6 +264,8 @@ def test_who_may_open_each_page(people: World, path: str, role: str, status: int
         assert FORBIDDEN in response.get_data(as_text=True)
     elif path.endswith(".csv"):
         assert response.mimetype == "text/csv"
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+    elif path.endswith((".xlsx", ".txt")):
         assert response.headers["Content-Disposition"].startswith("attachment;")
     elif path.endswith(".svg"):
         assert response.mimetype == "image/svg+xml"
@@ -481,3 +494,58 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_not_to_a_405
     assert response.headers["Location"].endswith(
         "/login?next=%2Factivities%2Fimatinib-bone-edema%2Fposttest"
     )
+
+
+# --- board batches ------------------------------------------------------------------------------
+
+
+def batches(db: Database) -> list[int]:
+    with db.read_session() as session:
+        return list(session.scalars(select(ReportBatch.id)))
+
+
+@pytest.mark.parametrize("role", ["anonymous", "learner", "author"])
+@pytest.mark.parametrize("path", BATCHES)
+def test_only_administrators_record_board_batches(
+    certified: World, db: Database, path: str, role: str
+) -> None:
+    client = certified.client(role)
+    before = state(db)
+    response = client.post(
+        certified.fill(path), data={"csrf_token": token_for(client), "format": "csv"}
+    )
+    if role == "anonymous":
+        assert urlsplit(response.headers["Location"]).path == "/login"
+    else:
+        assert response.status_code == 403
+    assert (state(db), batches(db)) == (before, [])
+
+
+@pytest.mark.parametrize("path", BATCHES)
+def test_recording_a_batch_needs_the_csrf_token_and_a_fresh_login(
+    certified: World, app: Flask, db: Database, path: str
+) -> None:
+    admin = certified.admin.client
+    page = certified.fill(path).removesuffix("/batches")
+    assert admin.post(certified.fill(path), data={"format": "csv"}).status_code == 400
+    token = token_for(admin)
+    app.config["FROZEN_NOW"] = minutes_after_login(app.config["ADMIN_FRESH_MINUTES"] + 1)
+    stale = admin.post(
+        certified.fill(path),
+        data={"csrf_token": token, "format": "csv"},
+        headers={"Referer": f"http://localhost{page}"},
+    )
+    assert login_redirect_target(stale) == page
+    assert batches(db) == []
+    app.config["FROZEN_NOW"] = FROZEN_NOW
+    fresh = admin.post(certified.fill(path), data={"csrf_token": token, "format": "csv"})
+    # The learner did not consent to board reporting and claimed no pharmacy credit.
+    assert fresh.headers["Location"] == page
+    assert "Nothing to report yet" in admin.get(page).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("role", "status"), [("learner", 403), ("author", 403), ("admin", 404)])
+def test_a_batch_file_is_for_administrators_and_an_unknown_one_is_not_found(
+    people: World, role: str, status: int
+) -> None:
+    assert people.client(role).get(people.fill(BATCH_FILE)).status_code == status

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import DateTime, Integer, String, column, insert, inspect, table, text
 
 from quizapp.db import Database
 from quizapp.migrate import alembic_config, upgrade
@@ -75,3 +77,51 @@ def test_sqlite_write_transactions_begin_immediate(tmp_path) -> None:
         assert "BEGIN" in statements and "BEGIN IMMEDIATE" not in statements
     finally:
         database.dispose()
+
+
+def test_0005_turns_typed_boards_into_codes_and_keeps_what_it_does_not_know(
+    database_url: str,
+) -> None:
+    """A database at 0004 holds the certifying boards learners typed as free text."""
+    database = Database(database_url)
+    users = table(
+        "users",
+        column("id", Integer),
+        column("email", String),
+        column("password_hash", String),
+        column("full_name", String),
+        column("degree", String),
+        column("role", String),
+        column("certifying_board", String),
+        column("created_at", DateTime(timezone=True)),
+    )
+    typed = ["abim", "American Board of Pediatrics", " ABPATH ", "AOBIM", None, "ABS"]
+    try:
+        command.upgrade(alembic_config(database), "0004")
+        with database.engine.begin() as connection:
+            connection.execute(
+                insert(users),
+                [
+                    {
+                        "id": number,
+                        "email": f"learner{number}@example.org",
+                        "password_hash": "unused",
+                        "full_name": "Ann Lee",
+                        "degree": "MD",
+                        "role": "learner",
+                        "certifying_board": board,
+                        "created_at": dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+                    }
+                    for number, board in enumerate(typed, start=1)
+                ],
+            )
+        upgrade(database)
+        with database.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT certifying_board, given_name, family_name FROM users ORDER BY id")
+            ).all()
+    finally:
+        database.dispose()
+
+    assert [board for board, _, _ in rows] == ["ABIM", "ABP", "ABPath", "AOBIM", None, "ABS"]
+    assert {(given, family) for _, given, family in rows} == {(None, None)}

@@ -267,7 +267,7 @@ def tables(page: str) -> list[list[list[str]]]:
                 html.unescape(re.sub(r"<[^>]+>", "", cell))
                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)
             ]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
         ]
         for body in re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
     ]
@@ -422,48 +422,105 @@ def test_the_golden_file_has_the_pars_columns_in_order() -> None:
     assert header.split(",") == PARS_COLUMNS
 
 
-def test_the_pars_page_lists_unreportable_learners_and_leaves_out_non_consenting_ones(
+def test_the_pars_page_lists_unreportable_learners_and_counts_non_consenting_ones(
     admin: FlaskClient,
 ) -> None:
     page = page_of(admin, f"/admin/reports/pars/{IMATINIB}")
-    exceptions, rows = tables(page)
-    assert exceptions == [["Bob Stone", BOB.email, "2027-01-10", "missing birth month and day"]]
     golden = list(csv.reader(io.StringIO(GOLDEN_PARS.read_text(encoding="utf-8"))))
-    assert rows == golden[1:]
+
+    assert tables(section(page, "not-in-file")) == [
+        [["Bob Stone", BOB.email, "2027-01-10", "missing birth month and day"]]
+    ]
+    assert tables(section(page, "full-export")) == [golden[1:]]
+    assert tables(section(page, "next-batch")) == [
+        [["Ann Lee", *golden[1]], ["Erin Volkov", *golden[2]]]
+    ]
     assert "(ACCME activity 202609117)" in page
     assert "Not in the file (1)" in page
-    assert "2 reportable rows" in page
-    # Cara did not consent to board reporting and Dan claimed nothing: neither appears at all.
+    assert "Next batch (2 rows)" in page
+    assert (
+        "Left out: 1 completion without consent to board reporting; 0 with no credit this "
+        "report takes" in page
+    )
+    # Cara did not consent to board reporting and Dan claimed nothing: neither is named.
     for absent in (CARA, DAN):
         assert absent.email not in page
         assert absent.full_name not in page
 
 
-@pytest.mark.parametrize(
-    ("today", "reported", "late"),
-    [
-        ("2027-02-04", ["Ann", "Erin"], []),
-        ("2027-02-05", ["Erin"], ["Ann Lee"]),
-        ("2027-02-14", [], ["Ann Lee", "Bob Stone", "Erin Volkov"]),
-    ],
-    ids=["ann-30-days-old", "ann-31-days-old", "everyone-late"],
-)
-def test_a_completion_more_than_30_days_old_moves_to_the_exceptions(
-    admin: FlaskClient, cohort: Flask, today: str, reported: list[str], late: list[str]
+@pytest.mark.parametrize("today", ["2027-02-04", "2027-02-05", "2027-06-14"])
+def test_cme_credit_alone_is_never_left_to_report_by_hand_for_its_age(
+    admin: FlaskClient, cohort: Flask, today: str
 ) -> None:
     on(cohort, today)
     page = page_of(admin, f"/admin/reports/pars/{IMATINIB}")
-    exceptions, rows = tables(page)
-    late_rows = [
-        row[0]
-        for row in exceptions
-        if row[3] == "completed more than 30 days ago; report it by hand"
-    ]
-    assert late_rows == late
-    assert [row[0] for row in exceptions] == sorted({"Bob Stone", *late})
+
+    assert [row[0] for row in tables(section(page, "not-in-file"))[0]] == ["Bob Stone"]
     uploaded = csv_of(admin, f"/admin/reports/pars/{IMATINIB}.csv")
-    assert [row[3] for row in uploaded[1:]] == reported
-    assert rows == (uploaded[1:] or [["No reportable rows."]])
+    assert [row[3] for row in uploaded[1:]] == ["Ann", "Erin"]
+
+
+def moc_learner(cohort: Flask, db: Database, tmp_path: Path, email: str) -> tuple[str, AuthActions]:
+    """A consenting ABIM diplomate who passes and evaluates a variant with MOC points on
+    January 5."""
+    slug = variant(
+        tmp_path,
+        db,
+        "with-moc",
+        {"    amount: 1.0\n": "    amount: 1.0\n  - type: abim-moc\n    amount: 1\n"},
+    )
+    learner = Learner(email, "Faye Moss", "MD", ANN.profile | {"npi": "1679576722"}, consent=True)
+    on(cohort, "2027-01-05")
+    auth = join(cohort, learner)
+    take(auth.client, right=3, slug=slug)
+    assert evaluate(auth, slug).status_code == 302
+    return slug, auth
+
+
+@pytest.mark.parametrize(
+    ("claimed", "today", "late"),
+    [
+        ("2027-01-05", "2027-02-04", False),
+        ("2027-01-05", "2027-02-05", True),
+        ("2027-01-20", "2027-02-05", True),
+    ],
+    ids=["30-days-after-evaluation", "31-days", "claimed-later-evaluated-31-days-ago"],
+)
+def test_moc_credit_is_left_to_report_by_hand_31_days_after_the_evaluation(
+    admin: FlaskClient,
+    cohort: Flask,
+    db: Database,
+    tmp_path: Path,
+    claimed: str,
+    today: str,
+    late: bool,
+) -> None:
+    slug, auth = moc_learner(cohort, db, tmp_path, "faye.moss@example.org")
+    on(cohort, claimed)
+    response = claim(auth, {"ama-pra-1": "1.0", "abim-moc": "1"}, slug=slug)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+    on(cohort, today)
+    page = page_of(admin, f"/admin/reports/pars/{slug}")
+
+    exceptions = tables(section(page, "not-in-file"))
+    if late:
+        assert exceptions == [
+            [
+                [
+                    "Faye Moss",
+                    "faye.moss@example.org",
+                    claimed,
+                    "Late MOC credit whose evaluation (2027-01-05) is more than 30 days old; "
+                    "report it by hand",
+                ]
+            ]
+        ]
+        assert csv_of(admin, f"/admin/reports/pars/{slug}.csv") == [PARS_COLUMNS]
+    else:
+        assert exceptions == []
+        [row] = csv_of(admin, f"/admin/reports/pars/{slug}.csv")[1:]
+        assert row[11:14] == ["1.0", "Medical Knowledge", "1.0"]
 
 
 def test_an_activity_without_an_accme_id_says_so_on_the_pars_page(
@@ -480,40 +537,28 @@ def test_moc_points_without_a_certifying_board_are_listed_beside_the_file_not_up
     """MOC points are reported to the certifying board, so a license alone cannot carry them:
     a learner who claimed MOC points and then cleared the board from the profile is an
     exception, while the same profile with CME credit alone is reported to the state board."""
-    slug = variant(
-        tmp_path,
-        db,
-        "with-moc",
-        {"    amount: 1.0\n": "    amount: 1.0\n  - type: abim-moc\n    amount: 1\n"},
-    )
-    faye = Learner(
-        "faye.moss@example.org",
-        "Faye Moss",
-        "MD",
-        ANN.profile | {"npi": "1679576722"},
-        consent=True,
-    )
-    auth = join(cohort, faye)
-    take(auth.client, right=3, slug=slug)
-    assert evaluate(auth, slug).status_code == 302
+    slug, auth = moc_learner(cohort, db, tmp_path, "faye.moss@example.org")
+    on(cohort, "2027-01-15")
     response = claim(auth, {"ama-pra-1": "1.0", "abim-moc": "1"}, slug=slug)
     assert response.status_code == 302, response.get_data(as_text=True)
-    cleared = {"full_name": faye.full_name, "degree": faye.degree, "board_report_consent": "y"}
-    cleared |= {field: faye.profile.get(field, "") for field in PROFILE_FIELDS}
-    cleared |= {"certifying_board": "", "board_id": ""}
+    cleared = {"full_name": "Faye Moss", "degree": "MD", "board_report_consent": "y"}
+    cleared |= {field: ANN.profile.get(field, "") for field in PROFILE_FIELDS}
+    cleared |= {"npi": "1679576722", "certifying_board": "", "board_id": ""}
     assert auth.post_form("/account", cleared).status_code == 302
 
-    exceptions, rows = tables(page_of(admin, f"/admin/reports/pars/{slug}"))
+    page = page_of(admin, f"/admin/reports/pars/{slug}")
 
-    assert exceptions == [
+    assert tables(section(page, "not-in-file")) == [
         [
-            "Faye Moss",
-            faye.email,
-            "2027-01-15",
-            "missing certifying board and board ID (needed for MOC points)",
+            [
+                "Faye Moss",
+                "faye.moss@example.org",
+                "2027-01-15",
+                "missing ABIM as certifying board with a board ID (needed for ABIM MOC points)",
+            ]
         ]
     ]
-    assert rows == [["No reportable rows."]]
+    assert tables(section(page, "full-export")) == [[["No reportable rows."]]]
     assert csv_of(admin, f"/admin/reports/pars/{slug}.csv") == [PARS_COLUMNS]
 
 

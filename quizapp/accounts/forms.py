@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from quizapp.accounts.validation import US_STATES
+from quizapp.content.credits import CERTIFYING_BOARDS
 from quizapp.dates import MONTHS
 from quizapp.models import DEGREES
 
@@ -17,6 +18,9 @@ MONTH_CHOICES = [SelectChoice("", "—")] + [
     SelectChoice(str(number), name) for number, name in enumerate(MONTHS, start=1)
 ]
 DAY_CHOICES = [SelectChoice("", "—")] + [SelectChoice(str(d), str(d)) for d in range(1, 32)]
+BOARD_CHOICES = [SelectChoice("", "—")] + [
+    SelectChoice(board.code, f"{board.code}: {board.name}") for board in CERTIFYING_BOARDS.values()
+]
 
 
 class RegisterForm(FlaskForm):
@@ -47,7 +51,9 @@ class ProfileForm(FlaskForm):
     npi = StringField("NPI (National Provider Identifier)")
     license_state = SelectField("Licensing state", choices=STATE_CHOICES)
     license_number = StringField("License number")
-    certifying_board = StringField("Certifying board (e.g. ABIM)")
+    given_name = StringField("Given name(s)")
+    family_name = StringField("Family name")
+    certifying_board = SelectField("Certifying board", choices=BOARD_CHOICES, validate_choice=False)
     board_id = StringField("Board ID")
     birth_month = SelectField("Birth month", choices=MONTH_CHOICES)
     birth_day = SelectField("Birth day", choices=DAY_CHOICES)

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp import audit
 from quizapp.accounts.validation import (
     US_STATES,
+    name_part_problem,
     name_problem,
     normalize_email,
     password_problem,
@@ -21,6 +22,7 @@ from quizapp.accounts.validation import (
     valid_email,
     valid_npi,
 )
+from quizapp.content.credits import CERTIFYING_BOARDS
 from quizapp.db import Database
 from quizapp.errors import Refused
 from quizapp.models import DEGREES, ROLES, User
@@ -172,6 +174,8 @@ class ProfileForm:
     birth_day: str
     nabp_eprofile_id: str
     board_report_consent: bool
+    given_name: str = ""
+    family_name: str = ""
 
 
 def update_profile(db: Database, user_id: int, form: ProfileForm, now: dt.datetime) -> User:
@@ -231,18 +235,43 @@ def _clean_profile(form: ProfileForm) -> dict[str, object]:
         raise AccountError(
             "An NABP e-Profile ID is a number of up to 10 digits.", "nabp_eprofile_id"
         )
+    given_name, family_name = _board_name(form.given_name, form.family_name)
+    board = form.certifying_board.strip() or None
+    if board and board not in CERTIFYING_BOARDS:
+        raise AccountError(
+            "Choose your certifying board from the list; quizapp reports to these boards only.",
+            "certifying_board",
+        )
     return {
         "full_name": full_name,
+        "given_name": given_name,
+        "family_name": family_name,
         "degree": form.degree,
         "npi": npi,
         "license_state": state,
         "license_number": _limited(form.license_number, 40, "license_number"),
-        "certifying_board": _limited(form.certifying_board, 80, "certifying_board"),
+        "certifying_board": board,
         "board_id": _limited(form.board_id, 40, "board_id"),
         "birth_month": month,
         "birth_day": day,
         "nabp_eprofile_id": nabp,
     }
+
+
+def _board_name(given_raw: str, family_raw: str) -> tuple[str | None, str | None]:
+    """The name as the learner's boards hold it; both empty leaves the reports to split the
+    full name, and a single name is a family name alone."""
+    given, family = " ".join(given_raw.split()), " ".join(family_raw.split())
+    for value, field in ((given, "given_name"), (family, "family_name")):
+        if problem := name_part_problem(value):
+            raise AccountError(problem, field)
+    if given and not family:
+        raise AccountError(
+            "Write your family name too; if you have one name only, write it here and leave "
+            "the given name empty.",
+            "family_name",
+        )
+    return (given or None) if family else None, family or None
 
 
 def _limited(value: str, size: int, field: str) -> str | None:

@@ -138,3 +138,42 @@ def _shown(char: str) -> str:
     if unicodedata.category(char)[0] in "CMZ":
         return f"the character U+{ord(char):04X}"
     return f"\u201c{char}\u201d"
+
+
+NAME_PART_MAX = 100
+FAMILY_PARTICLES = frozenset(
+    {"al", "bin", "da", "dal", "de", "del", "della", "der", "di", "dos", "du", "el", "ibn"}
+    | {"la", "le", "st.", "ten", "ter", "van", "von", "zu"}
+)
+"""Words that open a family name ("van der Berg", "de la Cruz") when they follow a given name."""
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def suggested_name_parts(full_name: str) -> tuple[str, str]:
+    """Given and family name guessed from the full name, for the profile to offer until the
+    learner writes them as their board holds them.
+
+    The last word is the family name, with the particles before it and a suffix after it:
+    "Mary Ann van der Berg" gives "Mary Ann" and "van der Berg". A single word is a family
+    name alone. A family name written first ("Wang Xiaoming") cannot be told from the words,
+    which is why the learner can correct both fields.
+    """
+    words = full_name.split()
+    if len(words) < 2:
+        return "", " ".join(words)
+    start = len(words) - 1
+    if words[start].lower() in NAME_SUFFIXES and start > 1:
+        start -= 1
+    while start > 1 and words[start - 1].lower() in FAMILY_PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
+def name_part_problem(value: str) -> str | None:
+    """Why a given or family name cannot be reported as typed, or None. Pass it through
+    ``" ".join(value.split())`` first."""
+    if len(value) > NAME_PART_MAX:
+        return f"Use at most {NAME_PART_MAX} characters."
+    if any(unicodedata.category(char)[0] == "C" for char in value):
+        return "Write the name with letters, spaces and punctuation only."
+    return None

@@ -9,6 +9,8 @@ from werkzeug.wrappers import Response
 from quizapp import clock
 from quizapp.accounts import forms, services
 from quizapp.accounts.login import SignedInUser, current, mark_authenticated, safe_next
+from quizapp.accounts.validation import suggested_name_parts
+from quizapp.content.credits import CERTIFYING_BOARDS
 from quizapp.db import get_db, request_session
 from quizapp.models import User
 from quizapp.ratelimit import limiter
@@ -130,6 +132,8 @@ def profile() -> ViewResult:
                     license_state=form.license_state.data or "",
                     license_number=form.license_number.data or "",
                     certifying_board=form.certifying_board.data or "",
+                    given_name=form.given_name.data or "",
+                    family_name=form.family_name.data or "",
                     board_id=form.board_id.data or "",
                     birth_month=form.birth_month.data or "",
                     birth_day=form.birth_day.data or "",
@@ -144,12 +148,21 @@ def profile() -> ViewResult:
             flash("Your profile is saved.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("accounts.profile"))
     status = 400 if form.is_submitted() else 200
-    return render_template("accounts/profile.html", form=form, user=user), status
+    return (
+        render_template(
+            "accounts/profile.html", form=form, user=user, known_boards=CERTIFYING_BOARDS
+        ),
+        status,
+    )
 
 
 class _ProfileData:
     def __init__(self, user: User) -> None:
         self.full_name = user.full_name
+        if user.family_name:
+            self.given_name, self.family_name = user.given_name or "", user.family_name
+        else:
+            self.given_name, self.family_name = suggested_name_parts(user.full_name)
         self.degree = user.degree
         self.npi = user.npi or ""
         self.license_state = user.license_state or ""

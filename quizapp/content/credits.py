@@ -11,6 +11,10 @@ The designation statements follow the forms the AMA, ANCC, ACPE, AAPA, Joint Acc
 certificate of participation is a real entry: it is what a non-physician receives where an
 activity designates AMA PRA Category 1 Credit™, for the same hours.
 
+The certifying boards that take completions through ACCME's PARS each have their entries
+(docs/reports.md cites the ACCME pages each rule follows): a board's credit goes to the board
+named in the learner's profile, so the profile names it from :data:`CERTIFYING_BOARDS`.
+
 Pure: no Flask, no database.
 """
 
@@ -45,9 +49,39 @@ class ProfileField:
 
 NABP_EPROFILE = ProfileField("NABP e-Profile ID", lambda p: bool(p.nabp_eprofile_id))
 BIRTH_DAY = ProfileField("birth month and day", lambda p: bool(p.birth_month and p.birth_day))
-BOARD_ID = ProfileField(
-    "certifying board and board ID", lambda p: bool(p.certifying_board and p.board_id)
-)
+
+
+@dataclass(frozen=True)
+class CertifyingBoard:
+    code: str
+    """As PARS names the board in its "Certifying Board" column, and the profile stores it."""
+    name: str
+
+
+CERTIFYING_BOARDS: dict[str, CertifyingBoard] = {
+    board.code: board
+    for board in (
+        CertifyingBoard("ABA", "American Board of Anesthesiology"),
+        CertifyingBoard("ABIM", "American Board of Internal Medicine"),
+        CertifyingBoard("ABOHNS", "American Board of Otolaryngology – Head and Neck Surgery"),
+        CertifyingBoard("ABOS", "American Board of Orthopaedic Surgery"),
+        CertifyingBoard("ABP", "American Board of Pediatrics"),
+        CertifyingBoard("ABPath", "American Board of Pathology"),
+        CertifyingBoard("ABS", "American Board of Surgery"),
+        CertifyingBoard("ABTS", "American Board of Thoracic Surgery"),
+    )
+}
+"""The boards that take MOC completions through ACCME's PARS: the choices of the profile."""
+
+
+def board_field(board: str) -> ProfileField:
+    """The board's credit reaches the learner only through the board the profile names."""
+    return ProfileField(
+        f"certifying board ({board}) and board ID",
+        lambda p: p.certifying_board == board and bool(p.board_id),
+    )
+
+
 BOARD_CONSENT = ProfileField(
     "consent to report completions to your board",
     lambda p: p.board_report_consent_at is not None,
@@ -63,6 +97,8 @@ PARS_CME_CREDITS = "cme"
 """PARS's "Number of CME Credits" column."""
 PARS_BOARD_CREDITS = "board"
 """PARS's board columns: "Total Board Credits", "Credit Type" and its amount."""
+PARS_REMS = "rems"
+"""PARS's REMS column: the completion counts for the FDA's Opioid Analgesic REMS."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +121,15 @@ class CreditType:
     pars_column: str | None = None
     """For a type reported to PARS: :data:`PARS_CME_CREDITS` or :data:`PARS_BOARD_CREDITS`."""
     pars_board_code: str = ""
-    """The "Credit Type" PARS expects for board credit (``MOC`` for ABIM points)."""
+    """The "Credit Type" PARS expects for board credit (``Medical Knowledge`` for ABIM's)."""
+    board: str = ""
+    """The certifying board (a :data:`CERTIFYING_BOARDS` code) that board credit goes to."""
+    part_of: str | None = None
+    """A type whose amount is a share of another's (ABA Patient Safety of MOCA credits)."""
+    whole_numbers: bool = False
+    """Designated in whole numbers only (the ABP rounds MOC points to whole numbers)."""
+    all_or_nothing: bool = False
+    """Claimed for the whole designated amount only (the ABP takes no partial credit)."""
     counts_hours: bool = True
     """Whether the amount is hours of learning (MOC points are not)."""
     singular_up_to_one: bool = False
@@ -139,6 +183,21 @@ def format_amount(amount: Decimal) -> str:
 
 
 PARTICIPATION = "participation"
+
+
+def _board_credit(board: str, pars_credit_type: str) -> dict[str, Any]:
+    """What every board's credit shares: physicians claim it with the board in their profile,
+    their board ID, birth month and day and consent, and PARS carries it to the board."""
+    return {
+        "degrees": PHYSICIANS,
+        "profile_fields": (board_field(board), BIRTH_DAY, BOARD_CONSENT),
+        "reported_to": REPORTED_TO_PARS,
+        "pars_column": PARS_BOARD_CREDITS,
+        "pars_board_code": pars_credit_type,
+        "board": board,
+        "counts_hours": False,
+    }
+
 
 CREDIT_TYPES: dict[str, CreditType] = {
     credit.code: credit
@@ -204,11 +263,118 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "evaluation component, enables the participant to earn up to {amount} {units} in "
             "the American Board of Internal Medicine's (ABIM) Maintenance of Certification "
             "(MOC) program.",
+            **_board_credit("ABIM", "Medical Knowledge"),
+        ),
+        CreditType(
+            "abim-moc-pa",
+            "ABIM Practice Assessment MOC points",
+            "Practice Assessment MOC point",
+            "Practice Assessment MOC points",
+            "Successful completion of this CME activity, which includes participation in the "
+            "evaluation component, enables the participant to earn up to {amount} {units} in "
+            "the American Board of Internal Medicine's (ABIM) Maintenance of Certification "
+            "(MOC) program.",
+            **_board_credit("ABIM", "Practice Assessment"),
+        ),
+        CreditType(
+            "aba-moca",
+            "ABA MOCA 2.0® credits",
+            "MOCA 2.0® credit",
+            "MOCA 2.0® credits",
+            "This activity contributes up to {amount} {units} to the CME component of the "
+            "American Board of Anesthesiology's redesigned Maintenance of Certification in "
+            "Anesthesiology™ (MOCA®) program, known as MOCA 2.0®. Please consult the ABA "
+            "website, www.theABA.org, for a list of all MOCA 2.0 requirements.",
+            **_board_credit("ABA", "Lifelong Learning"),
+        ),
+        CreditType(
+            "aba-patient-safety",
+            "ABA MOCA 2.0® Patient Safety credits",
+            "Patient Safety credit",
+            "Patient Safety credits",
+            "Up to {amount} of the MOCA 2.0® credits of this activity are {units} of the "
+            "American Board of Anesthesiology's Maintenance of Certification in "
+            "Anesthesiology™ (MOCA®) program.",
+            part_of="aba-moca",
+            **_board_credit("ABA", "Patient Safety"),
+        ),
+        CreditType(
+            "abp-moc",
+            "ABP MOC Part 2 points",
+            "MOC point",
+            "MOC points",
+            "Successful completion of this CME activity, which includes participation in the "
+            "activity and individual assessment of and feedback to the learner, enables the "
+            "learner to earn up to {amount} {units} in the American Board of Pediatrics' (ABP) "
+            "Maintenance of Certification (MOC) program. It is the CME activity provider's "
+            "responsibility to submit learner completion information to ACCME for the purpose "
+            "of granting ABP MOC credit.",
+            whole_numbers=True,
+            all_or_nothing=True,
+            **_board_credit("ABP", "Lifelong Learning and Self-Assessment"),
+        ),
+        CreditType(
+            "abohns-cc",
+            "ABOHNS Continuing Certification self-assessment credits",
+            "self-assessment credit",
+            "self-assessment credits",
+            "Successful completion of this CME activity, which includes participation in the "
+            "evaluation component, enables the participant to earn up to {amount} {units} in "
+            "the American Board of Otolaryngology – Head and Neck Surgery's Continuing "
+            "Certification program (formerly known as MOC).",
+            **_board_credit("ABOHNS", "Self-Assessment"),
+        ),
+        CreditType(
+            "abpath-cc",
+            "ABPath Continuing Certification Lifelong Learning credits",
+            "Lifelong Learning credit",
+            "Lifelong Learning credits",
+            "Successful completion of this CME activity, which includes participation in the "
+            "evaluation component, enables the participant to earn up to {amount} {units} in "
+            "the American Board of Pathology's Continuing Certification program.",
+            **_board_credit("ABPath", "Lifelong Learning"),
+        ),
+        CreditType(
+            "abs-cc",
+            "ABS Continuous Certification CME credits",
+            "CME credit",
+            "CME credits",
+            "Successful completion of this CME activity, which includes participation in the "
+            "evaluation component, enables the learner to earn up to {amount} {units} toward "
+            "the CME requirement of the American Board of Surgery's Continuous Certification "
+            "program.",
+            **_board_credit("ABS", "Accredited CME"),
+        ),
+        CreditType(
+            "abts-cc",
+            "ABTS Continuing Certification CME credits",
+            "CME credit",
+            "CME credits",
+            "Successful completion of this CME activity enables the learner to earn up to "
+            "{amount} {units} toward the CME requirement of the American Board of Thoracic "
+            "Surgery's Continuing Certification program.",
+            **_board_credit("ABTS", "Accredited CME"),
+        ),
+        CreditType(
+            "abos-cc",
+            "ABOS Continuing Certification CME credits",
+            "CME credit",
+            "CME credits",
+            "Successful completion of this CME activity enables the learner to earn up to "
+            "{amount} {units} toward the CME requirement of the American Board of Orthopaedic "
+            "Surgery's Continuing Certification program.",
+            **_board_credit("ABOS", "Accredited CME"),
+        ),
+        CreditType(
+            "rems",
+            "Opioid Analgesic REMS education",
+            "hour of REMS-compliant education",
+            "hours of REMS-compliant education",
+            "This activity is REMS-compliant education under the FDA's Opioid Analgesic Risk "
+            "Evaluation and Mitigation Strategy (REMS), for up to {amount} {units}.",
             degrees=PHYSICIANS,
-            profile_fields=(BOARD_ID, BIRTH_DAY, BOARD_CONSENT),
             reported_to=REPORTED_TO_PARS,
-            pars_column=PARS_BOARD_CREDITS,
-            pars_board_code="MOC",
+            pars_column=PARS_REMS,
             counts_hours=False,
         ),
         CreditType(

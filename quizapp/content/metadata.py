@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from quizapp.content.credits import CREDIT_TYPES, OFFERED_TYPES, format_amount
@@ -524,6 +524,16 @@ class _MetaReader:
                         f"credit amount {item['amount']} must be a positive multiple of 0.25",
                     )
                     amount = None
+                elif amount is not None and credit_type and credit_type.whole_numbers:
+                    rounded = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                    if amount != rounded:
+                        self.report(
+                            (*path, "amount"),
+                            f"{credit_type.name} are whole numbers: the {credit_type.board} "
+                            f"rounds MOC points to the nearest whole number, so write "
+                            f"{rounded:f}, not {item['amount']}",
+                        )
+                        amount = None
             uan = self.text(*path, "uan", required=False) or None
             # The UAN is ACPE's Universal Activity Number; the registry says which types need it.
             needs_uan = credit_type is not None and credit_type.needs_uan
@@ -546,7 +556,31 @@ class _MetaReader:
                         uan=uan,
                     )
                 )
+        self.check_shares(offers)
         return offers
+
+    def check_shares(self, offers: list[CreditOffer]) -> None:
+        """A share of another type's credit (ABA Patient Safety of MOCA credits) needs that
+        type offered too, for at least as much: PARS reports the two together."""
+        amounts = {offer.type: offer.amount for offer in offers}
+        listed = [item.get("type") for item in self.data["credits"] if isinstance(item, dict)]
+        for offer in offers:
+            whole = CREDIT_TYPES[offer.type].part_of
+            index = listed.index(offer.type)
+            if whole is None:
+                continue
+            name = CREDIT_TYPES[offer.type].name
+            if whole not in amounts:
+                self.report(
+                    ("credits", index, "type"),
+                    f"{name} are a share of {CREDIT_TYPES[whole].name}; offer '{whole}' too",
+                )
+            elif offer.amount > amounts[whole]:
+                self.report(
+                    ("credits", index, "amount"),
+                    f"{name} ({format_amount(offer.amount)}) cannot exceed the "
+                    f"{CREDIT_TYPES[whole].name} ({format_amount(amounts[whole])})",
+                )
 
     def check_estimated_time(self, minutes: int | None, credits: list[CreditOffer]) -> None:
         hours = [o.amount for o in credits if CREDIT_TYPES[o.type].counts_hours]

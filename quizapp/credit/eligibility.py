@@ -4,9 +4,9 @@ Which degrees may claim a type and which profile fields its report needs are ent
 credit-type registry (:mod:`quizapp.content.credits`): AMA PRA Category 1 Credit™ is for
 physicians (MD, DO), other professions receive a certificate of participation for the same
 hours, or their own profession's credit type where the activity offers it; pharmacy credit
-needs the NABP e-Profile ID and the birth month and day, ABIM MOC points the board ID, the
-birth month and day and the learner's consent. This module applies those entries to an
-activity's designations and a learner's profile.
+needs the NABP e-Profile ID and the birth month and day, a board's MOC credit that board in
+the profile with the board ID, the birth month and day and the learner's consent. This module
+applies those entries to an activity's designations and a learner's profile.
 
 A clinician earns credit for one participation under one profession. The degree is declared
 by the learner and can be changed, so a claim already held that the current degree could not
@@ -112,7 +112,8 @@ def eligible_credits(offers: Sequence[CreditDesignation], profile: Profile) -> l
 
 
 def parse_amount(raw: str, credit: EligibleCredit) -> Decimal:
-    """A claimed amount: above 0, at most the maximum, in steps of 0.25."""
+    """A claimed amount: above 0, at most the maximum, in steps of 0.25; the whole maximum
+    for a type whose board takes no partial credit (the ABP's MOC points)."""
     try:
         amount = Decimal(raw.strip())
     except InvalidOperation:
@@ -131,4 +132,11 @@ def parse_amount(raw: str, credit: EligibleCredit) -> Decimal:
     # Compared exactly, since a remainder too small to represent would round to 0.
     if amount != amount.quantize(STEP) or amount % STEP != 0:
         raise ClaimError(f"Claim {credit.name} in steps of 0.25 (for example 0.75).", credit.type)
+    known = CREDIT_TYPES.get(credit.type)
+    if known is not None and known.all_or_nothing and amount != credit.maximum:
+        most = format_amount(credit.maximum)
+        raise ClaimError(
+            f"Claim all {most} {credit.name} or none: the {known.board} takes no partial credit.",
+            credit.type,
+        )
     return amount

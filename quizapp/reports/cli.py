@@ -1,39 +1,47 @@
-"""``quizapp report …``: the report CSVs on standard output (problems on standard error)."""
+"""``quizapp report …``: the report files on standard output or in a file (problems on standard
+error). ``pars`` and ``cpe`` also record a batch (``--batch``) and write one again
+(``--batch-id``), as the admin pages do."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import click
 from flask.cli import with_appcontext
 
-from quizapp import clock
+from quizapp import audit, clock
 from quizapp.catalog.queries import activity_by_slug
 from quizapp.csvstream import csv_lines
 from quizapp.dates import DateRange
-from quizapp.db import get_db
+from quizapp.db import Session, get_db
+from quizapp.errors import NotFound, Refused
 from quizapp.models import Activity
+from quizapp.reports import services
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
 from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows
+from quizapp.reports.files import guidance, render
 from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
-from quizapp.reports.pars import PARS_COLUMNS, ParsException, pars_activity_id, pars_entries
+from quizapp.reports.kinds import CPE_MONITOR, PARS, ReportKind
+from quizapp.reports.pars import pars_activity_id
 
 
-@click.group("report", help="Write report CSVs to standard output.")
+@click.group(
+    "report", help="Write reports to standard output; record PARS and CPE Monitor batches."
+)
 def report_cli() -> None:
     pass
 
 
-def _activity(session, slug: str) -> Activity:  # type: ignore[no-untyped-def]
+def _activity(session: Session, slug: str) -> Activity:
     activity = activity_by_slug(session, slug)
     if activity is None:
         raise click.ClickException(f"There is no activity '{slug}'.")
     return activity
 
 
-def _write(header: list[str], rows) -> None:  # type: ignore[no-untyped-def]
+def _write(header: list[str], rows: Iterable[Sequence[object]]) -> None:
     for chunk in csv_lines(header, rows):
         sys.stdout.write(chunk)
 
@@ -53,31 +61,142 @@ def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) 
         )
 
 
-@report_cli.command("pars", help="ACCME PARS learner upload for one activity.")
-@click.argument("slug")
-@with_appcontext
-def pars_command(slug: str) -> None:
+def _board_command(
+    kind: ReportKind, slug: str, batch: bool, batch_id: int | None, fmt: str, output: str | None
+) -> None:
+    """The full export, a new batch (recorded, by ``cli``), or a batch recorded before."""
+    if fmt not in kind.formats:
+        raise click.BadParameter(f"{kind.title} comes as {', '.join(kind.formats)}")
+    if fmt == "xlsx" and not output:
+        raise click.BadParameter("an Excel file is binary: give --output FILE")
+    if batch and batch_id is not None:
+        raise click.BadParameter("--batch makes a new batch; --batch-id writes one made before")
+    now = clock.now()
     with get_db().read_session() as session:
         activity = _activity(session, slug)
-        _, problem = pars_activity_id(session, activity)
-        if problem:
-            click.echo(f"warning: {problem}", err=True)
-        exceptions: list[ParsException] = []
+        activity_id = activity.id
+        if kind is PARS:
+            _, problem = pars_activity_id(session, activity)
+            if problem:
+                click.echo(f"warning: {problem}", err=True)
+        if batch_id is not None:
+            _write_batch(session, kind, slug, activity_id, batch_id, fmt, output)
+            return
+        if not batch:
+            _write_full_export(session, kind, activity, now, fmt, output)
+            return
+    try:
+        made = services.record_batch(get_db(), kind, activity_id, audit.CLI, now)
+    except Refused as refused:
+        raise click.ClickException(refused.message) from None
+    with get_db().read_session() as session:
+        rows = _write_batch(session, kind, slug, activity_id, made.id, fmt, output)
+    added = sum(row[0] == "Add" for row in rows)
+    click.echo(
+        f"batch {made.id} recorded: {len(rows)} row{'s' if len(rows) != 1 else ''} "
+        f"({added} Add, {len(rows) - added} Delete); write it again with --batch-id {made.id}",
+        err=True,
+    )
+    _list_exceptions(made.survey.exceptions)
 
-        def rows() -> Iterator[list[str]]:
-            for entry in pars_entries(session, activity, clock.today()):
-                if isinstance(entry, ParsException):
-                    exceptions.append(entry)
-                else:
-                    yield entry
 
-        _write(PARS_COLUMNS, rows())
+def _write_batch(
+    session: Session,
+    kind: ReportKind,
+    slug: str,
+    activity_id: int,
+    batch_id: int,
+    fmt: str,
+    output: str | None,
+) -> list[tuple[str, ...]]:
+    try:
+        batch, rows = services.batch_file_rows(session, kind, activity_id, batch_id)
+    except NotFound:
+        raise click.ClickException(f"'{slug}' has no {kind.title} batch {batch_id}.") from None
+    written = guidance(kind, batch.created_at, batch.id, batch.created_by_label)
+    _emit(render(kind, fmt, rows, guidance=written, written_at=batch.created_at), output)
+    return rows
+
+
+def _write_full_export(
+    session: Session,
+    kind: ReportKind,
+    activity: Activity,
+    now: dt.datetime,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Streamed, for a CSV on standard output; the exceptions come after the rows."""
+    exceptions: list[services.ReportException] = []
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for entry in services.current_rows(session, kind, activity, now.date()):
+            if isinstance(entry, services.ReportException):
+                exceptions.append(entry)
+            else:
+                yield entry
+
+    if fmt == "csv" and not output:
+        _write(list(kind.columns), rows())
+    else:
+        _emit(render(kind, fmt, list(rows()), guidance=guidance(kind, now), written_at=now), output)
+    _list_exceptions(exceptions)
+
+
+def _emit(data: bytes, output: str | None) -> None:
+    if output:
+        with open(output, "wb") as file:
+            file.write(data)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def _list_exceptions(exceptions: list[services.ReportException]) -> None:
+    """Everyone left out is named, so nothing is dropped silently; a missed deadline in red."""
     for exception in exceptions:
-        click.echo(
+        line = (
             f"not reported: {exception.learner} <{exception.email}>, completed "
-            f"{exception.completed_on}: {exception.problem}",
-            err=True,
+            f"{exception.completed_on}: {exception.problem}"
         )
+        click.echo(click.style(f"LATE {line}", fg="red") if exception.late else line, err=True)
+
+
+BOARD_OPTIONS = [
+    click.argument("slug"),
+    click.option("--batch", is_flag=True, help="Record the next batch and write it."),
+    click.option("--batch-id", type=int, default=None, help="Write a batch recorded before."),
+    click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["csv", "txt", "xlsx"]),
+        default="csv",
+        show_default=True,
+        help="PARS: csv, txt or xlsx; CPE Monitor: csv.",
+    ),
+    click.option("--output", "-o", default=None, help="Write to this file (needed for xlsx)."),
+]
+
+
+def _board_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(BOARD_OPTIONS):
+        command = option(command)
+    return command
+
+
+@report_cli.command("pars", help="ACCME PARS learner upload for one activity.")
+@_board_options
+@with_appcontext
+def pars_command(
+    slug: str, batch: bool, batch_id: int | None, fmt: str, output: str | None
+) -> None:
+    _board_command(PARS, slug, batch, batch_id, fmt, output)
+
+
+@report_cli.command("cpe", help="CPE Monitor batch of pharmacy credit for one activity.")
+@_board_options
+@with_appcontext
+def cpe_command(slug: str, batch: bool, batch_id: int | None, fmt: str, output: str | None) -> None:
+    _board_command(CPE_MONITOR, slug, batch, batch_id, fmt, output)
 
 
 @report_cli.command("items", help="Item analysis of an activity's version.")

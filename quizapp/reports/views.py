@@ -1,26 +1,41 @@
-"""Report routes. Who may use them: administrators only. Each page has a CSV twin."""
+"""Report routes. Who may use them: administrators only; recording a board batch (a POST)
+also needs a password typed in the last ``ADMIN_FRESH_MINUTES`` minutes. Each page has a CSV
+twin."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from collections.abc import Iterator
 
-from quizapp import clock
-from quizapp.accounts.login import admin_required
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from quizapp import audit, clock
+from quizapp.accounts.forms import EmptyForm
+from quizapp.accounts.login import admin_required, current, fresh_login_required
 from quizapp.catalog.queries import activity_by_slug, published_activities
 from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
-from quizapp.db import request_session
-from quizapp.models import Activity, ActivityVersion
+from quizapp.db import get_db, request_session
+from quizapp.errors import NotFound, Refused
+from quizapp.models import MAX_ID, Activity, ActivityVersion
+from quizapp.reports import services
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
 from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows, evaluation_summary
+from quizapp.reports.files import MEDIA_TYPES, guidance, render
 from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
-from quizapp.reports.pars import PARS_COLUMNS, pars_report, pars_rows
+from quizapp.reports.kinds import CPE_MONITOR, KINDS, PARS, ReportKind
+from quizapp.reports.pars import pars_activity_id
 from quizapp.statistics.charts import facility_chart, option_bar_chart
 
 COMPLETIONS_PAGE_ROWS = 500
 """A page a browser can still show; the CSV has every row."""
 
 blueprint = Blueprint("reports", __name__, url_prefix="/admin/reports", template_folder="templates")
+
+
+def actor() -> audit.Actor:
+    user = current()
+    return audit.Actor(user.email, user.id)
 
 
 def _activity(slug: str) -> Activity:
@@ -82,27 +97,138 @@ def completions_csv() -> Response:
     )
 
 
+def _board_page(kind: ReportKind, slug: str) -> str:
+    activity = _activity(slug)
+    session = request_session()
+    accme_id, problem = pars_activity_id(session, activity) if kind is PARS else ("", "")
+    return render_template(
+        "reports/board.html",
+        kind=kind,
+        activity=activity,
+        survey=services.survey(session, kind, activity, clock.today()),
+        batches=services.batches(session, kind, activity.id),
+        problem=problem,
+        accme_id=accme_id,
+        form=EmptyForm(),
+    )
+
+
+def _full_export(kind: ReportKind, slug: str, fmt: str) -> Response:
+    """Every row reportable today, whatever the batches hold; the CSV streams."""
+    activity = _activity(slug)
+    today = clock.today()
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for entry in services.current_rows(request_session(), kind, activity, today):
+            if not isinstance(entry, services.ReportException):
+                yield entry
+
+    if fmt == "csv":
+        return csv_response(f"{kind.slug}-{slug}.csv", kind.columns, rows)
+    now = clock.now()
+    return _file_response(
+        f"{kind.slug}-{slug}.{fmt}",
+        render(kind, fmt, list(rows()), guidance=guidance(kind, now), written_at=now),
+        fmt,
+    )
+
+
+def _record_batch(kind: ReportKind, slug: str) -> WerkzeugResponse:
+    activity = _activity(slug)
+    fmt = request.form.get("format", kind.formats[0])
+    if fmt not in kind.formats:
+        fmt = kind.formats[0]
+    try:
+        batch_id = services.record_batch(get_db(), kind, activity.id, actor(), clock.now()).id
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for(f"reports.{kind.slug.replace('-', '_')}", slug=slug))
+    flash(f"Batch {batch_id} is recorded; its download starts now.", "success")
+    return redirect(
+        url_for("reports.batch_file", report=kind.slug, slug=slug, batch_id=batch_id, fmt=fmt),
+        code=303,
+    )
+
+
 @blueprint.get("/pars/<slug>")
 @admin_required
 def pars(slug: str) -> str:
-    """Administrators. ACCME PARS learner upload, with what cannot be reported beside it."""
-    activity = _activity(slug)
-    report = pars_report(request_session(), activity, clock.today())
-    return render_template(
-        "reports/pars.html", activity=activity, report=report, columns=PARS_COLUMNS
-    )
+    """Administrators. ACCME PARS learner upload: the next batch, what cannot be reported
+    and why, the batches so far and the full export."""
+    return _board_page(PARS, slug)
 
 
 @blueprint.get("/pars/<slug>.csv")
 @admin_required
 def pars_csv(slug: str) -> Response:
-    """Administrators. Only the reportable rows; the page lists the others."""
+    """Administrators. The full export: every reportable row, whatever the batches hold."""
+    return _full_export(PARS, slug, "csv")
+
+
+@blueprint.get("/pars/<slug>.<any(xlsx, txt):fmt>")
+@admin_required
+def pars_file(slug: str, fmt: str) -> Response:
+    """Administrators. The full export as ACCME's Excel template or tab-delimited text."""
+    return _full_export(PARS, slug, fmt)
+
+
+@blueprint.post("/pars/<slug>/batches")
+@admin_required
+@fresh_login_required
+def pars_batch(slug: str) -> WerkzeugResponse:
+    """Administrators, fresh login. Records the next PARS batch (audited), then downloads it."""
+    return _record_batch(PARS, slug)
+
+
+@blueprint.get("/cpe-monitor/<slug>")
+@admin_required
+def cpe_monitor(slug: str) -> str:
+    """Administrators. CPE Monitor batch: the next batch, what cannot be reported (late rows
+    in red) and the batches so far."""
+    return _board_page(CPE_MONITOR, slug)
+
+
+@blueprint.get("/cpe-monitor/<slug>.csv")
+@admin_required
+def cpe_monitor_csv(slug: str) -> Response:
+    """Administrators. The full export: every reportable row, whatever the batches hold."""
+    return _full_export(CPE_MONITOR, slug, "csv")
+
+
+@blueprint.post("/cpe-monitor/<slug>/batches")
+@admin_required
+@fresh_login_required
+def cpe_monitor_batch(slug: str) -> WerkzeugResponse:
+    """Administrators, fresh login. Records the next CPE Monitor batch (audited), then
+    downloads it."""
+    return _record_batch(CPE_MONITOR, slug)
+
+
+@blueprint.get('/<any(pars, "cpe-monitor"):report>/<slug>/batches/<int:batch_id>.<fmt>')
+@admin_required
+def batch_file(report: str, slug: str, batch_id: int, fmt: str) -> Response:
+    """Administrators. A recorded batch, the same file however often it is downloaded."""
+    kind = next(k for k in KINDS.values() if k.slug == report)
     activity = _activity(slug)
-    return csv_response(
-        f"pars-{slug}.csv",
-        PARS_COLUMNS,
-        lambda: pars_rows(request_session(), activity, clock.today()),
+    if fmt not in kind.formats or batch_id > MAX_ID:
+        abort(404, description="There is no such batch file.")
+    try:
+        batch, rows = services.batch_file_rows(request_session(), kind, activity.id, batch_id)
+    except NotFound:
+        abort(404, description="There is no such batch.")
+    written = guidance(kind, batch.created_at, batch.id, batch.created_by_label)
+    return _file_response(
+        f"{kind.slug}-{slug}-batch-{batch.id}.{fmt}",
+        render(kind, fmt, rows, guidance=written, written_at=batch.created_at),
+        fmt,
     )
+
+
+def _file_response(filename: str, data: bytes, fmt: str) -> Response:
+    response = Response(data, mimetype=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _version(activity: Activity) -> ActivityVersion:

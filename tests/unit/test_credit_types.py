@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -12,11 +13,13 @@ import pytest
 from quizapp.certificates.document import CertificateCredit
 from quizapp.certificates.wording import credit_line
 from quizapp.content.credits import (
+    CERTIFYING_BOARDS,
     CREDIT_TYPES,
     NOT_REPORTED,
     OFFERED_TYPES,
     PARS_BOARD_CREDITS,
     PARS_CME_CREDITS,
+    PARS_REMS,
     PARTICIPATION,
     REPORTED_TO_CPE_MONITOR,
     REPORTED_TO_PARS,
@@ -25,8 +28,10 @@ from quizapp.content.credits import (
     pars_types,
 )
 from quizapp.content.formats import LEARNING_FORMATS, learning_format
+from quizapp.content.loader import load_activity
 
 DEGREES = ("MD", "DO", "PA", "NP", "RN", "PharmD", "other")
+SAMPLE = Path(__file__).resolve().parents[2] / "content"
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ def test_a_code_no_longer_in_the_registry_stays_with_whoever_holds_it() -> None:
         (
             "abim-moc",
             (
-                "certifying board and board ID",
+                "certifying board (ABIM) and board ID",
                 "birth month and day",
                 "consent to report completions to your board",
             ),
@@ -159,9 +164,19 @@ def test_the_authors_table_of_credit_types_is_the_registry() -> None:
 
 def test_pars_reads_its_cme_and_board_columns_from_the_registry() -> None:
     assert [t.code for t in pars_types(PARS_CME_CREDITS)] == ["ama-pra-1"]
-    assert [(t.code, t.pars_board_code) for t in pars_types(PARS_BOARD_CREDITS)] == [
-        ("abim-moc", "MOC")
+    assert [(t.board, t.pars_board_code) for t in pars_types(PARS_BOARD_CREDITS)] == [
+        ("ABIM", "Medical Knowledge"),
+        ("ABIM", "Practice Assessment"),
+        ("ABA", "Lifelong Learning"),
+        ("ABA", "Patient Safety"),
+        ("ABP", "Lifelong Learning and Self-Assessment"),
+        ("ABOHNS", "Self-Assessment"),
+        ("ABPath", "Lifelong Learning"),
+        ("ABS", "Accredited CME"),
+        ("ABTS", "Accredited CME"),
+        ("ABOS", "Accredited CME"),
     ]
+    assert [t.code for t in pars_types(PARS_REMS)] == ["rems"]
     assert all(t.reported_to == REPORTED_TO_PARS for t in pars_types(PARS_BOARD_CREDITS))
 
 
@@ -185,3 +200,70 @@ def test_a_type_that_needs_a_uan_prints_it_and_others_print_no_extra_statement(c
         assert "0798-9999-26-014-H05-P" in wording and "{" not in wording
     else:
         assert wording == ""
+
+
+@pytest.mark.parametrize("credit", pars_types(PARS_BOARD_CREDITS), ids=lambda t: t.code)
+def test_board_credit_is_for_physicians_with_that_board_in_their_profile(credit: Any) -> None:
+    complete = Learner(
+        birth_month=3,
+        birth_day=7,
+        certifying_board=credit.board,
+        board_id="123456",
+        board_report_consent_at="2027-01-01",
+    )
+    another_board = next(code for code in CERTIFYING_BOARDS if code != credit.board)
+
+    assert credit.board in CERTIFYING_BOARDS
+    assert {d for d in DEGREES if credit.eligible(d)} == {"MD", "DO"}
+    assert not credit.counts_hours
+    assert credit.missing(complete) == ()
+    assert credit.missing(Learner(**{**complete.__dict__, "certifying_board": another_board})) == (
+        f"certifying board ({credit.board}) and board ID",
+    )
+
+
+def test_only_the_abp_takes_whole_points_claimed_whole() -> None:
+    assert [c.code for c in CREDIT_TYPES.values() if c.whole_numbers] == ["abp-moc"]
+    assert [c.code for c in CREDIT_TYPES.values() if c.all_or_nothing] == ["abp-moc"]
+    assert [(c.code, c.part_of) for c in CREDIT_TYPES.values() if c.part_of] == [
+        ("aba-patient-safety", "aba-moca")
+    ]
+
+
+def checked(tmp_path: Path, credits: str) -> list[str]:
+    """The checker's messages for the sample activity with ``credits`` after its AMA credit."""
+    folder = tmp_path / "activity"
+    shutil.copytree(SAMPLE / "imatinib-bone-edema", folder)
+    article = folder / "article.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("    amount: 1.0\n", "    amount: 1.0\n" + credits, 1))
+    _, problems = load_activity(folder)
+    return [problem.message for problem in problems]
+
+
+def test_the_checker_refuses_fractional_abp_points(tmp_path: Path) -> None:
+    assert checked(tmp_path, "  - type: abp-moc\n    amount: 1.5\n") == [
+        "ABP MOC Part 2 points are whole numbers: the ABP rounds MOC points to the nearest "
+        "whole number, so write 2, not 1.5"
+    ]
+    assert checked(tmp_path / "whole", "  - type: abp-moc\n    amount: 1\n") == []
+
+
+def test_the_checker_keeps_aba_patient_safety_within_the_moca_credits(tmp_path: Path) -> None:
+    assert checked(tmp_path / "alone", "  - type: aba-patient-safety\n    amount: 0.5\n") == [
+        "ABA MOCA 2.0® Patient Safety credits are a share of ABA MOCA 2.0® credits; "
+        "offer 'aba-moca' too"
+    ]
+    assert checked(
+        tmp_path / "more",
+        "  - type: aba-moca\n    amount: 1\n  - type: aba-patient-safety\n    amount: 1.5\n",
+    ) == [
+        "ABA MOCA 2.0® Patient Safety credits (1.5) cannot exceed the ABA MOCA 2.0® credits (1.0)"
+    ]
+    assert (
+        checked(
+            tmp_path / "part",
+            "  - type: aba-moca\n    amount: 1\n  - type: aba-patient-safety\n    amount: 0.5\n",
+        )
+        == []
+    )

@@ -179,7 +179,7 @@ def test_pharmacy_credit_does_not_need_board_fields() -> None:
 
 # ABIM MOC: reported to the board -----------------------------------------------------------
 
-NO_BOARD = "certifying board and board ID"
+NO_BOARD = "certifying board (ABIM) and board ID"
 NO_BIRTH = "birth month and day"
 NO_CONSENT = "consent to report completions to your board"
 
@@ -303,6 +303,25 @@ def test_the_maximum_in_the_message_is_the_offers_own() -> None:
 
     with pytest.raises(ClaimError, match=r"^You can claim at most 0\.5 ABIM MOC points for"):
         parse_amount("0.75", moc)
+
+
+def test_abp_points_are_claimed_whole_or_not_at_all() -> None:
+    abp = EligibleCredit("abp-moc", "ABP MOC Part 2 points", Decimal("2"), ())
+
+    assert parse_amount("2", abp) == Decimal("2")
+    with pytest.raises(ClaimError) as caught:
+        parse_amount("1", abp)
+    assert caught.value.message == (
+        "Claim all 2.0 ABP MOC Part 2 points or none: the ABP takes no partial credit."
+    )
+
+
+def test_board_credit_needs_its_own_board_in_the_profile() -> None:
+    pediatrician = replace(complete("MD"), certifying_board="ABP")
+    credits = eligible_credits([offer("abim-moc"), offer("abp-moc")], pediatrician)
+
+    assert only("abim-moc", credits).missing == (NO_BOARD,)
+    assert only("abp-moc", credits).claimable
 
 
 def test_a_claim_error_is_a_value_error() -> None:
