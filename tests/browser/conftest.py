@@ -17,10 +17,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from quizapp.authoring.services import sync_content
-from quizapp.db import Database
-from quizapp.models import Base
-from tests.conftest import REPO, SAMPLE_CONTENT, make_app
+from tests.conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -57,13 +54,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def live_app(database_url: str) -> Iterator[Flask]:
-    app = make_app(database_url)
-    database: Database = app.extensions["quizapp.db"]
-    Base.metadata.create_all(database.engine)
-    sync_content(database, SAMPLE_CONTENT)
-    yield app
-    database.dispose()
+def live_app(synced: Flask) -> Flask:
+    """What the live server serves: the app with the sample content synced."""
+    return synced
 
 
 @pytest.fixture
