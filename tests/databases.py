@@ -155,8 +155,10 @@ def _sqlite_path(db: Database) -> Path:
 
 
 def _backup(source: Path, target: Path) -> None:
-    """Write every page of ``source`` over ``target``, as one consistent snapshot."""
+    """Write every page of ``source`` over ``target``, as one consistent snapshot. A test's
+    copy need not survive a crash, so it is not synced to disk (20 ms a copy saved)."""
     with closing(sqlite3.connect(source)) as reader, closing(sqlite3.connect(target)) as writer:
+        writer.execute("PRAGMA synchronous = OFF")
         reader.backup(writer)
 
 
