@@ -95,8 +95,12 @@ def axe_violations(page: object) -> list[dict[str, object]]:
 
 
 def screenshot(page: object, name: str) -> Path:
-    """Keep a picture of what the learner saw, for a human to look at."""
+    """Keep a picture of what the learner saw, for a human to look at. The SQLite and the
+    PostgreSQL run of a test may take theirs at once on two xdist workers: each picture is
+    written aside and then renamed, so the file is always one whole picture."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    aside = path.with_name(f".{name}.{os.getpid()}.png")
+    aside.write_bytes(page.screenshot(full_page=True))  # type: ignore[attr-defined]
+    aside.replace(path)
     return path
