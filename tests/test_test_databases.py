@@ -5,14 +5,13 @@ States are saved once per session and engine; these tests check the copies, not 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, select, text
 
 from quizapp.db import Database
 from quizapp.models import Activity, User
@@ -34,7 +33,8 @@ def emails(db: Database) -> list[str]:
 
 
 @contextmanager
-def app_on(databases: TestDatabases, folder: Path) -> Iterator[Database]:
+def own_database(databases: TestDatabases, folder: Path) -> Iterator[Database]:
+    """A database as the ``app`` fixture gives one to a test, on a fresh app."""
     folder.mkdir()
     with databases.database(folder) as url:
         db: Database = make_app(url).extensions["quizapp.db"]
@@ -54,11 +54,11 @@ def test_each_database_starts_from_the_saved_rows_whatever_another_wrote(
         add_user(db, "ann.lee@example.org")
 
     state = SavedState("one learner", build)
-    with app_on(databases, tmp_path / "first") as first:
+    with own_database(databases, tmp_path / "first") as first:
         databases.restore(state, first)
         add_user(first, "bob.stone@example.org")
         assert emails(first) == ["ann.lee@example.org", "bob.stone@example.org"]
-    with app_on(databases, tmp_path / "second") as second:
+    with own_database(databases, tmp_path / "second") as second:
         databases.restore(state, second)
         assert emails(second) == ["ann.lee@example.org"]
         assert add_user(second, "cara.diaz@example.org") == 2, "ids go on from the saved ones"
@@ -74,7 +74,7 @@ def test_a_state_is_built_by_a_fresh_app_over_the_state_it_follows(
         with db.read_session() as session:
             seen.append(session.scalar(select(func.count()).select_from(Activity)) or 0)
 
-    with app_on(databases, tmp_path / "db") as db:
+    with own_database(databases, tmp_path / "db") as db:
         databases.restore(SavedState("after sync", count_activities, after=SYNCED), db)
         with db.read_session() as session:
             assert session.scalar(select(func.count()).select_from(Activity)) == seen[0] > 0
@@ -93,21 +93,12 @@ def test_rows_still_in_sqlites_write_ahead_log_are_saved(tmp_path: Path) -> None
 
     def build(app: Flask, db: Database) -> None:
         held.append(db.engine.connect())
-        with db.engine.begin() as connection:
-            connection.execute(
-                insert(User).values(
-                    email="ann.lee@example.org",
-                    password_hash="x",
-                    full_name="Ann Lee",
-                    degree="MD",
-                    created_at=dt.datetime(2027, 1, 15, tzinfo=dt.UTC),
-                )
-            )
+        add_user(db, "ann.lee@example.org")
         wal = Path(str(db.url.database) + "-wal")
         assert wal.exists() and wal.stat().st_size > 0
 
     try:
-        with app_on(databases, tmp_path / "db") as db:
+        with own_database(databases, tmp_path / "db") as db:
             databases.restore(SavedState("in the WAL", build), db)
             assert emails(db) == ["ann.lee@example.org"]
     finally:
@@ -120,11 +111,11 @@ def test_a_postgresql_schema_whose_tables_a_test_changed_is_not_used_again(
     databases_by_engine: dict[str, TestDatabases], tmp_path: Path
 ) -> None:
     databases = databases_by_engine["postgresql"]
-    with app_on(databases, tmp_path / "changed") as db:
+    with own_database(databases, tmp_path / "changed") as db:
         changed = db.url.query["options"]
         with db.engine.begin() as connection:
             connection.execute(text("ALTER TABLE users ADD COLUMN nickname TEXT"))
-    with app_on(databases, tmp_path / "next") as db:
+    with own_database(databases, tmp_path / "next") as db:
         assert db.url.query["options"] != changed
         with db.engine.connect() as connection:
             columns = connection.execute(text("SELECT * FROM users")).keys()
