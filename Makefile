@@ -16,7 +16,7 @@ run: install
 test: install-test
 	$(BIN)/ruff check quizapp tests benchmarks migrations/env.py
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: install-test
 	$(BIN)/ruff check quizapp tests benchmarks migrations/env.py

@@ -2,7 +2,9 @@
 
 Every test that touches the database runs once on SQLite and, when
 ``QUIZAPP_TEST_DATABASE_URL`` points at a PostgreSQL database, once more there, each run in a
-fresh SQLite file or a fresh PostgreSQL schema that is dropped afterwards.
+database of its own: a SQLite file, or a PostgreSQL schema. ``app`` starts with every table and
+no rows, ``synced`` with the sample content synced, ``database_url`` with no tables at all; the
+rows are copies of states built once per session by the real code (see ``tests/databases.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -18,13 +19,11 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from quizapp import create_app
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
-from quizapp.models import Base
+from tests.databases import PostgresDatabases, SavedState, SqliteDatabases, TestDatabases
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CONTENT = REPO / "content"
@@ -32,26 +31,6 @@ POSTGRES_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL", "")
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 FROZEN_NOW = "2027-01-15T12:00:00+00:00"
 NOW = dt.datetime.fromisoformat(FROZEN_NOW)
-
-
-@pytest.fixture(params=ENGINES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            # A connection leaked by the code under test would make this wait forever.
-            connection.execute(text("SET lock_timeout = '20s'"))
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def make_app(database_url: str, **overrides: object) -> Flask:
@@ -68,13 +47,49 @@ def make_app(database_url: str, **overrides: object) -> Flask:
     return create_app(config)
 
 
+SYNCED = SavedState("synced", lambda app, db: sync_content(db, SAMPLE_CONTENT, now=NOW))
+
+
+@pytest.fixture(scope="session")
+def databases_by_engine(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, TestDatabases]]:
+    """Each engine's test databases and saved states, kept for the whole session."""
+    made: dict[str, TestDatabases] = {
+        "sqlite": SqliteDatabases(make_app, tmp_path_factory.mktemp("sqlite-states"))
+    }
+    if POSTGRES_URL:
+        made["postgresql"] = PostgresDatabases(
+            make_app, tmp_path_factory.mktemp("postgresql-states"), POSTGRES_URL
+        )
+    yield made
+    for databases in made.values():
+        databases.close()
+
+
+@pytest.fixture(params=ENGINES)
+def databases(
+    request: pytest.FixtureRequest, databases_by_engine: dict[str, TestDatabases]
+) -> TestDatabases:
+    """The test databases of the engine this run of the test is on."""
+    return databases_by_engine[request.param]
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = make_app(database_url)
-    database: Database = app.extensions["quizapp.db"]
-    Base.metadata.create_all(database.engine)
-    yield app
-    database.dispose()
+def database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own with no tables, for tests that create or migrate them."""
+    with databases.empty_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def app(databases: TestDatabases, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a database of the test's own, with every table and no rows."""
+    with databases.database(tmp_path) as url:
+        app = make_app(url)
+        database: Database = app.extensions["quizapp.db"]
+        yield app
+        database.dispose()
 
 
 @pytest.fixture
@@ -94,9 +109,9 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def synced(app: Flask, db: Database) -> Flask:
+def synced(app: Flask, db: Database, databases: TestDatabases) -> Flask:
     """The app with the sample activities in ``content/`` synced."""
-    sync_content(db, SAMPLE_CONTENT, now=NOW)
+    databases.restore(SYNCED, db)
     return app
 
 

@@ -25,11 +25,13 @@ from werkzeug.test import TestResponse
 
 from quizapp.db import Database
 from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, ReportBatch, User
-from tests.conftest import FROZEN_NOW, AuthActions, csrf_token
+from tests.conftest import FROZEN_NOW, SYNCED, AuthActions, csrf_token
+from tests.databases import SavedState, TestDatabases
 from tests.learner_helpers import IMATINIB, METHOTREXATE, claim, evaluate, pass_methotrexate, take
-from tests.staff_helpers import sign_in_as
+from tests.staff_helpers import create_account, resume, session_cookie, sign_in
 
 LEARNER_EMAIL = "ann.lee@example.org"
+AUTHOR_EMAIL = "ada.author@example.org"
 ADMIN_EMAIL = "grace.admin@example.org"
 FORBIDDEN = "Your account does not have access to this page."
 FORM_EXPIRED = "The form expired or was sent from another site."
@@ -144,16 +146,49 @@ def one_id(db: Database, query: Select[tuple[int]]) -> int:
     return int(value)
 
 
-@pytest.fixture
-def people(synced: Flask, db: Database) -> World:
-    """A registered learner, an author and an administrator, each signed in on their own client."""
-    learner = AuthActions(synced.test_client())
+def sign_in_everyone(app: Flask) -> dict[str, str]:
+    """Each of the people signs in through the login form; their sessions are kept."""
+    return {
+        email: session_cookie(sign_in(app, email))
+        for email in (LEARNER_EMAIL, AUTHOR_EMAIL, ADMIN_EMAIL)
+    }
+
+
+def register_people(app: Flask, db: Database) -> dict[str, str]:
+    """The learner registers through the form; the author and the administrator get accounts
+    with their roles."""
+    learner = AuthActions(app.test_client())
     assert learner.register(LEARNER_EMAIL).status_code == 302
+    create_account(app, db, "author", AUTHOR_EMAIL)
+    create_account(app, db, "admin", ADMIN_EMAIL)
+    return sign_in_everyone(app)
+
+
+def earn_certificates(app: Flask, db: Database) -> dict[str, str]:
+    """The learner earns an issued certificate (imatinib) and a pending one (methotrexate,
+    claimed while the site held certificates for approval)."""
+    learner = sign_in(app, LEARNER_EMAIL)
+    take(learner.client, right=3)
+    assert evaluate(learner).status_code == 302
+    assert claim(learner, {"ama-pra-1": "1.0"}).status_code == 302
+    app.config["CERTIFICATE_APPROVAL"] = "manual"
+    pass_methotrexate(learner.client)
+    assert evaluate(learner, METHOTREXATE).status_code == 302
+    assert claim(learner, {"ama-pra-1": "0.5"}, slug=METHOTREXATE).status_code == 302
+    return sign_in_everyone(app)
+
+
+PEOPLE = SavedState("a learner, an author and an administrator", register_people, after=SYNCED)
+CERTIFIED = SavedState("the learner holds certificates", earn_certificates, after=PEOPLE)
+
+
+def world(app: Flask, db: Database, sessions: dict[str, str]) -> World:
+    """The people on clients of their own, each carrying on the session they signed in with."""
     return World(
-        anonymous=synced.test_client(),
-        learner=learner,
-        author=sign_in_as(synced, db, "author", "ada.author@example.org"),
-        admin=sign_in_as(synced, db, "admin", ADMIN_EMAIL),
+        anonymous=app.test_client(),
+        learner=resume(app, sessions[LEARNER_EMAIL]),
+        author=resume(app, sessions[AUTHOR_EMAIL]),
+        admin=resume(app, sessions[ADMIN_EMAIL]),
         ids={
             "learner": one_id(db, select(User.id).where(User.email == LEARNER_EMAIL)),
             "activity": one_id(db, select(Activity.id).where(Activity.slug == IMATINIB)),
@@ -162,18 +197,16 @@ def people(synced: Flask, db: Database) -> World:
 
 
 @pytest.fixture
-def certified(people: World, synced: Flask, db: Database) -> World:
-    """The learner also holds an issued certificate (imatinib) and a pending one (methotrexate,
-    claimed while the site held certificates for approval)."""
-    learner = people.learner
-    take(learner.client, right=3)
-    assert evaluate(learner).status_code == 302
-    assert claim(learner, {"ama-pra-1": "1.0"}).status_code == 302
-    synced.config["CERTIFICATE_APPROVAL"] = "manual"
-    pass_methotrexate(learner.client)
-    assert evaluate(learner, METHOTREXATE).status_code == 302
-    assert claim(learner, {"ama-pra-1": "0.5"}, slug=METHOTREXATE).status_code == 302
-    synced.config["CERTIFICATE_APPROVAL"] = "automatic"
+def people(app: Flask, db: Database, databases: TestDatabases) -> World:
+    """A registered learner, an author and an administrator, each signed in on their own client
+    (once per session and engine; each test gets a copy of the database and of the sessions)."""
+    return world(app, db, databases.restore(PEOPLE, db))
+
+
+@pytest.fixture
+def certified(app: Flask, db: Database, databases: TestDatabases) -> World:
+    """The people, and the learner holds an issued certificate and a pending one."""
+    people = world(app, db, databases.restore(CERTIFIED, db))
     people.ids["issued"] = one_id(db, select(Certificate.id).where(Certificate.status == "issued"))
     people.ids["pending"] = one_id(
         db, select(Certificate.id).where(Certificate.status == "pending")

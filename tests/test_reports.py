@@ -1,6 +1,7 @@
 """The reports, over HTTP and from the command line, after a small cohort took the imatinib test.
 
-The cohort (all through the real pages, on the days given):
+The cohort (all through the real pages, on the days given, once per session and engine; each
+test gets a copy of the database it left):
 
 ============  ===========  ============================  =======================  ============
 learner       day (2027)   posttest (right answers)      profile                  claims
@@ -33,7 +34,8 @@ from sqlalchemy import select
 from quizapp.db import Database
 from quizapp.models import Activity, Certificate, CertificateClaim, CreditClaim, User
 from quizapp.reports.pars import PARS_COLUMNS
-from tests.conftest import FROZEN_NOW, AuthActions
+from tests.conftest import SYNCED, AuthActions
+from tests.databases import SavedState, TestDatabases
 from tests.learner_helpers import (
     IMATINIB,
     METHOTREXATE,
@@ -161,10 +163,7 @@ def claim_ama(auth: AuthActions, amount: str, slug: str = IMATINIB) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-@pytest.fixture
-def cohort(synced: Flask, db: Database) -> Flask:
-    app = synced
-
+def walk_the_cohort(app: Flask, db: Database) -> None:
     on(app, "2027-01-05")
     ann = join(app, ANN)
     take(ann.client, right=3)
@@ -234,7 +233,13 @@ def cohort(synced: Flask, db: Database) -> Flask:
     )
     claim_ama(erin, "0.5")
 
-    app.config["FROZEN_NOW"] = FROZEN_NOW
+
+COHORT = SavedState("the reports cohort", walk_the_cohort, after=SYNCED)
+
+
+@pytest.fixture
+def cohort(app: Flask, db: Database, databases: TestDatabases) -> Flask:
+    databases.restore(COHORT, db)
     return app
 
 

@@ -17,10 +17,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from quizapp.authoring.services import sync_content
-from quizapp.db import Database
-from quizapp.models import Base
-from tests.conftest import NOW, REPO, SAMPLE_CONTENT, make_app
+from tests.conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -57,13 +54,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def live_app(database_url: str) -> Iterator[Flask]:
-    app = make_app(database_url)
-    database: Database = app.extensions["quizapp.db"]
-    Base.metadata.create_all(database.engine)
-    sync_content(database, SAMPLE_CONTENT, now=NOW)
-    yield app
-    database.dispose()
+def live_app(synced: Flask) -> Flask:
+    """What the live server serves: the app with the sample content synced."""
+    return synced
 
 
 @pytest.fixture
@@ -102,8 +95,12 @@ def axe_violations(page: object) -> list[dict[str, object]]:
 
 
 def screenshot(page: object, name: str) -> Path:
-    """Keep a picture of what the learner saw, for a human to look at."""
+    """Keep a picture of what the learner saw, for a human to look at. The SQLite and the
+    PostgreSQL run of a test may take theirs at once on two xdist workers: each picture is
+    written aside and then renamed, so the file is always one whole picture."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    aside = path.with_name(f".{name}.{os.getpid()}.png")
+    aside.write_bytes(page.screenshot(full_page=True))  # type: ignore[attr-defined]
+    aside.replace(path)
     return path
