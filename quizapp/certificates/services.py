@@ -18,7 +18,7 @@ from quizapp import audit
 from quizapp.certificates.document import CertificateCredit, CertificateData, statement_markup
 from quizapp.content.credits import CREDIT_TYPES, credit_name, format_amount
 from quizapp.content.snapshot import VersionMeta, VersionSnapshot
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
 from quizapp.models import (
     Activity,
@@ -148,6 +148,7 @@ def _locked(session: Session, certificate_id: int) -> Certificate:
     return certificate
 
 
+@retry_when_locked
 def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datetime) -> Certificate:
     with db.transaction() as session:
         certificate = _locked(session, certificate_id)
@@ -170,6 +171,7 @@ def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
         return certificate
 
 
+@retry_when_locked
 def revoke(
     db: Database, certificate_id: int, reason: str, actor: audit.Actor, now: dt.datetime
 ) -> Certificate:
@@ -199,6 +201,7 @@ def revoke(
         return certificate
 
 
+@retry_when_locked
 def reissue(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datetime) -> Certificate:
     """A new certificate for the same claims, printed from the learner's current profile.
 
