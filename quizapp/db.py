@@ -28,7 +28,14 @@ from typing import Any, ParamSpec, TypeVar
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
@@ -36,8 +43,14 @@ LOCK_RETRIES = 3
 """How many times a write that lost SQLite's lock race runs again: with the busy timeout, a
 learner waits at most about (1 + LOCK_RETRIES) × SQLITE_BUSY_TIMEOUT_MS before an error."""
 LOCK_BACKOFF_SECONDS = 0.05
+RETRY_AFTER_SECONDS = 30
+"""What a 503 for an unavailable database asks clients to wait (``Retry-After``): a database
+restart or failover takes about that long."""
 _WRITE_OPTION = "quizapp_write"
 _SQLITE_BUSY = 5
+_MISSING_RELATION_STATES = {"42P01", "3F000"}  # PostgreSQL: undefined table, invalid schema
+DatabaseError = SQLAlchemyError
+"""Every error the database layer raises, for the error pages (which import no SQLAlchemy)."""
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -87,7 +100,7 @@ class Database:
         """A session whose transaction commits on success and rolls back on any error.
 
         Each commit is counted, so that :func:`retry_when_locked` never runs again a unit of
-        work that already committed something.
+        work that already committed something, and a request can tell whether it wrote.
         """
         with self._write_sessions() as session:
             with session.begin():
@@ -186,6 +199,28 @@ def retry_when_locked(service: Callable[P, T]) -> Callable[P, T]:
     return run
 
 
+def missing_table(error: BaseException) -> bool:
+    """Whether ``error`` says a table or schema is not there (never migrated, or dropped)."""
+    if isinstance(error, OperationalError) and "no such table" in str(error.orig):
+        return True
+    if isinstance(error, ProgrammingError):
+        return getattr(error.orig, "sqlstate", None) in _MISSING_RELATION_STATES
+    return False
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be used for now (down, unreachable, locked
+    past every retry, its file unreadable, its tables gone, no connection free) rather than a
+    mistake in quizapp. Those requests get a 503 and may succeed when tried again."""
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if missing_table(error):
+        return True
+    return isinstance(error, DBAPIError) and "file is not a database" in str(error.orig)
+
+
 def init_app(app: Flask) -> Database:
     database = Database(
         app.config["DATABASE_URL"],
@@ -194,6 +229,7 @@ def init_app(app: Flask) -> Database:
         **_pool_options(app),
     )
     app.extensions["quizapp.db"] = database
+    app.before_request(_note_commits)
     app.teardown_appcontext(_close_request_session)
     return database
 
@@ -207,6 +243,16 @@ def _pool_options(app: Flask) -> dict[str, int]:
         if app.config.get(setting) is not None:
             options[option] = int(app.config[setting])
     return options
+
+
+def _note_commits() -> None:
+    g.commits_before_request = _commits.get()
+
+
+def committed_in_request() -> bool:
+    """Whether the current request committed a write transaction (a gthread worker's thread
+    serves many requests, so the count is compared with the one at the request's start)."""
+    return _commits.get() != g.get("commits_before_request", _commits.get())
 
 
 def get_db() -> Database:

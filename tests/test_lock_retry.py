@@ -110,6 +110,27 @@ def test_a_submission_that_loses_the_lock_race_is_run_again_and_recorded(
     assert "submit_attempt lost the SQLite write-lock race" in caplog.text
 
 
+def test_a_lock_held_past_every_retry_answers_503_and_the_answers_can_be_sent_again(
+    locking_app: Flask, learner: AuthActions, sqlite_path: Path
+) -> None:
+    attempt_id = start_id(learner.client)
+    data = submission(learner.client, attempt_id)
+    with write_lock_held(sqlite_path):
+        response = learner.client.post(f"/attempts/{attempt_id}", data=data)
+    assert response.status_code == 503
+    # 30 s, or the end of the rate-limit window: Flask-Limiter keeps the later of the two.
+    assert int(response.headers["Retry-After"]) >= 30
+    page = response.get_data(as_text=True)
+    assert "Your answers were not lost." in page
+    assert "it was not\n      recorded yet" in page
+    database: Database = locking_app.extensions["quizapp.db"]
+    assert submitted_at(database, attempt_id) is None
+
+    again = learner.client.post(f"/attempts/{attempt_id}", data=data)
+    assert again.status_code == 302
+    assert submitted_at(database, attempt_id) is not None
+
+
 def scratch_table(database: Database) -> None:
     with database.transaction() as session:
         session.execute(text("CREATE TABLE scratch (n INTEGER)"))
