@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -20,6 +22,15 @@ def alembic_config(database: Database) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database"] = database
     return config
+
+
+@functools.cache
+def script_heads() -> frozenset[str]:
+    """The head revisions of ``migrations/``, read from disk once: the scripts a process runs
+    with do not change under it."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
 
 
 def upgrade(database: Database, revision: str = "head") -> None:

@@ -59,12 +59,6 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> No
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'quizapp.sqlite'}"
 
 
-def test_healthz_answers_200_when_the_database_answers(client) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
-
-
 @pytest.mark.parametrize(
     "unreachable",
     [

@@ -1,5 +1,5 @@
 """When the database is away, every page that needs it answers a calm 503 with ``Retry-After``,
-rendered without the database.
+rendered without the database; ``/healthz`` also fails when the schema is not at the head.
 
 The database goes away in the ways it does in production: a server that stops answering (a
 closed port), a PostgreSQL schema emptied under the running app, an SQLite file replaced by
@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.migrate import upgrade
+from quizapp.models import Base
 from tests.conftest import NOW, POSTGRES_URL, SAMPLE_CONTENT, AuthActions, csrf_token, make_app
 from tests.learner_helpers import IMATINIB, start_id
 
@@ -133,6 +134,9 @@ def test_every_kind_of_page_answers_a_calm_503_with_retry_after(
             assert int(response.headers["Retry-After"]) >= 30, (how, url)
             assert "Temporarily unavailable" in page and CALM in page, (how, url)
             assert "overloaded" not in page and "Log out" not in page and "Log in" not in page
+        health = client.get("/healthz")
+        assert health.status_code == 503, how
+        assert health.headers["Retry-After"] == "30"
     assert "Database unavailable, answered 503 to POST /attempts/" in caplog.text
 
 
@@ -207,3 +211,42 @@ def test_a_connection_lost_while_closing_the_read_session_does_not_fail_the_resp
     response = signed_in.client.get("/my/activities")
     assert response.status_code == 200
     assert "Closing the request's read session failed" in caplog.text
+
+
+def test_healthz_answers_200_at_the_migration_head(migrated: Flask) -> None:
+    response = migrated.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "schema": "ok"}
+
+
+def test_healthz_answers_503_when_the_schema_is_behind_the_migrations(database_url: str) -> None:
+    app = make_app(database_url)
+    database: Database = app.extensions["quizapp.db"]
+    upgrade(database, "0003")
+    try:
+        response = app.test_client().get("/healthz")
+        assert response.status_code == 503
+        assert response.json == {
+            "status": "unavailable",
+            "database": "ok",
+            "schema": "not at the migration head",
+            "revision": "0003",
+            "head": "0004",
+        }
+        upgrade(database)
+        assert app.test_client().get("/healthz").status_code == 200
+    finally:
+        database.dispose()
+
+
+def test_healthz_answers_503_for_a_database_that_was_never_migrated(database_url: str) -> None:
+    app = make_app(database_url)
+    database: Database = app.extensions["quizapp.db"]
+    Base.metadata.create_all(database.engine)  # tables, but no record of any migration
+    try:
+        response = app.test_client().get("/healthz")
+        assert response.status_code == 503
+        assert response.json is not None
+        assert response.json["schema"] == "not migrated"
+    finally:
+        database.dispose()
