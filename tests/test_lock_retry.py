@@ -215,3 +215,20 @@ def test_the_busy_timeout_is_a_setting(sqlite_path: Path) -> None:
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 1234
     database.dispose()
+
+
+def test_a_request_holding_read_connections_never_waits_for_a_pooled_one(
+    database: Database,
+) -> None:
+    """A request keeps its read session's connection while a service writes with another;
+    with many threads a bounded pool made the writes wait 30 s and fail."""
+    readers = [database.read_session() for _ in range(24)]
+    try:
+        for session in readers:
+            session.execute(text("SELECT 1"))
+        with database.transaction() as session:
+            session.execute(text("INSERT INTO scratch VALUES (1)"))
+    finally:
+        for session in readers:
+            session.close()
+    assert scratch_rows(database) == 1

@@ -250,3 +250,22 @@ def test_healthz_answers_503_for_a_database_that_was_never_migrated(database_url
         assert response.json["schema"] == "not migrated"
     finally:
         database.dispose()
+
+
+def test_a_pooled_connection_the_server_killed_while_idle_costs_no_request(
+    migrated: Flask, database_url: str
+) -> None:
+    """PostgreSQL restarts, failovers and idle timeouts close connections that sit in the
+    pool; each is tested when taken out and replaced, instead of failing a learner."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's server-side connections only")
+    database: Database = migrated.extensions["quizapp.db"]
+    client = migrated.test_client()
+    assert client.get("/").status_code == 200
+    with database.engine.connect() as connection:
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    admin.dispose()
+    assert client.get("/").status_code == 200
