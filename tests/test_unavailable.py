@@ -113,6 +113,7 @@ PAGES = [
     ("GET", "/my/transcript"),
     ("GET", f"/activities/{IMATINIB}/posttest"),
     ("GET", "/account"),
+    ("GET", "/admin/"),
     ("GET", "/verify/a1b2c3d4e5f60718293a4b5c6d7e8f90"),
     ("POST", f"/activities/{IMATINIB}/posttest"),
     ("POST", "/attempts/{attempt_id}"),
