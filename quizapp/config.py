@@ -8,6 +8,7 @@ container or CI run can override anything without writing files.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
     _check_choice(app, "CERTIFICATE_PAGE_SIZE", ("letter", "a4"))
     _check_choice(app, "CERTIFICATE_APPROVAL", ("automatic", "manual"))
+    for key, minimum in WHOLE_NUMBERS.items():
+        _check_whole_number(app, key, minimum)
     app.config["SITE_URL"] = site_url(str(app.config.get("SITE_URL", "")))
     app.extensions[ISSUER_EXTENSION] = certificate_issuer(app)
 
@@ -119,6 +122,29 @@ def _image(app: Flask, key: str) -> CertificateImage | None:
         raise ConfigurationError(
             f"{key}: {problem} (set it in instance/config.py or QUIZAPP_{key})."
         ) from None
+
+
+WHOLE_NUMBERS = {
+    "TRUSTED_PROXIES": 0,
+    "SQLITE_BUSY_TIMEOUT_MS": 0,
+    "DATABASE_POOL_SIZE": 1,
+    "DATABASE_MAX_OVERFLOW": -1,
+}
+"""Settings that are whole numbers, with their smallest value; unset ones keep their
+default (SQLAlchemy's for the pool)."""
+
+
+def _check_whole_number(app: Flask, key: str, minimum: int) -> None:
+    value = app.config.get(key)
+    if value is None:
+        return
+    text = str(value).strip()
+    if not re.fullmatch(r"-?[0-9]+", text) or int(text) < minimum:
+        raise ConfigurationError(
+            f"{key} is {value!r}; use a whole number of at least {minimum} "
+            f"(set it in instance/config.py or QUIZAPP_{key})."
+        )
+    app.config[key] = int(text)
 
 
 def site_url(value: str) -> str:

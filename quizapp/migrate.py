@@ -1,15 +1,19 @@
-"""``quizapp db upgrade``: apply the Alembic migrations in ``migrations/`` to the database."""
+"""``quizapp db``: apply the Alembic migrations in ``migrations/`` to the database, show its
+revision, and back it up or restore it (:mod:`quizapp.backup`)."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 
+from quizapp import backup
 from quizapp.db import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -22,11 +26,20 @@ def alembic_config(database: Database) -> Config:
     return config
 
 
+@functools.cache
+def script_heads() -> frozenset[str]:
+    """The head revisions of ``migrations/``, read from disk once: the scripts a process runs
+    with do not change under it."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
 def upgrade(database: Database, revision: str = "head") -> None:
     command.upgrade(alembic_config(database), revision)
 
 
-@click.group("db", help="Database schema migrations.")
+@click.group("db", help="Database schema migrations, backups and restores.")
 def db_cli() -> None:
     pass
 
@@ -46,3 +59,43 @@ def upgrade_command(revision: str) -> None:
 def current_command() -> None:
     database: Database = current_app.extensions["quizapp.db"]
     command.current(alembic_config(database))
+
+
+@db_cli.command(
+    "backup",
+    help="Write a backup of the database to PATH while quizapp runs: SQLite's online backup, "
+    "or pg_dump's custom format on PostgreSQL. PATH must not exist yet.",
+)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    database: Database = current_app.extensions["quizapp.db"]
+    try:
+        done = backup.backup(database, path)
+    except backup.BackupError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"Backed up {database.url.render_as_string(hide_password=True)} to {done.path} "
+        f"({done.size:,} bytes, schema revision {done.revision})."
+    )
+
+
+@db_cli.command(
+    "restore",
+    help="Restore a backup made by 'quizapp db backup' into the configured database, which "
+    "must be empty. Stop quizapp first.",
+)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    database: Database = current_app.extensions["quizapp.db"]
+    try:
+        done = backup.restore(database, path)
+    except backup.BackupError as error:
+        raise click.ClickException(error.message) from None
+    at_head = set(done.revision.split(",")) == script_heads()
+    behind = "" if at_head else " Run 'quizapp db upgrade' next."
+    click.echo(
+        f"Restored {done.path} into {database.url.render_as_string(hide_password=True)} "
+        f"(schema revision {done.revision}).{behind}"
+    )

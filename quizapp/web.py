@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.routing import IntegerConverter
 
-from quizapp import dates
+from quizapp import dates, db
 from quizapp.content.credits import credit_name, format_amount
 from quizapp.models import MAX_ID
 
@@ -69,6 +70,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_cli)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(db.DatabaseError, _database_error)
     app.after_request(_security_headers)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["logout_form"] = _logout_form
@@ -100,14 +102,53 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     message = error.description
     if code == 429:
         message = "Too many attempts in a short time. Wait a minute, then try again."
-    return render_template("error.html", code=code, title=error.name, message=message), code
+    return _error_page("error.html", code=code, title=error.name, message=message), code
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
     message = (
         "The form expired or was sent from another site. Go back, reload the page and try again."
     )
-    return render_template("error.html", code=400, title="Form expired", message=message), 400
+    return _error_page("error.html", code=400, title="Form expired", message=message), 400
+
+
+def _database_error(error: db.DatabaseError) -> tuple[str, int, dict[str, str]]:
+    """503 with ``Retry-After`` when the database is away (down, unreachable, locked past every
+    retry, its tables gone); any other database error is a bug, logged and answered like one.
+
+    The page is rendered without the database: the signed-in user would be loaded from it.
+    It says whether this request had already saved what it was sent.
+    """
+    if not db.unavailable(error):
+        current_app.log_exception((type(error), error, error.__traceback__))
+        page, code = _http_error(InternalServerError(original_exception=error))
+        return page, code, {}
+    current_app.logger.error(
+        "Database unavailable, answered 503 to %s %s: %s",
+        request.method,
+        request.path,
+        str(error).splitlines()[0],
+    )
+    page = _render_without_database("unavailable.html", saved=db.committed_in_request())
+    headers = {"Retry-After": str(db.RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    return page, 503, headers
+
+
+def _error_page(template: str, **context: Any) -> str:
+    """An error page that cannot fail in turn: if the normal rendering does (the signed-in user
+    cannot be loaded, say), the same page is rendered again as for a visitor."""
+    try:
+        return render_template(template, **context)
+    except Exception:
+        current_app.logger.exception("The error page failed; rendering it without the database")
+        return _render_without_database(template, **context)
+
+
+def _render_without_database(template: str, **context: Any) -> str:
+    """Render without the context processors, one of which (Flask-Login's) loads the signed-in
+    user from the database; the page sees an anonymous visitor instead."""
+    context.setdefault("current_user", AnonymousUserMixin())
+    return current_app.jinja_env.get_template(template).render(**context)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -57,12 +58,6 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> No
     app = Flask("quizapp", instance_path=str(tmp_path / "instance"))
     load_config(app, {"SECRET_KEY": "k"})
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'quizapp.sqlite'}"
-
-
-def test_healthz_answers_200_when_the_database_answers(client) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
 
 
 @pytest.mark.parametrize(
@@ -128,3 +123,38 @@ def test_a_nul_byte_anywhere_in_a_request_gets_a_400_not_a_server_error(
     response = client.open(url, method=method, data=data)
     assert response.status_code == 400
     assert b"not allowed" in response.data
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "minimum"),
+    [
+        ("SQLITE_BUSY_TIMEOUT_MS", "soon", 0),
+        ("DATABASE_POOL_SIZE", "0", 1),
+        ("DATABASE_MAX_OVERFLOW", "-2", -1),
+        ("TRUSTED_PROXIES", "1.5", 0),
+        ("TRUSTED_PROXIES", True, 0),
+        ("TRUSTED_PROXIES", "--1", 0),
+    ],
+)
+def test_an_unusable_number_setting_stops_start_up_with_a_clear_message(
+    tmp_path: Path, key: str, value: object, minimum: int
+) -> None:
+    from quizapp.config import ConfigurationError
+
+    message = f"{key} is {value!r}; use a whole number of at least {minimum}"
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        create_app(
+            {"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite", key: value}
+        )
+
+
+def test_number_settings_from_the_environment_become_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZAPP_SQLITE_BUSY_TIMEOUT_MS", "2500")
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"})
+    assert app.config["SQLITE_BUSY_TIMEOUT_MS"] == 2500
+    database = app.extensions["quizapp.db"]
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 2500
+    database.dispose()

@@ -69,3 +69,13 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(database_u
         first, second = random_address(), random_address()
         assert bad_logins(app, 4, first) == [400, 400, 400, 429]
         assert bad_logins(app, 1, second) == [400]
+
+
+def test_while_redis_is_away_limits_are_counted_per_process_and_nothing_fails(
+    database_url: str,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with limited_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed}/0") as app:
+        assert bad_logins(app, 4, random_address()) == [400, 400, 400, 429]

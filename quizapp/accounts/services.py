@@ -23,7 +23,7 @@ from quizapp.accounts.validation import (
     valid_npi,
 )
 from quizapp.content.credits import CERTIFYING_BOARDS
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
 from quizapp.models import DEGREES, ROLES, User
 
@@ -52,6 +52,7 @@ def _unknown_user_hash(method: str) -> str:
     return hash_password("not-a-real-password", method)
 
 
+@retry_when_locked
 def register(
     db: Database,
     form: Registration,
@@ -111,6 +112,7 @@ def authenticate(
     return user if check_password_hash(user.password_hash, password) else None
 
 
+@retry_when_locked
 def change_password(
     db: Database,
     user_id: int,
@@ -141,6 +143,7 @@ def change_password(
         return user
 
 
+@retry_when_locked
 def reset_password(
     db: Database,
     email: str,
@@ -178,6 +181,7 @@ class ProfileForm:
     family_name: str = ""
 
 
+@retry_when_locked
 def update_profile(db: Database, user_id: int, form: ProfileForm, now: dt.datetime) -> User:
     values = _clean_profile(form)
     with db.transaction() as session:
@@ -298,6 +302,7 @@ def _birth(month_raw: str, day_raw: str) -> tuple[int | None, int | None]:
     return month, day
 
 
+@retry_when_locked
 def set_role(db: Database, email: str, role: str, actor: audit.Actor, *, now: dt.datetime) -> User:
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}' (expected one of: {', '.join(ROLES)}).", "role")

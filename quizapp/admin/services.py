@@ -13,7 +13,7 @@ from quizapp import audit
 from quizapp.catalog.queries import published_activities
 from quizapp.certificates.services import certificates_of
 from quizapp.dates import DateRange
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
 from quizapp.learning.services import extra_attempts_by_activity, responses_for
 from quizapp.models import (
@@ -37,6 +37,7 @@ class AdminError(Refused):
     """An extra-attempt grant the rules refuse: no reason, too many, or no such learner."""
 
 
+@retry_when_locked
 def grant_extra_attempt(
     db: Database,
     user_id: int,

@@ -17,7 +17,7 @@ from quizapp.content.folder import ARTICLE, FIGURE_TYPES
 from quizapp.content.publish import build_snapshot
 from quizapp.content.render import LinkResolver
 from quizapp.content.snapshot import VersionSnapshot
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.links import activity_path, figure_path
 from quizapp.models import Activity, ActivityVersion, Asset
 
@@ -63,6 +63,7 @@ class PreparedActivity:
     snapshot: VersionSnapshot | None
 
 
+@retry_when_locked
 def sync_content(
     db: Database, root: Path, actor: audit.Actor = audit.CLI, *, now: dt.datetime
 ) -> SyncReport:

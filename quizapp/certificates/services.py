@@ -21,7 +21,7 @@ from quizapp.certificates.document import CertificateCredit, CertificateData, st
 from quizapp.certificates.issuer import NO_ISSUER, CertificateImage, Issuer
 from quizapp.content.credits import CREDIT_TYPES, credit_name, format_amount
 from quizapp.content.snapshot import VersionMeta, VersionSnapshot
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
 from quizapp.models import (
     Activity,
@@ -224,6 +224,7 @@ def _locked(session: Session, certificate_id: int) -> Certificate:
     return certificate
 
 
+@retry_when_locked
 def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datetime) -> Certificate:
     with db.transaction() as session:
         certificate = _locked(session, certificate_id)
@@ -246,6 +247,7 @@ def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
         return certificate
 
 
+@retry_when_locked
 def revoke(
     db: Database, certificate_id: int, reason: str, actor: audit.Actor, now: dt.datetime
 ) -> Certificate:
@@ -275,6 +277,7 @@ def revoke(
         return certificate
 
 
+@retry_when_locked
 def reissue(
     db: Database,
     certificate_id: int,

@@ -30,7 +30,7 @@ from quizapp.credit.eligibility import (
     parse_amount,
 )
 from quizapp.dates import DateRange
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound
 from quizapp.learning.services import current_version, standing
 from quizapp.learning.versions import versions_for
@@ -76,6 +76,7 @@ def claim_options(session: Session, db: Database, user: User, activity: Activity
     )
 
 
+@retry_when_locked
 def claim_credit(
     db: Database,
     user_id: int,

@@ -22,7 +22,7 @@ from quizapp import audit
 from quizapp.catalog.queries import ActivityListing, list_activities
 from quizapp.content.evaluation import EvaluationError, clean_answers
 from quizapp.dates import datetime_utc, long_date
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
 from quizapp.grading.order import decode_answers, option_order, option_values
 from quizapp.grading.review import Visibility, visibility
@@ -251,6 +251,7 @@ def my_activities(
     return rows
 
 
+@retry_when_locked
 def start_attempt(
     db: Database,
     user_id: int,
@@ -315,6 +316,7 @@ class Submitted:
     score: Score
 
 
+@retry_when_locked
 def submit_attempt(
     db: Database,
     user_id: int,
@@ -418,6 +420,7 @@ class EvaluationRefused(Refused):
     """The evaluation is not open to this learner yet."""
 
 
+@retry_when_locked
 def submit_evaluation(
     db: Database, user_id: int, slug: str, raw: Mapping[str, str], now: dt.datetime
 ) -> bool:

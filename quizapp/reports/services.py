@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp import audit
-from quizapp.db import Database
+from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
 from quizapp.models import Activity, ReportBatch, ReportBatchRow
 from quizapp.reports.kinds import ReportKind
@@ -214,6 +214,7 @@ class RecordedBatch:
     """What the batch was made from, with the completions it left out."""
 
 
+@retry_when_locked
 def record_batch(
     db: Database, kind: ReportKind, activity_id: int, actor: audit.Actor, now: dt.datetime
 ) -> RecordedBatch:
