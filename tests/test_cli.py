@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tests.conftest import SAMPLE_CONTENT
@@ -109,3 +110,21 @@ def test_the_quizapp_console_script_lists_the_projects_commands(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     for command in ("content", "db", "run"):
         assert f"  {command} " in result.stdout
+
+
+def test_content_check_prints_problems_a_terminal_cannot_encode_as_escapes(
+    app: Flask, tmp_path: Path
+) -> None:
+    folder = tmp_path / "imatinib-bone-edema"
+    shutil.copytree(SAMPLE_CONTENT / "imatinib-bone-edema", folder)
+    posttest = folder / "posttest.md"
+    posttest.write_text(
+        posttest.read_text(encoding="utf-8").replace("`type: true-false`", "`type: vrai–faux`"),
+        encoding="utf-8",
+    )
+
+    result = app.test_cli_runner(charset="ascii").invoke(args=["content", "check", str(folder)])
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "unknown question type 'vrai\\u2013faux'" in result.stdout
