@@ -177,8 +177,7 @@ def test_a_key_overridden_after_a_yaml_merge_is_not_a_repeat(activity: Path) -> 
     article = activity / "article.md"
     replace(
         article,
-        "  - type: ancc\n    amount: 1.5\n",
-        "  - &ama\n    type: ancc\n    amount: 1.5\n",
+        "  - type: abim-moc\n    amount: 1.5\n",
+        "  - <<: {type: ancc, amount: 1.5}\n    type: abim-moc\n",
     )
-    replace(article, "  - type: abim-moc\n    amount: 1.5\n", "  - <<: *ama\n    type: abim-moc\n")
     assert problems(activity) == []
