@@ -16,10 +16,10 @@ from quizapp.content.folder import (
     POSTTEST,
     activity_folders,
     content_hash,
-    find_figures,
-    read_text,
+    has_article,
+    read_folder,
 )
-from quizapp.content.frontmatter import FrontMatterError, split
+from quizapp.content.frontmatter import FrontMatterError, RefusedFrontMatter, split
 from quizapp.content.links import check_links
 from quizapp.content.metadata import read_meta
 from quizapp.content.model import Activity, Problem, Question
@@ -41,7 +41,7 @@ def load_tree(path: Path) -> TreeResult:
     if not path.is_dir():
         result.problems.append(Problem(str(path), 1, "no such file or directory"))
         return result
-    folders = [path] if (path / ARTICLE).exists() else activity_folders(path)
+    folders = [path] if has_article(path) else activity_folders(path)
     if not folders:
         result.problems.append(
             Problem(str(path), 1, "no activities found (an activity is a folder with article.md)")
@@ -70,11 +70,17 @@ def load_tree(path: Path) -> TreeResult:
 @dataclass(frozen=True)
 class Draft:
     """What a folder holds even while it has problems: enough for the author preview to show
-    the article and the questions that parsed beside the list of problems."""
+    the article and the questions that parsed beside the list of problems.
+
+    ``refused`` is set when the folder broke a rule that protects the server (a link, a file or
+    line over its size limit, a control character, a YAML anchor, alias or tag): then nothing
+    of it may be rendered, and the preview shows only the problems.
+    """
 
     title: str
     article_markdown: str
     questions: tuple[Question, ...]
+    refused: bool = False
 
 
 def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
@@ -96,19 +102,19 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
                 "and hyphens",
             )
         )
-    article_text = read_text(article_path, problems)
-    posttest_text = read_text(posttest_path, problems)
-    figures = find_figures(folder, problems)
+    files = read_folder(folder, problems)
+    refused = files.refused
 
     meta = None
     body = ""
     title = folder.name
     anchors: frozenset[str] | None = None
-    if article_text is not None:
+    if files.article is not None:
         try:
-            front = split(article_text)
+            front = split(files.article)
         except FrontMatterError as error:
             problems.append(Problem(str(article_path), error.line, error.message))
+            refused = refused or isinstance(error, RefusedFrontMatter)
         else:
             meta = read_meta(front, str(article_path), problems)
             body = front.body
@@ -119,19 +125,32 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
                 body,
                 front.body_line,
                 str(article_path),
-                figures,
+                files.figures,
                 problems,
                 anchors,
                 in_article=True,
             )
     questions = []
-    if posttest_text is not None:
-        questions, posttest_problems = parse_posttest(posttest_text, str(posttest_path))
+    if files.posttest is not None:
+        questions, posttest_problems = parse_posttest(files.posttest, str(posttest_path))
         problems.extend(posttest_problems)
-        check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
+        check_links(files.posttest, 1, str(posttest_path), files.figures, problems, anchors)
 
+    if refused:
+        return None, Draft(folder.name, "", (), refused=True), problems
     draft = Draft(title=title, article_markdown=body, questions=tuple(questions))
     if problems or meta is None:
+        return None, draft, problems
+    try:
+        digest = content_hash(files.article or "", files.posttest or "", files.figures)
+    except OSError as error:
+        problems.append(
+            Problem(
+                error.filename or str(folder),
+                1,
+                "the file changed while it was being read; check the folder again",
+            )
+        )
         return None, draft, problems
     activity = Activity(
         slug=folder.name,
@@ -139,8 +158,8 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         meta=meta,
         article_markdown=body,
         questions=tuple(questions),
-        figures=figures,
-        content_hash=content_hash(article_text or "", posttest_text or "", figures),
+        figures=files.figures,
+        content_hash=digest,
     )
     return activity, draft, problems
 
