@@ -22,9 +22,9 @@ from quizapp.content.folder import (
 from quizapp.content.frontmatter import FrontMatterError, RefusedFrontMatter, split
 from quizapp.content.links import check_links
 from quizapp.content.metadata import read_meta
-from quizapp.content.model import Activity, Problem, Question
+from quizapp.content.model import Activity, ActivityMeta, Problem, Question
 from quizapp.content.posttest import ID_RE, parse_posttest
-from quizapp.content.render import heading_ids
+from quizapp.content.render import RenderError, heading_ids, render_inline, render_markdown
 
 
 @dataclass
@@ -109,6 +109,7 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
     body = ""
     title = folder.name
     anchors: frozenset[str] | None = None
+    front_line = 1
     if files.article is not None:
         try:
             front = split(files.article)
@@ -117,10 +118,19 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
             refused = refused or isinstance(error, RefusedFrontMatter)
         else:
             meta = read_meta(front, str(article_path), problems)
+            front_line = front.start_line
             body = front.body
             if isinstance(front.data.get("title"), str):
                 title = front.data["title"]
-            anchors = heading_ids(body)
+            try:
+                anchors = heading_ids(body)
+            except RenderError as error:
+                problems.append(
+                    Problem(
+                        str(article_path), front.body_line, f"the article cannot be shown: {error}"
+                    )
+                )
+                refused = True
             check_links(
                 body,
                 front.body_line,
@@ -135,7 +145,10 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         questions, posttest_problems = parse_posttest(files.posttest, str(posttest_path))
         problems.extend(posttest_problems)
         check_links(files.posttest, 1, str(posttest_path), files.figures, problems, anchors)
+        refused = not _renders(questions, str(posttest_path), problems) or refused
 
+    if meta is not None and not _meta_renders(meta, str(article_path), front_line, problems):
+        refused = True
     if refused:
         return None, Draft(folder.name, "", (), refused=True), problems
     draft = Draft(title=title, article_markdown=body, questions=tuple(questions))
@@ -162,6 +175,37 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         content_hash=digest,
     )
     return activity, draft, problems
+
+
+def _meta_renders(meta: ActivityMeta, path: str, line: int, problems: list[Problem]) -> bool:
+    """Render the front-matter text a version shows as Markdown (the accreditation and credit
+    statements, the citation), as :func:`_renders` does for the questions."""
+    texts = [meta.accreditation_statement, meta.citation, *(c.statement for c in meta.credits)]
+    try:
+        for text in texts:
+            render_inline(text)
+    except RenderError as error:
+        problems.append(Problem(path, line, f"the front matter cannot be shown: {error}"))
+        return False
+    return True
+
+
+def _renders(questions: list[Question], path: str, problems: list[Problem]) -> bool:
+    """Render every part of every question as a sync would, reporting the ones that cannot be
+    rendered, so that what the checker accepts never fails in a sync or a page."""
+    ok = True
+    for question in questions:
+        try:
+            render_markdown(question.stem)
+            render_markdown(question.rationale)
+            for option in question.options:
+                render_inline(option.text)
+        except RenderError as error:
+            problems.append(
+                Problem(path, question.line, f"question '{question.id}' cannot be shown: {error}")
+            )
+            ok = False
+    return ok
 
 
 __all__ = ["Draft", "TreeResult", "load_activity", "load_draft", "load_tree"]
