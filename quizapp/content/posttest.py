@@ -42,6 +42,24 @@ BARE_REF_RE = re.compile(
     rf"^\s*+(?P<letters>{_LETTER}(?:{_JOIN}{_LETTER})+)\s*+\.?\s*+$", re.IGNORECASE
 )
 SINGLE_LETTER_RE = re.compile(r"(?<![\w'])\(?([a-hA-H])\)?(?![\w'])")
+_NOT_THE_ARTICLE = (
+    r"(?!(?-i:a\s++(?!(?:is|was|are|were|and|or|nor|alone|only|also|correctly|incorrectly"
+    r"|would|could|may|might|describes|states|names)\b)[a-z]))"
+)
+RATIONALE_LETTER_RE = re.compile(
+    rf"\b(?:both|either|neither)\s++{_LETTER}(?:{_JOIN}{_LETTER})+(?![\w'])"
+    rf"|\b(?:options?|answers?|choices?)(?:\s*+:|\s++(?:is|are|was|were))?\s++{_NOT_THE_ARTICLE}"
+    rf"{_LETTER}(?:{_JOIN}{_LETTER})*(?![\w'])"
+    r"|(?<![\w(])\([a-hA-H]\)(?![\w)])"
+    rf"|(?:\A|(?<=[.;:!?*])\s)\s*+[A-H](?:{_JOIN}[A-H])*\s++(?:is|are|was|were)\s++(?:not\s++)?"
+    r"(?:correct|incorrect|wrong|right)\b",
+    re.IGNORECASE,
+)
+"""A rationale naming options by letter: "Answers A and B", "option c is wrong", "(a)",
+"choice D", "the answer is C", "B is incorrect". A lone "a" after "answer" that starts a noun
+phrase ("the answer a patient gives") is the article; the form "B is incorrect" is only read at
+the start of a sentence, so "vitamin A is correct here" is left alone."""
+INDENTED_BLOCK_RE = re.compile(r"^(?:>|[-*+]\s|\d{1,9}[.)]\s)")
 META_KEYS = ("type", "shuffle")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -59,7 +77,10 @@ class _Draft:
     stem: list[str] = field(default_factory=list)
     options: list[tuple[int, bool, str]] = field(default_factory=list)
     rationale: list[str] = field(default_factory=list)
+    rationale_lines: list[int] = field(default_factory=list)
     state: str = "stem"
+    after_blank: bool = False
+    in_feedback: bool = False
 
 
 def parse_posttest(text: str, path: str) -> tuple[list[Question], list[Problem]]:
@@ -126,6 +147,20 @@ def _feed(draft: _Draft, number: int, line: str, report: _Reporter) -> None:
     stripped = line.strip()
     indented = line.startswith((" ", "\t"))
     option = OPTION_RE.match(stripped) if not indented else None
+    if draft.state == "options" and _is_option_feedback(draft, indented, stripped):
+        if not draft.in_feedback:
+            report(
+                number,
+                "feedback under an option is not supported (learners would see it with the "
+                "option before they answer); put the explanation in the question's rationale",
+            )
+        draft.in_feedback = True
+        return
+    if stripped:
+        draft.in_feedback = False
+        draft.after_blank = False
+    elif draft.state == "options":
+        draft.after_blank = True
     if draft.state == "stem":
         if not draft.meta_seen and not draft.stem and META_LINE_RE.match(stripped):
             draft.meta_seen = True
@@ -143,6 +178,7 @@ def _feed(draft: _Draft, number: int, line: str, report: _Reporter) -> None:
         elif stripped.startswith(">"):
             draft.state = "rationale"
             draft.rationale.append(_unquote(stripped))
+            draft.rationale_lines.append(number)
         elif stripped and indented and draft.options:
             first_line, correct, text = draft.options[-1]
             draft.options[-1] = (first_line, correct, f"{text} {stripped}")
@@ -155,11 +191,21 @@ def _feed(draft: _Draft, number: int, line: str, report: _Reporter) -> None:
     elif draft.state == "rationale":
         if stripped.startswith(">"):
             draft.rationale.append(_unquote(stripped))
+            draft.rationale_lines.append(number)
         elif stripped:
             draft.state = "done"
             report(number, "unexpected text after the rationale; start a new question with '###'")
     elif stripped:
         report(number, "unexpected text after the rationale; start a new question with '###'")
+
+
+def _is_option_feedback(draft: _Draft, indented: bool, stripped: str) -> bool:
+    """Whether a line under an option is a block of its own rather than the option's text
+    wrapped onto the next line: an indented quote or list, or an indented paragraph after a
+    blank line. Markdown would show such a block inside the option, on the learner's form."""
+    if not indented or not stripped or not draft.options:
+        return False
+    return draft.in_feedback or draft.after_blank or bool(INDENTED_BLOCK_RE.match(stripped))
 
 
 def _unquote(line: str) -> str:
@@ -228,6 +274,8 @@ def _finish(draft: _Draft, report: _Reporter) -> Question | None:
         ok = False
     shuffle = draft.shuffle and draft.type != "true-false"
     ok = _check_letter_references(options, report, shuffled=shuffle) and ok
+    if shuffle and not all(option.pinned for option in options):
+        ok = _check_rationale_letters(draft, report) and ok
     if not ok:
         return None
     return Question(
@@ -281,6 +329,25 @@ def _unpin(text: str) -> tuple[str, bool]:
     if text.endswith(PIN):
         return text.removesuffix(PIN).rstrip(), True
     return text, False
+
+
+def _check_rationale_letters(draft: _Draft, report: _Reporter) -> bool:
+    """Report each rationale line that names options by letter in a shuffled question."""
+    text = "\n".join(draft.rationale)
+    reported: set[int] = set()
+    for found in RATIONALE_LETTER_RE.finditer(text):
+        number = draft.rationale_lines[text.count("\n", 0, found.start() + 1)]
+        if number in reported:
+            continue
+        reported.add(number)
+        phrase = " ".join(found.group().split())
+        report(
+            number,
+            f"the rationale of question '{draft.id}' names an option by letter "
+            f'("{phrase}") but the options are shuffled, so the learner may have seen another '
+            "letter there; name the option by its text, or add '`shuffle: no`' to the question",
+        )
+    return not reported
 
 
 def letter_references(text: str) -> set[str]:

@@ -421,6 +421,31 @@ def test_an_option_naming_a_letter_that_no_option_has_is_reported_at_the_option(
     ]
 
 
+def test_a_rationale_naming_options_by_letter_in_a_shuffled_question_is_reported() -> None:
+    # The rationale of the shuffled multiple-answer question now says "Answers A and B" and
+    # "Option c": after a shuffle the learner saw other options under those letters.
+    hint = (
+        "but the options are shuffled, so the learner may have seen another letter there; name "
+        "the option by its text, or add '`shuffle: no`' to the question"
+    )
+    assert problems_in("rationale-names-letters") == [
+        "broken/rationale-names-letters/posttest.md:52: the rationale of question "
+        f"'sglt2-effects' names an option by letter (\"Answers A and B\") {hint}",
+        "broken/rationale-names-letters/posttest.md:53: the rationale of question "
+        f"'sglt2-effects' names an option by letter (\"Option c\") {hint}",
+    ]
+
+
+def test_feedback_quoted_under_an_option_is_reported_at_its_line() -> None:
+    # An indented '> Not alone: …' quote was added under 'Spironolactone'; Markdown would show
+    # it inside the option, on the form, before the learner answers.
+    assert problems_in("option-feedback") == [
+        "broken/option-feedback/posttest.md:11: feedback under an option is not supported "
+        "(learners would see it with the option before they answer); put the explanation in the "
+        "question's rationale",
+    ]
+
+
 def test_a_question_without_a_rationale_is_reported_at_its_heading() -> None:
     # The '> **Rationale:**' quote of the true-false question was deleted.
     assert problems_in("missing-rationale") == [
