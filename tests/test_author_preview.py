@@ -131,3 +131,49 @@ def test_a_script_in_a_draft_article_never_reaches_the_preview(
     body = response.get_data(as_text=True)
     assert "<script>alert" not in body
     assert "onerror" not in body
+
+
+def test_a_figure_linked_to_a_server_file_is_a_problem_and_is_never_served(
+    author: FlaskClient, content: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret_key"
+    secret.write_text("the-server-secret", encoding="utf-8")
+    (content / IMATINIB / "figures" / "leak.png").symlink_to(secret)
+    (content / IMATINIB / "figures" / "leak.svg").symlink_to(secret)
+
+    shown = page(author, f"/author/preview/{IMATINIB}")
+    served = [
+        author.get(f"/author/preview/{IMATINIB}/figures/leak.{ext}") for ext in ("png", "svg")
+    ]
+
+    assert (
+        f"<code>{IMATINIB}/figures/leak.png:1: figures must be regular files inside the activity "
+        "folder, not links; copy the file in instead</code>"
+    ) in shown
+    assert [response.status_code for response in served] == [404, 404]
+    assert all(b"the-server-secret" not in response.data for response in served)
+    real = author.get(f"/author/preview/{IMATINIB}/figures/clinical-course.svg")
+    assert real.status_code == 200
+    assert real.mimetype == "image/svg+xml"
+    assert real.headers["Content-Security-Policy"].endswith("sandbox")
+
+
+def test_a_folder_refused_for_its_yaml_shows_only_its_problems_and_the_index_still_loads(
+    author: FlaskClient, content: Path
+) -> None:
+    article = content / IMATINIB / "article.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "passing_score: 66", "passing_score: 66\nloop: &loop [*loop]"
+        ),
+        encoding="utf-8",
+    )
+
+    shown = page(author, f"/author/preview/{IMATINIB}")
+    index = page(author, "/author/preview")
+
+    assert "front matter may not use YAML anchors ('&loop')" in shown
+    assert "Nothing from this folder is shown until the problems above are fixed" in shown
+    assert 'id="case-presentation"' not in shown
+    assert "Posttest with answer key" not in shown
+    assert IMATINIB in index

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tests.conftest import SAMPLE_CONTENT
@@ -109,3 +110,54 @@ def test_the_quizapp_console_script_lists_the_projects_commands(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     for command in ("content", "db", "run"):
         assert f"  {command} " in result.stdout
+
+
+def _hostile_copy(tmp_path: Path) -> Path:
+    """A copy of a sample activity with one of each kind of hostile input the fuzzing found."""
+    folder = tmp_path / "imatinib-bone-edema"
+    shutil.copytree(SAMPLE_CONTENT / "imatinib-bone-edema", folder)
+    article = folder / "article.md"
+    text = article.read_text(encoding="utf-8")
+    text = text.replace("passing_score: 66", 'passing_score: 66\nsummary2: "\\ud800 \\u2028"', 1)
+    article.write_text(text, encoding="utf-8")
+    (folder / "posttest.md").unlink()
+    (folder / "posttest.md").mkdir()
+    (folder / "figures" / "leak\n.png").symlink_to(tmp_path)
+    return folder
+
+
+def test_content_check_on_hostile_input_prints_one_line_per_problem_and_exits_1(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    folder = _hostile_copy(tmp_path)
+
+    result = runner.invoke(args=["content", "check", str(folder)])
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.stdout.splitlines() == [
+        f"{folder}/article.md:48: front matter holds U+D800 (written as an escape in quotes), "
+        "which cannot be shown or stored; remove the escape",
+        f"{folder}/figures/leak\\n.png:1: folders in an activity folder must be real folders, "
+        "not links; copy the folder in instead",
+        f"{folder}/posttest.md:1: posttest.md is a folder; it must be a Markdown file",
+    ]
+
+
+def test_content_check_prints_problems_a_terminal_cannot_encode_as_escapes(
+    app: Flask, tmp_path: Path
+) -> None:
+    folder = tmp_path / "imatinib-bone-edema"
+    shutil.copytree(SAMPLE_CONTENT / "imatinib-bone-edema", folder)
+    posttest = folder / "posttest.md"
+    posttest.write_text(
+        posttest.read_text(encoding="utf-8").replace("`type: true-false`", "`type: vrai–faux`"),
+        encoding="utf-8",
+    )
+
+    result = app.test_cli_runner(charset="ascii").invoke(args=["content", "check", str(folder)])
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "unknown question type 'vrai\\u2013faux'" in result.stdout

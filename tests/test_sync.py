@@ -114,6 +114,21 @@ def test_a_sync_with_one_broken_file_writes_nothing(db: Database, tree: Path) ->
     assert counts(db) == {"activities": 0, "activity_versions": 0, "assets": 0, "audit_events": 0}
 
 
+def test_a_figure_linked_to_a_server_file_is_refused_and_never_stored(
+    db: Database, tree: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret_key"
+    secret.write_bytes(b"the-server-secret")
+    (tree / "imatinib-bone-edema" / "figures" / "leak.png").symlink_to(secret)
+    with pytest.raises(ContentRejected) as rejected:
+        sync_content(db, tree, now=NOW)
+    assert [str(problem) for problem in rejected.value.problems] == [
+        f"{tree}/imatinib-bone-edema/figures/leak.png:1: figures must be regular files inside "
+        "the activity folder, not links; copy the file in instead"
+    ]
+    assert counts(db) == {"activities": 0, "activity_versions": 0, "assets": 0, "audit_events": 0}
+
+
 def test_a_broken_file_after_a_good_sync_leaves_the_published_versions_as_they_were(
     db: Database, tree: Path
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from flask.cli import with_appcontext
 from quizapp import clock
 from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
 from quizapp.authoring.services import ContentRejected, sync_content
-from quizapp.content import load_tree
+from quizapp.content import Problem, load_tree
 from quizapp.content.posttest import ID_RE
 from quizapp.db import get_db
 
@@ -28,13 +29,24 @@ def _content_path(path: Path | None) -> Path:
     return path if path is not None else Path(current_app.config["CONTENT_DIR"])
 
 
+def _echo_problem(problem: Problem) -> None:
+    """Print one problem so that any terminal can show it.
+
+    A problem is already one line of printable text (see :class:`Problem`); a character the
+    terminal's encoding lacks, such as "…" in an ASCII shell, is printed as a backslash escape
+    instead of stopping the command with a traceback half-way through the list.
+    """
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    click.echo(str(problem).encode(encoding, "backslashreplace").decode(encoding))
+
+
 @content_cli.command("check", help="Report every problem as path:line: message (exit 1 if any).")
 @PATH_ARGUMENT
 @with_appcontext
 def check_command(path: Path | None) -> None:
     tree = load_tree(_content_path(path))
     for problem in tree.problems:
-        click.echo(str(problem))
+        _echo_problem(problem)
     if tree.problems:
         click.echo(f"{len(tree.problems)} problem(s) found.", err=True)
         raise SystemExit(1)
@@ -50,7 +62,7 @@ def sync_command(path: Path | None) -> None:
         report = sync_content(get_db(), _content_path(path), now=clock.now())
     except ContentRejected as rejected:
         for problem in rejected.problems:
-            click.echo(str(problem))
+            _echo_problem(problem)
         click.echo("Nothing was synced: fix the problems above first.", err=True)
         raise SystemExit(1) from None
     for change in report.changes:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from quizapp import audit
 from quizapp.content import Activity as ContentActivity
 from quizapp.content import Problem, load_tree
-from quizapp.content.folder import ARTICLE, FIGURE_TYPES
+from quizapp.content.folder import ARTICLE, FIGURE_TYPES, read_figure
 from quizapp.content.publish import build_snapshot
 from quizapp.content.render import LinkResolver
 from quizapp.content.snapshot import VersionSnapshot
@@ -96,7 +96,7 @@ def sync_content(
 
 
 def prepare(content: ContentActivity, *, render: bool = True) -> PreparedActivity:
-    figure_bytes = {name: path.read_bytes() for name, path in sorted(content.figures.items())}
+    figure_bytes = {name: read_figure(path) for name, path in sorted(content.figures.items())}
     figures = {name: hashlib.sha256(data).hexdigest() for name, data in figure_bytes.items()}
     snapshot = (
         build_snapshot(content, figures, _link_resolver(content.slug, figures)) if render else None

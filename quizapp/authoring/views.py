@@ -6,13 +6,14 @@ rationales, and lists the checker's problems, without syncing anything.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, send_file
 
 from quizapp.accounts.login import author_required
-from quizapp.content import Problem, load_tree
-from quizapp.content.folder import FIGURES
+from quizapp.content import Problem, load_activity
+from quizapp.content.folder import FIGURE_TYPES, FIGURES, find_figures, read_figure
 from quizapp.content.loader import load_draft
 from quizapp.content.posttest import ID_RE
 from quizapp.content.publish import build_draft_preview, build_snapshot, figure_digests
@@ -43,7 +44,7 @@ def index() -> str:
         for folder in sorted(
             p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
         ):
-            folders.append((folder.name, len(load_tree(folder).problems)))
+            folders.append((folder.name, len(load_activity(folder)[1])))
     return render_template("authoring/index.html", folders=folders, root=root)
 
 
@@ -69,7 +70,10 @@ def preview(slug: str) -> str:
         slug=slug,
         problems=[_relative(problem) for problem in problems],
         snapshot=snapshot,
-        draft=build_draft_preview(draft, resolve) if snapshot is None else None,
+        draft=build_draft_preview(draft, resolve)
+        if snapshot is None and not draft.refused
+        else None,
+        refused=draft.refused,
     )
 
 
@@ -84,7 +88,20 @@ def _relative(problem: Problem) -> str:
 @blueprint.get("/preview/<slug>/figures/<path:name>")
 @author_required
 def figure(slug: str, name: str) -> Response:
-    """Authors and administrators: a figure straight from the activity's folder."""
-    response = send_from_directory(_folder(slug) / FIGURES, name, max_age=0)
+    """Authors and administrators: a figure straight from the activity's folder.
+
+    Only a file the checker accepts as a figure is sent, read without following links: a
+    ``figures/x.png`` that links to a server file is a 404 here, as it is a problem there.
+    """
+    path = find_figures(_folder(slug), []).get(f"{FIGURES}/{name}")
+    if path is None:
+        abort(404, description="There is no such figure in this activity's figures/ folder.")
+    try:
+        data = read_figure(path)
+    except OSError:
+        abort(404, description="There is no such figure in this activity's figures/ folder.")
+    response = send_file(
+        io.BytesIO(data), mimetype=FIGURE_TYPES[path.suffix.lower()], max_age=0, etag=False
+    )
     response.headers["Content-Security-Policy"] = FIGURE_POLICY
     return response

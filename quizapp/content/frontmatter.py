@@ -2,10 +2,18 @@
 
 PyYAML's safe loader builds the values; its node tree gives each key's line so that a
 problem in the metadata can be reported where the author will look for it.
+
+Front matter needs only plain YAML: keys, values, lists. The parts of YAML an activity never
+needs are refused while the document is composed, before anything is built from them: anchors
+and aliases (a 1.4 KB "billion laughs" document expands to gigabytes, and an alias inside
+itself recurses forever), explicit tags (``!!int x`` makes PyYAML raise instead of report),
+nesting deeper than any setting uses, and characters written as escapes that no page or
+database can hold.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +21,19 @@ import yaml
 
 KeyPath = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
+YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+MAX_NESTING = 10
+"""How deep lists and mappings may nest; the deepest setting (a faculty disclosure) uses 5."""
+MAX_VALUE_CHARS = 5000
+"""The longest text a front-matter value may hold. Statements and the citation are rendered
+as Markdown, whose work grows with the square of a paragraph; the longest real value, an
+accreditation statement, is under 1,000 characters."""
+FORBIDDEN_VALUE_RE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
+"""Characters a quoted value can only hold through an escape (``"\\x01"``, ``"\\ud800"``):
+control characters other than tab and line feed, line separators, lone surrogates (which no
+encoding can store) and non-characters."""
 
 
 @dataclass(frozen=True)
@@ -24,24 +45,95 @@ class RepeatedKey:
     first_line: int
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that an impossible date stays text and a repeated key is noted.
+class _Refused(Exception):
+    """A construct front matter may not use, found at ``line`` (counted from 0)."""
 
-    The safe loader raises a bare ``ValueError`` for an impossible date (2024-02-30); kept as
-    text, the checker reports it at its key's line like any other malformed date. A key given
-    twice in one mapping is accepted by PyYAML, which keeps the last value; it is recorded in
-    ``repeated`` (lines counted from 0) so the checker can report it alongside every other
-    problem instead of publishing a value the author may not have meant.
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that the constructs front matter never needs are refused,
+    a value PyYAML cannot convert stays text, and a repeated key is noted.
+
+    The safe loader raises a bare ``ValueError`` for an impossible date (2024-02-30) or an
+    empty binary number (``0b_``); kept as text, the checker reports it at its key's line like
+    any other malformed value. A key given twice in one mapping is accepted by PyYAML, which
+    keeps the last value; it is recorded in ``repeated`` (lines counted from 0) so the checker
+    can report it alongside every other problem instead of publishing a value the author may
+    not have meant.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.repeated: list[RepeatedKey] = []
         self._checked: set[int] = set()
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        """Refuse an alias, an anchor, a tag or too deep a nesting before PyYAML composes it."""
+        event = self.peek_event()
+        line = event.start_mark.line
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                line,
+                f"front matter may not use YAML aliases ('*{event.anchor}'); write the value "
+                "out in full where it is needed",
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                line,
+                f"front matter may not use YAML anchors ('&{event.anchor}'); remove it and "
+                "write the value out in full wherever it is needed",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            written = (
+                "!!" + tag.removeprefix(YAML_TAG_PREFIX) if tag.startswith(YAML_TAG_PREFIX) else tag
+            )
+            raise _Refused(
+                line,
+                f"front matter may not use YAML tags ('{written}'); remove it and write a plain "
+                "value, in quotes if it is text",
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > MAX_VALUE_CHARS:
+                raise _Refused(
+                    line,
+                    f"this front-matter value is {len(event.value):,} characters long, more than "
+                    f"the {MAX_VALUE_CHARS:,} allowed; put long text in the article",
+                )
+            character = FORBIDDEN_VALUE_RE.search(event.value)
+            if character is not None:
+                raise _Refused(
+                    line,
+                    f"front matter holds U+{ord(character.group()):04X} (written as an escape in "
+                    "quotes), which cannot be shown or stored; remove the escape",
+                )
+            return super().compose_node(parent, index)
+        if self._depth >= MAX_NESTING:
+            raise _Refused(
+                line,
+                f"front matter nests lists and mappings more than {MAX_NESTING} levels deep; "
+                "no setting needs more than 5, so check the indentation",
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
         try:
             return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_int(node)
         except ValueError:
             return self.construct_scalar(node)
 
@@ -75,6 +167,8 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_yaml_str)
 
 
 class FrontMatterError(ValueError):
@@ -82,6 +176,10 @@ class FrontMatterError(ValueError):
         super().__init__(message)
         self.line = line
         self.message = message
+
+
+class RefusedFrontMatter(FrontMatterError):
+    """Front matter that uses a construct refused for safety: nothing of the folder is shown."""
 
 
 @dataclass
@@ -118,20 +216,31 @@ def split(text: str) -> FrontMatter:
 
 
 def _parse_yaml(text: str, *, first_line: int) -> FrontMatter:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        line = first_line + text.count("\n", 0, max(error.position, 0))
+        raise RefusedFrontMatter(
+            line,
+            f"front matter holds the character U+{error.character:04X}, which YAML does not "
+            "allow; delete it",
+        ) from None
     try:
         node = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
         if node is not None:
             _record_lines(node, (), lines, first_line)
         data = loader.construct_document(node) if node is not None else None
+    except _Refused as refused:
+        raise RefusedFrontMatter(first_line + refused.line, refused.message) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = error.problem or "invalid YAML"
         raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
     except yaml.YAMLError as error:
-        raise FrontMatterError(first_line, f"front matter is not valid YAML: {error}") from None
+        first = str(error).splitlines()[0] if str(error) else "invalid YAML"
+        raise FrontMatterError(first_line, f"front matter is not valid YAML: {first}") from None
     finally:
         loader.dispose()
     if data is None:

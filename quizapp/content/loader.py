@@ -16,15 +16,15 @@ from quizapp.content.folder import (
     POSTTEST,
     activity_folders,
     content_hash,
-    find_figures,
-    read_text,
+    has_article,
+    read_folder,
 )
-from quizapp.content.frontmatter import FrontMatterError, split
+from quizapp.content.frontmatter import FrontMatterError, RefusedFrontMatter, split
 from quizapp.content.links import check_links
 from quizapp.content.metadata import read_meta
-from quizapp.content.model import Activity, Problem, Question
+from quizapp.content.model import Activity, ActivityMeta, Problem, Question
 from quizapp.content.posttest import ID_RE, parse_posttest
-from quizapp.content.render import heading_ids
+from quizapp.content.render import RenderError, heading_ids, render_inline, render_markdown
 
 
 @dataclass
@@ -41,7 +41,7 @@ def load_tree(path: Path) -> TreeResult:
     if not path.is_dir():
         result.problems.append(Problem(str(path), 1, "no such file or directory"))
         return result
-    folders = [path] if (path / ARTICLE).exists() else activity_folders(path)
+    folders = [path] if has_article(path) else activity_folders(path)
     if not folders:
         result.problems.append(
             Problem(str(path), 1, "no activities found (an activity is a folder with article.md)")
@@ -70,11 +70,17 @@ def load_tree(path: Path) -> TreeResult:
 @dataclass(frozen=True)
 class Draft:
     """What a folder holds even while it has problems: enough for the author preview to show
-    the article and the questions that parsed beside the list of problems."""
+    the article and the questions that parsed beside the list of problems.
+
+    ``refused`` is set when the folder broke a rule that protects the server (a link, a file or
+    line over its size limit, a control character, a YAML anchor, alias or tag): then nothing
+    of it may be rendered, and the preview shows only the problems.
+    """
 
     title: str
     article_markdown: str
     questions: tuple[Question, ...]
+    refused: bool = False
 
 
 def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
@@ -96,42 +102,68 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
                 "and hyphens",
             )
         )
-    article_text = read_text(article_path, problems)
-    posttest_text = read_text(posttest_path, problems)
-    figures = find_figures(folder, problems)
+    files = read_folder(folder, problems)
+    refused = files.refused
 
     meta = None
     body = ""
     title = folder.name
     anchors: frozenset[str] | None = None
-    if article_text is not None:
+    front_line = 1
+    if files.article is not None:
         try:
-            front = split(article_text)
+            front = split(files.article)
         except FrontMatterError as error:
             problems.append(Problem(str(article_path), error.line, error.message))
+            refused = refused or isinstance(error, RefusedFrontMatter)
         else:
             meta = read_meta(front, str(article_path), problems)
+            front_line = front.start_line
             body = front.body
             if isinstance(front.data.get("title"), str):
                 title = front.data["title"]
-            anchors = heading_ids(body)
+            try:
+                anchors = heading_ids(body)
+            except RenderError as error:
+                problems.append(
+                    Problem(
+                        str(article_path), front.body_line, f"the article cannot be shown: {error}"
+                    )
+                )
+                refused = True
             check_links(
                 body,
                 front.body_line,
                 str(article_path),
-                figures,
+                files.figures,
                 problems,
                 anchors,
                 in_article=True,
             )
     questions = []
-    if posttest_text is not None:
-        questions, posttest_problems = parse_posttest(posttest_text, str(posttest_path))
+    if files.posttest is not None:
+        questions, posttest_problems = parse_posttest(files.posttest, str(posttest_path))
         problems.extend(posttest_problems)
-        check_links(posttest_text, 1, str(posttest_path), figures, problems, anchors)
+        check_links(files.posttest, 1, str(posttest_path), files.figures, problems, anchors)
+        refused = not _renders(questions, str(posttest_path), problems) or refused
 
+    if meta is not None and not _meta_renders(meta, str(article_path), front_line, problems):
+        refused = True
+    if refused:
+        return None, Draft(folder.name, "", (), refused=True), problems
     draft = Draft(title=title, article_markdown=body, questions=tuple(questions))
     if problems or meta is None:
+        return None, draft, problems
+    try:
+        digest = content_hash(files.article or "", files.posttest or "", files.figures)
+    except OSError as error:
+        problems.append(
+            Problem(
+                error.filename or str(folder),
+                1,
+                "the file changed while it was being read; check the folder again",
+            )
+        )
         return None, draft, problems
     activity = Activity(
         slug=folder.name,
@@ -139,10 +171,41 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         meta=meta,
         article_markdown=body,
         questions=tuple(questions),
-        figures=figures,
-        content_hash=content_hash(article_text or "", posttest_text or "", figures),
+        figures=files.figures,
+        content_hash=digest,
     )
     return activity, draft, problems
+
+
+def _meta_renders(meta: ActivityMeta, path: str, line: int, problems: list[Problem]) -> bool:
+    """Render the front-matter text a version shows as Markdown (the accreditation and credit
+    statements, the citation), as :func:`_renders` does for the questions."""
+    texts = [meta.accreditation_statement, meta.citation, *(c.statement for c in meta.credits)]
+    try:
+        for text in texts:
+            render_inline(text)
+    except RenderError as error:
+        problems.append(Problem(path, line, f"the front matter cannot be shown: {error}"))
+        return False
+    return True
+
+
+def _renders(questions: list[Question], path: str, problems: list[Problem]) -> bool:
+    """Render every part of every question as a sync would, reporting the ones that cannot be
+    rendered, so that what the checker accepts never fails in a sync or a page."""
+    ok = True
+    for question in questions:
+        try:
+            render_markdown(question.stem)
+            render_markdown(question.rationale)
+            for option in question.options:
+                render_inline(option.text)
+        except RenderError as error:
+            problems.append(
+                Problem(path, question.line, f"question '{question.id}' cannot be shown: {error}")
+            )
+            ok = False
+    return ok
 
 
 __all__ = ["Draft", "TreeResult", "load_activity", "load_draft", "load_tree"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -12,14 +13,35 @@ from quizapp.content.review_policy import ReviewPolicy
 
 QUESTION_TYPES = ("true-false", "single", "multiple")
 
+UNPRINTABLE_RE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+"""Characters that would break a ``path:line: message`` line or the terminal showing it: control
+characters and line breaks, lone surrogates (which no encoding can print) and the bidirectional
+overrides that can make a printed line read differently from what it holds."""
+
+
+def printable(text: str) -> str:
+    """``text`` with each character of :data:`UNPRINTABLE_RE` written as a backslash escape."""
+    return UNPRINTABLE_RE.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """Something an author must fix, located as ``path:line``."""
+    """Something an author must fix, located as ``path:line``.
+
+    The path and the message often quote what the author wrote (a file name, a value, an
+    option), so both are made :func:`printable` here, once: every problem is then exactly one
+    line that any terminal, log or page can show, whatever the author's files contain.
+    """
 
     path: str
     line: int
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

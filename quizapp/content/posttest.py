@@ -3,6 +3,11 @@
 The syntax stays valid GitHub Markdown, so an author can read a question bank on GitHub as the
 learner will see it (minus the key). Every problem comes back with its line; parsing goes on
 after a problem so that one run reports them all.
+
+The patterns run on lines of up to 10,000 characters that an author wrote, so none may search
+backwards through a run of spaces: runs of whitespace are matched possessively, and the few
+shapes a regular expression cannot take without that (a heading's closing hashes, a trailing
+'`pin`') are read with string methods.
 """
 
 from __future__ import annotations
@@ -14,27 +19,47 @@ from dataclasses import dataclass, field
 from quizapp.content.model import QUESTION_TYPES, Option, Problem, Question
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-HEADING_RE = re.compile(r"^(#{1,6})(?:\s+|$)(.*?)\s*#*\s*$")
-OPTION_RE = re.compile(r"^[-*+]\s+\[([ xX])\]\s+(.*\S)\s*$")
-META_LINE_RE = re.compile(r"^\s*`[^`]+`(\s*[·|,]?\s*`[^`]+`)*\s*$")
+HEADING_MARK_RE = re.compile(r"#{1,6}(?=\s|$)")
+OPTION_RE = re.compile(r"^[-*+]\s++\[([ xX])\]\s++(.*\S)\s*+$")
+META_LINE_RE = re.compile(r"^\s*+`[^`]++`(?:\s*+(?:[·|,]\s*+)?`[^`]++`)*+\s*+$")
 META_SPAN_RE = re.compile(r"`([^`]+)`")
-LABEL_RE = re.compile(r"^([a-zA-Z])[.)]\s+(.*)$")
-PIN_RE = re.compile(r"\s*`pin`$")
-RATIONALE_PREFIX_RE = re.compile(r"^\s*\*\*\s*rationale\s*:?\s*\*\*\s*:?\s*", re.IGNORECASE)
+LABEL_RE = re.compile(r"^([a-zA-Z])[.)]\s++(.*)$")
+PIN = "`pin`"
+RATIONALE_PREFIX_RE = re.compile(
+    r"^\s*+\*\*\s*+rationale\s*+(?::\s*+)?\*\*\s*+(?::\s*+)?", re.IGNORECASE
+)
 POSITIONAL_REF_RE = re.compile(
     r"\b(?:all|none|both|neither) of (?:the above|these|the options|the choices)\b", re.IGNORECASE
 )
 _LETTER = r"\(?[a-hA-H]\)?"
-_JOIN = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|nor|&)\s+)"
+_JOIN = r"(?:\s*+,\s*+(?:and\s++|or\s++)?|\s++(?:and|or|nor|&)\s++)"
 KEYWORD_REF_RE = re.compile(
-    rf"\b(?:(?:both|either|neither)\s+(?P<letters>{_LETTER}(?:{_JOIN}{_LETTER})+)"
-    rf"|(?:options?|answers?|choices?)\s+(?P<listed>{_LETTER}(?:{_JOIN}{_LETTER})*))(?![\w'])",
+    rf"\b(?:(?:both|either|neither)\s++(?P<letters>{_LETTER}(?:{_JOIN}{_LETTER})+)"
+    rf"|(?:options?|answers?|choices?)\s++(?P<listed>{_LETTER}(?:{_JOIN}{_LETTER})*))(?![\w'])",
     re.IGNORECASE,
 )
 BARE_REF_RE = re.compile(
-    rf"^\s*(?P<letters>{_LETTER}(?:{_JOIN}{_LETTER})+)\s*\.?\s*$", re.IGNORECASE
+    rf"^\s*+(?P<letters>{_LETTER}(?:{_JOIN}{_LETTER})+)\s*+\.?\s*+$", re.IGNORECASE
 )
 SINGLE_LETTER_RE = re.compile(r"(?<![\w'])\(?([a-hA-H])\)?(?![\w'])")
+_NOT_THE_ARTICLE = (
+    r"(?!(?-i:a\s++(?!(?:is|was|are|were|and|or|nor|alone|only|also|correctly|incorrectly"
+    r"|would|could|may|might|describes|states|names)\b)[a-z]))"
+)
+RATIONALE_LETTER_RE = re.compile(
+    rf"\b(?:both|either|neither)\s++{_LETTER}(?:{_JOIN}{_LETTER})+(?![\w'])"
+    rf"|\b(?:options?|answers?|choices?)(?:\s*+:|\s++(?:is|are|was|were))?\s++{_NOT_THE_ARTICLE}"
+    rf"{_LETTER}(?:{_JOIN}{_LETTER})*(?![\w'])"
+    r"|(?<![\w(])\([a-hA-H]\)(?![\w)])"
+    rf"|(?:\A|(?<=[.;:!?*])\s)\s*+[A-H](?:{_JOIN}[A-H])*\s++(?:is|are|was|were)\s++(?:not\s++)?"
+    r"(?:correct|incorrect|wrong|right)\b",
+    re.IGNORECASE,
+)
+"""A rationale naming options by letter: "Answers A and B", "option c is wrong", "(a)",
+"choice D", "the answer is C", "B is incorrect". A lone "a" after "answer" that starts a noun
+phrase ("the answer a patient gives") is the article; the form "B is incorrect" is only read at
+the start of a sentence, so "vitamin A is correct here" is left alone."""
+INDENTED_BLOCK_RE = re.compile(r"^(?:>|[-*+]\s|\d{1,9}[.)]\s)")
 META_KEYS = ("type", "shuffle")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -52,7 +77,10 @@ class _Draft:
     stem: list[str] = field(default_factory=list)
     options: list[tuple[int, bool, str]] = field(default_factory=list)
     rationale: list[str] = field(default_factory=list)
+    rationale_lines: list[int] = field(default_factory=list)
     state: str = "stem"
+    after_blank: bool = False
+    in_feedback: bool = False
 
 
 def parse_posttest(text: str, path: str) -> tuple[list[Question], list[Problem]]:
@@ -65,9 +93,9 @@ def parse_posttest(text: str, path: str) -> tuple[list[Question], list[Problem]]
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
-        heading = HEADING_RE.match(line)
-        if heading and len(heading.group(1)) == 3:
-            current = _Draft(id=heading.group(2), line=number)
+        heading = _heading(line)
+        if heading and heading[0] == 3:
+            current = _Draft(id=heading[1], line=number)
             drafts.append(current)
             if not current.id:
                 report(number, "the '###' heading has no question id, such as '### q1'")
@@ -102,9 +130,37 @@ def parse_posttest(text: str, path: str) -> tuple[list[Question], list[Problem]]
     return questions, problems
 
 
+def _heading(line: str) -> tuple[int, str] | None:
+    """The level and text of a Markdown ATX heading (``### q1 ##``), or None.
+
+    Read with string methods: the equivalent pattern, with its optional closing hashes
+    between optional spaces, takes seconds to reject a line of a thousand spaces.
+    """
+    mark = HEADING_MARK_RE.match(line)
+    if mark is None:
+        return None
+    text = line[mark.end() :].strip().rstrip("#").rstrip()
+    return mark.end(), text
+
+
 def _feed(draft: _Draft, number: int, line: str, report: _Reporter) -> None:
     stripped = line.strip()
-    option = OPTION_RE.match(stripped) if not line.startswith((" ", "\t")) else None
+    indented = line.startswith((" ", "\t"))
+    option = OPTION_RE.match(stripped) if not indented else None
+    if draft.state == "options" and _is_option_feedback(draft, indented, stripped):
+        if not draft.in_feedback:
+            report(
+                number,
+                "feedback under an option is not supported (learners would see it with the "
+                "option before they answer); put the explanation in the question's rationale",
+            )
+        draft.in_feedback = True
+        return
+    if stripped:
+        draft.in_feedback = False
+        draft.after_blank = False
+    elif draft.state == "options":
+        draft.after_blank = True
     if draft.state == "stem":
         if not draft.meta_seen and not draft.stem and META_LINE_RE.match(stripped):
             draft.meta_seen = True
@@ -122,7 +178,8 @@ def _feed(draft: _Draft, number: int, line: str, report: _Reporter) -> None:
         elif stripped.startswith(">"):
             draft.state = "rationale"
             draft.rationale.append(_unquote(stripped))
-        elif stripped and line.startswith((" ", "\t")) and draft.options:
+            draft.rationale_lines.append(number)
+        elif stripped and indented and draft.options:
             first_line, correct, text = draft.options[-1]
             draft.options[-1] = (first_line, correct, f"{text} {stripped}")
         elif stripped:
@@ -134,11 +191,21 @@ def _feed(draft: _Draft, number: int, line: str, report: _Reporter) -> None:
     elif draft.state == "rationale":
         if stripped.startswith(">"):
             draft.rationale.append(_unquote(stripped))
+            draft.rationale_lines.append(number)
         elif stripped:
             draft.state = "done"
             report(number, "unexpected text after the rationale; start a new question with '###'")
     elif stripped:
         report(number, "unexpected text after the rationale; start a new question with '###'")
+
+
+def _is_option_feedback(draft: _Draft, indented: bool, stripped: str) -> bool:
+    """Whether a line under an option is a block of its own rather than the option's text
+    wrapped onto the next line: an indented quote or list, or an indented paragraph after a
+    blank line. Markdown would show such a block inside the option, on the learner's form."""
+    if not indented or not stripped or not draft.options:
+        return False
+    return draft.in_feedback or draft.after_blank or bool(INDENTED_BLOCK_RE.match(stripped))
 
 
 def _unquote(line: str) -> str:
@@ -207,6 +274,8 @@ def _finish(draft: _Draft, report: _Reporter) -> Question | None:
         ok = False
     shuffle = draft.shuffle and draft.type != "true-false"
     ok = _check_letter_references(options, report, shuffled=shuffle) and ok
+    if shuffle and not all(option.pinned for option in options):
+        ok = _check_rationale_letters(draft, report) and ok
     if not ok:
         return None
     return Question(
@@ -227,16 +296,14 @@ def _read_options(draft: _Draft, report: _Reporter) -> list[Option] | None:
     if len(draft.options) > len(LETTERS):
         report(draft.line, f"question '{draft.id}' has more than {len(LETTERS)} options")
         return None
-    first_text = PIN_RE.sub("", draft.options[0][2]) if draft.options else ""
+    first_text = _unpin(draft.options[0][2])[0] if draft.options else ""
     first_label = LABEL_RE.match(first_text)
     labelled = (
         draft.type != "true-false" and first_label is not None and first_label.group(1) in "aA"
     )
     for index, (line, correct, raw_text) in enumerate(draft.options):
         expected = LETTERS[index]
-        text = raw_text
-        pinned = bool(PIN_RE.search(text))
-        text = PIN_RE.sub("", text)
+        text, pinned = _unpin(raw_text)
         label = LABEL_RE.match(text)
         if labelled:
             if label is None or label.group(1).lower() != expected:
@@ -255,6 +322,32 @@ def _read_options(draft: _Draft, report: _Reporter) -> list[Option] | None:
         seen_text[text.lower()] = line
         options.append(Option(id=expected, text=text, correct=correct, pinned=pinned, line=line))
     return options if ok else None
+
+
+def _unpin(text: str) -> tuple[str, bool]:
+    """The option's text without a trailing '`pin`', and whether it had one."""
+    if text.endswith(PIN):
+        return text.removesuffix(PIN).rstrip(), True
+    return text, False
+
+
+def _check_rationale_letters(draft: _Draft, report: _Reporter) -> bool:
+    """Report each rationale line that names options by letter in a shuffled question."""
+    text = "\n".join(draft.rationale)
+    reported: set[int] = set()
+    for found in RATIONALE_LETTER_RE.finditer(text):
+        number = draft.rationale_lines[text.count("\n", 0, found.start() + 1)]
+        if number in reported:
+            continue
+        reported.add(number)
+        phrase = " ".join(found.group().split())
+        report(
+            number,
+            f"the rationale of question '{draft.id}' names an option by letter "
+            f'("{phrase}") but the options are shuffled, so the learner may have seen another '
+            "letter there; name the option by its text, or add '`shuffle: no`' to the question",
+        )
+    return not reported
 
 
 def letter_references(text: str) -> set[str]:

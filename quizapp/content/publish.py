@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from quizapp.content.folder import read_figure
 from quizapp.content.loader import Draft
 from quizapp.content.model import Activity, ActivityMeta, Question
 from quizapp.content.render import LinkResolver, render_inline, render_markdown
@@ -27,7 +28,7 @@ from quizapp.content.snapshot import (
 
 def figure_digests(activity: Activity) -> dict[str, str]:
     return {
-        name: hashlib.sha256(path.read_bytes()).hexdigest()
+        name: hashlib.sha256(read_figure(path)).hexdigest()
         for name, path in sorted(activity.figures.items())
     }
 

@@ -264,9 +264,10 @@ def test_front_matter_keeps_the_line_of_every_key_for_problem_messages() -> None
 
 
 def test_keys_overridden_after_a_yaml_merge_are_not_repeats_even_when_merges_nest() -> None:
-    # 'm' merges in a mapping and overrides its 'a'; 'z' merges 'm' (found first, deeper in
-    # the document) and overrides 'a' again. Neither override is a key given twice.
-    front = split("---\nw: {m: &m {<<: {a: 1}, a: 2}}\nz: {<<: *m, a: 3}\n---\n")
+    # 'm' merges in a mapping and overrides its 'a'; 'z' merges a mapping that itself merges
+    # one, and overrides 'a' again. Neither override is a key given twice. (Merging a mapping
+    # named elsewhere needs an anchor and an alias, which front matter refuses.)
+    front = split("---\nw: {m: {<<: {a: 1}, a: 2}}\nz: {<<: {<<: {a: 1}, a: 2}, a: 3}\n---\n")
 
     assert front.repeated_keys == []
     assert front.data == {"w": {"m": {"a": 2}}, "z": {"a": 3}}
@@ -417,6 +418,31 @@ def test_an_option_naming_a_letter_that_no_option_has_is_reported_at_the_option(
     assert problems_in("option-names-missing-letter") == [
         "broken/option-names-missing-letter/posttest.md:11: "
         "option d names option e, which does not exist",
+    ]
+
+
+def test_a_rationale_naming_options_by_letter_in_a_shuffled_question_is_reported() -> None:
+    # The rationale of the shuffled multiple-answer question now says "Answers A and B" and
+    # "Option c": after a shuffle the learner saw other options under those letters.
+    hint = (
+        "but the options are shuffled, so the learner may have seen another letter there; name "
+        "the option by its text, or add '`shuffle: no`' to the question"
+    )
+    assert problems_in("rationale-names-letters") == [
+        "broken/rationale-names-letters/posttest.md:52: the rationale of question "
+        f"'sglt2-effects' names an option by letter (\"Answers A and B\") {hint}",
+        "broken/rationale-names-letters/posttest.md:53: the rationale of question "
+        f"'sglt2-effects' names an option by letter (\"Option c\") {hint}",
+    ]
+
+
+def test_feedback_quoted_under_an_option_is_reported_at_its_line() -> None:
+    # An indented '> Not alone: …' quote was added under 'Spironolactone'; Markdown would show
+    # it inside the option, on the form, before the learner answers.
+    assert problems_in("option-feedback") == [
+        "broken/option-feedback/posttest.md:11: feedback under an option is not supported "
+        "(learners would see it with the option before they answer); put the explanation in the "
+        "question's rationale",
     ]
 
 

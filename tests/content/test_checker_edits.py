@@ -177,8 +177,91 @@ def test_a_key_overridden_after_a_yaml_merge_is_not_a_repeat(activity: Path) -> 
     article = activity / "article.md"
     replace(
         article,
-        "  - type: ancc\n    amount: 1.5\n",
-        "  - &ama\n    type: ancc\n    amount: 1.5\n",
+        "  - type: abim-moc\n    amount: 1.5\n",
+        "  - <<: {type: ancc, amount: 1.5}\n    type: abim-moc\n",
     )
-    replace(article, "  - type: abim-moc\n    amount: 1.5\n", "  - <<: *ama\n    type: abim-moc\n")
     assert problems(activity) == []
+
+
+SHUFFLED_RATIONALE = "> **Rationale:** SGLT2 inhibitors cause glycosuria"
+
+
+@pytest.mark.parametrize(
+    ("wording", "quoted"),
+    [
+        ("The correct answer is C", "answer is C"),
+        ("(a) and (b) are right", "(a)"),
+        ("choice D is wrong", "choice D"),
+        ("B is incorrect; SGLT2 inhibitors cause glycosuria", "B is incorrect"),
+    ],
+)
+def test_a_rationale_naming_a_letter_is_reported_when_the_options_are_shuffled(
+    activity: Path, wording: str, quoted: str
+) -> None:
+    posttest = activity / "posttest.md"
+    line = replace(posttest, SHUFFLED_RATIONALE, f"> **Rationale:** {wording}. SGLT2 inhibitors")
+    assert problems(activity) == [
+        f"{posttest}:{line}: the rationale of question 'sglt2-effects' names an option by letter "
+        f'("{quoted}") but the options are shuffled, so the learner may have seen another '
+        "letter there; name the option by its text, or add '`shuffle: no`' to the question"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("settings", "pins"),
+    [("`type: multiple` · `shuffle: no`", False), ("`type: multiple`", True)],
+    ids=["shuffle-no", "every-option-pinned"],
+)
+def test_a_rationale_may_name_letters_when_no_option_moves(
+    activity: Path, settings: str, pins: bool
+) -> None:
+    posttest = activity / "posttest.md"
+    replace(posttest, "> **Rationale:** SGLT2", "> **Rationale:** Answers a and b: SGLT2")
+    replace(posttest, "`type: multiple`", settings)
+    if pins:
+        for option in ("A small initial fall in eGFR", "Glycosuria", "Hyperkalemia"):
+            replace(posttest, f"] {option}\n", f"] {option} `pin`\n")
+    assert problems(activity) == []
+
+
+def test_words_that_only_look_like_letters_are_not_references(activity: Path) -> None:
+    replace(
+        activity / "posttest.md",
+        SHUFFLED_RATIONALE,
+        "> **Rationale:** Vitamin A is correct here, as is the answer a patient gives, and "
+        "hepatitis B or C is irrelevant; SGLT2 inhibitors cause glycosuria",
+    )
+    assert problems(activity) == []
+
+
+FEEDBACK = (
+    "feedback under an option is not supported (learners would see it with the option before "
+    "they answer); put the explanation in the question's rationale"
+)
+
+
+@pytest.mark.parametrize(
+    "feedback",
+    [
+        "\n  Hyperkalemia is a risk of MRAs, not of SGLT2 inhibitors.\n",
+        "  > Hyperkalemia is a risk of MRAs.\n  > Not of SGLT2 inhibitors.\n",
+        "  - Feedback: a risk of MRAs.\n",
+    ],
+    ids=["paragraph-after-a-blank-line", "quote", "list"],
+)
+def test_text_under_the_last_option_is_reported_as_feedback_not_shown_with_it(
+    activity: Path, feedback: str
+) -> None:
+    posttest = activity / "posttest.md"
+    line = replace(posttest, "- [ ] Hyperkalemia\n", f"- [ ] Hyperkalemia\n{feedback}")
+    first = line + 1 + (feedback.startswith("\n"))
+    assert problems(activity) == [f"{posttest}:{first}: {FEEDBACK}"]
+
+
+def test_an_option_wrapped_onto_an_indented_line_is_still_one_option(activity: Path) -> None:
+    posttest = activity / "posttest.md"
+    replace(posttest, "- [ ] Hyperkalemia\n", "- [ ] Hyperkalemia, which\n  is not expected\n")
+    assert problems(activity) == []
+    activity_loaded = load_tree(activity).activities[0]
+    options = next(q for q in activity_loaded.questions if q.id == "sglt2-effects").options
+    assert options[2].text == "Hyperkalemia, which is not expected"

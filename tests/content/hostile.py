@@ -1,0 +1,48 @@
+"""Helpers for the hostile-content tests: a good activity to break, and a timed checker run.
+
+The hostile cases are built by each test in a temporary folder from
+``corpus/good/heart-failure-update``, because most of them cannot be committed: links, named
+pipes, control characters, files of hundreds of kilobytes. Each case asserts the exact problems
+the author sees, that no exception escapes, and that the checker finishes in bounded time (the
+bound is generous: it catches a hang or a quadratic blow-up, not a slow machine).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from quizapp.content import load_tree
+
+GOOD = Path(__file__).parent / "corpus" / "good" / "heart-failure-update"
+SLUG = "heart-failure-update"
+TIME_BOUND = 5.0
+"""Seconds a hostile case may take; each takes well under one on an idle machine."""
+
+
+def copy_good(root: Path) -> Path:
+    """A copy of the good activity under ``root``, returned as a path relative to ``root``."""
+    shutil.copytree(GOOD, root / SLUG)
+    return Path(SLUG)
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace the first ``old`` in ``path`` and return the line it was on."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def checked(path: Path) -> list[str]:
+    """Every problem the checker prints for ``path``, after asserting it finished in time and
+    that each problem is exactly one line."""
+    start = time.perf_counter()
+    result = load_tree(path)
+    elapsed = time.perf_counter() - start
+    assert elapsed < TIME_BOUND, f"the checker took {elapsed:.1f} s"
+    printed = [str(problem) for problem in result.problems]
+    assert all(len(line.splitlines()) == 1 for line in printed), printed
+    return printed
