@@ -103,6 +103,11 @@ class User(Base):
     nabp_eprofile_id: Mapped[str | None] = mapped_column(String(20))
     board_report_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    session_version: Mapped[int] = mapped_column(
+        Integer,
+        server_default="0",
+        doc="carried by every signed-in session; adding one signs out every older session",
+    )
 
 
 class Asset(Base):

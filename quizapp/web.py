@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import IO, Any
 
-from flask import Flask, Request, Response, abort, render_template, request
+from flask import Flask, Request, Response, abort, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter
@@ -182,4 +182,14 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if _signed_in() and request.endpoint != "static" and not response.cache_control.public:
+        # A page for a signed-in user shows their records: no browser or proxy cache may keep
+        # it for the next person at a shared computer, or for the back button after logout.
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in() -> bool:
+    """Whether the session claims a user, without loading them: a revoked session counts too,
+    and no database is read for a response (the health check's 503 included)."""
+    return "_user_id" in session

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
 from quizapp.content.snapshot import SNAPSHOT_FORMAT, SnapshotFormatError, VersionMeta
@@ -46,14 +46,19 @@ def store_format1_records(database: Database) -> int:
     old = json.loads(GOLDEN.read_text(encoding="utf-8"))
     meta = old["metadata"]
     with database.transaction() as session:
-        user = User(
-            email="ann.lee@example.org",
-            password_hash=generate_password_hash(PASSWORD, method="scrypt:1024:8:1"),
-            full_name="Ann Lee",
-            degree="MD",
-        )
+        # Only the columns the old schema has: the ORM would also ask for later ones.
+        user_id = session.execute(
+            insert(User.__table__).values(
+                email="ann.lee@example.org",
+                password_hash=generate_password_hash(PASSWORD, method="scrypt:1024:8:1"),
+                full_name="Ann Lee",
+                degree="MD",
+                role="learner",
+                created_at=WHEN,
+            )
+        ).inserted_primary_key[0]
         activity = Activity(content_id=meta["id"], slug=IMATINIB)
-        session.add_all([user, activity])
+        session.add(activity)
         session.flush()
         version = ActivityVersion(
             activity_id=activity.id,
@@ -71,7 +76,7 @@ def store_format1_records(database: Database) -> int:
         session.flush()
         activity.current_version_id = version.id
         attempt = Attempt(
-            user_id=user.id,
+            user_id=user_id,
             activity_id=activity.id,
             activity_version_id=version.id,
             number=1,
@@ -95,7 +100,7 @@ def store_format1_records(database: Database) -> int:
             )
         session.add(
             Evaluation(
-                user_id=user.id,
+                user_id=user_id,
                 activity_id=activity.id,
                 activity_version_id=version.id,
                 answers={"objectives-met": "Agree", "relevance": "Agree"},

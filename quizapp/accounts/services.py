@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -79,6 +79,7 @@ def register(
                 full_name=full_name,
                 degree=form.degree,
                 role=role,
+                session_version=0,
             )
             session.add(user)
             session.flush()
@@ -109,6 +110,18 @@ def authenticate(
     return user if check_password_hash(user.password_hash, password) else None
 
 
+def end_sessions(db: Database, user_id: int) -> None:
+    """Sign out every session of the account (logging out ends them all: a copied cookie, or
+    a browser forgotten on a shared computer, is signed out with the one in hand)."""
+    users = User.__table__
+    with db.transaction() as session:
+        session.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(session_version=users.c.session_version + 1)
+        )
+
+
 def change_password(
     db: Database,
     user_id: int,
@@ -118,6 +131,8 @@ def change_password(
     now: dt.datetime,
     hash_method: str = DEFAULT_HASH_METHOD,
 ) -> User:
+    """The new password, which also signs out every session of the account; the caller signs
+    the person in again with the returned user."""
     with db.transaction() as session:
         user = session.get(User, user_id)
         if user is None:
@@ -128,6 +143,7 @@ def change_password(
         if problem:
             raise AccountError(problem, "new_password")
         user.password_hash = hash_password(new_password, hash_method)
+        user.session_version += 1
         audit.record(
             session,
             audit.Actor(user.email, user.id),
@@ -149,12 +165,13 @@ def reset_password(
     hash_method: str,
 ) -> User:
     """An administrator's reset from the server, for a learner or staff member locked out;
-    the new hash also signs out every session of the account."""
+    it also signs out every session of the account."""
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.email == normalize_email(email)))
         if user is None:
             raise AccountError(f"No account uses {email}.", "email")
         user.password_hash = hash_password(new_password, hash_method)
+        user.session_version += 1
         audit.record(session, actor, "user.password_reset", "user", user.id, now=now)
         return user
 
@@ -288,9 +305,9 @@ def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, str]] | None:
-    """What the login session needs of a user (id, email, full name, degree, role, password
-    hash), read on every request: only those columns."""
+def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, int]] | None:
+    """What the login session needs of a user (id, email, full name, degree, role, session
+    version), read on every request: only those columns."""
     users = User.__table__
     return session.execute(
         select(
@@ -299,7 +316,7 @@ def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str,
             users.c.full_name,
             users.c.degree,
             users.c.role,
-            users.c.password_hash,
+            users.c.session_version,
         ).where(users.c.id == user_id)
     ).first()
 

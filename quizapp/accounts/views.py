@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from quizapp import clock
 from quizapp.accounts import forms, services
-from quizapp.accounts.login import SignedInUser, current, mark_authenticated, safe_next
+from quizapp.accounts.login import current, safe_next, sign_in, sign_out
 from quizapp.db import get_db, request_session
 from quizapp.models import User
 from quizapp.ratelimit import limiter
@@ -49,8 +49,7 @@ def register() -> ViewResult:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            login_user(SignedInUser.from_row(user))
-            mark_authenticated()
+            sign_in(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("catalog.catalog"))
     status = 400 if form.is_submitted() else 200
@@ -67,8 +66,7 @@ def login() -> ViewResult:
             get_db(), form.email.data or "", form.password.data or "", hash_method=_hash_method()
         )
         if user is not None:
-            login_user(SignedInUser.from_row(user))
-            mark_authenticated()
+            sign_in(user)
             return redirect(
                 safe_next(request.args.get("next")) or url_for("learning.my_activities")
             )
@@ -80,8 +78,8 @@ def login() -> ViewResult:
 @blueprint.post("/logout")
 @login_required
 def logout() -> Response:
-    """Signed-in users."""
-    logout_user()
+    """Signed-in users. Ends every session of the account, not only this browser's."""
+    sign_out()
     flash("You are logged out.", "success")
     return redirect(url_for("catalog.catalog"))
 
@@ -104,7 +102,7 @@ def change_password() -> ViewResult:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            login_user(SignedInUser.from_row(user))
+            sign_in(user)
             flash("Your password is changed. Other sessions have been signed out.", "success")
             return redirect(url_for("accounts.profile"))
     status = 400 if form.is_submitted() else 200
