@@ -38,6 +38,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "SUBMIT_RATE_LIMIT": "30 per minute",
+        "FAILED_LOGIN_RATE_LIMIT": "10 per 15 minutes",
+        "PASSWORD_RATE_LIMIT": "10 per hour",
         "PASSWORD_HASH_METHOD": "scrypt",
         "WTF_CSRF_TIME_LIMIT": None,
     }

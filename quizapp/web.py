@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -15,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 from quizapp import dates
 from quizapp.content.credits import credit_name, format_amount
 from quizapp.models import MAX_ID
+from quizapp.ratelimit import limiter
 
 csrf = CSRFProtect()
 """Checks the token of every POST before any view runs; a missing or wrong one gets the 400
@@ -122,8 +124,16 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
     message = error.description
     if code == 429:
-        message = "Too many attempts in a short time. Wait a minute, then try again."
+        message = f"Too many attempts in a short time. Wait {_wait()}, then try again."
     return render_template("error.html", code=code, title=error.name, message=message), code
+
+
+def _wait() -> str:
+    """How long until the limit that refused this request lets the next attempt through."""
+    breached = limiter.current_limit
+    seconds = breached.reset_at - time.time() if breached is not None else 60
+    minutes = max(1, round(seconds / 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:

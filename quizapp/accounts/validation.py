@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from importlib import resources
 
 from quizapp.certificates.fonts import unprintable
 
@@ -88,7 +90,19 @@ def password_problem(password: str, email: str = "") -> str | None:
         return f"Use at most {MAX_PASSWORD} characters."
     if email and password.strip().lower() == normalize_email(email):
         return "Do not use your email address as your password."
+    if password.strip().lower() in common_passwords():
+        return (
+            "This is one of the most common passwords, which are the first ones tried "
+            "against any account. Choose another."
+        )
     return None
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The passwords people use most, in lower case (``passwords/README.md`` says whence)."""
+    text = resources.files(__package__).joinpath("passwords", "common.txt").read_text("utf-8")
+    return frozenset(text.split())
 
 
 def valid_npi(npi: str) -> bool:

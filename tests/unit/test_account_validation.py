@@ -3,11 +3,15 @@ a name a certificate can print."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from quizapp.accounts import validation
 from quizapp.accounts.validation import (
     MAX_PASSWORD,
     MIN_PASSWORD,
+    common_passwords,
     name_problem,
     normalize_email,
     password_problem,
@@ -88,6 +92,34 @@ def test_a_password_merely_containing_the_email_is_allowed() -> None:
 
 def test_without_an_email_only_length_is_checked() -> None:
     assert password_problem("name@example.org") is None
+
+
+COMMON = (
+    "This is one of the most common passwords, which are the first ones tried against any "
+    "account. Choose another."
+)
+
+
+@pytest.mark.parametrize(
+    "password", ["password123", "Password123", " QWERTYUIOP ", "1q2w3e4r5t", "iloveyou12"]
+)
+def test_a_common_password_is_refused_whatever_its_case(password: str) -> None:
+    assert password_problem(password) == COMMON
+
+
+def test_an_uncommon_password_of_common_words_is_allowed() -> None:
+    assert password_problem("correct horse battery staple") is None
+    assert password_problem("password123 but longer") is None
+
+
+def test_the_common_passwords_ship_with_their_source_and_licence() -> None:
+    listed = common_passwords()
+    assert len(listed) == 30_000
+    assert all(word == word.lower() and word.strip() == word for word in listed)
+    readme = (Path(validation.__file__).parent / "passwords" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    assert "zxcvbn" in readme and "MIT" in readme
 
 
 # Email ---------------------------------------------------------------------------------------
