@@ -192,7 +192,8 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if _signed_in() and request.endpoint != "static" and not response.cache_control.public:
+    cache = response.cache_control
+    if _signed_in() and request.endpoint != "static" and not (cache.public or cache.no_store):
         # A page for a signed-in user shows their records: no browser or proxy cache may keep
         # it for the next person at a shared computer, or for the back button after logout.
         response.headers["Cache-Control"] = "no-store"
