@@ -88,7 +88,15 @@ class User(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True, doc="stored lower-case")
+    email: Mapped[str] = mapped_column(
+        String(254), unique=True, doc="stored NFKC-normalised and lower-case"
+    )
+    email_skeleton: Mapped[str] = mapped_column(
+        String(254),
+        index=True,
+        server_default="",
+        doc="the email with look-alike letters made Latin (accounts.validation.email_skeleton)",
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
     degree: Mapped[str] = mapped_column(String(16))

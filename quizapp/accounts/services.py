@@ -14,11 +14,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp import audit
 from quizapp.accounts.validation import (
     US_STATES,
+    clean_text,
+    email_problem,
+    email_skeleton,
     name_problem,
     normalize_email,
     password_problem,
     valid_birth_day,
-    valid_email,
     valid_npi,
 )
 from quizapp.db import Database
@@ -61,8 +63,9 @@ def register(
 ) -> User:
     """A new account; ``actor`` is who created it (default: the person registering)."""
     email = normalize_email(form.email)
-    if not valid_email(email):
-        raise AccountError("Enter an email address such as name@example.org.", "email")
+    problem = email_problem(email)
+    if problem:
+        raise AccountError(problem, "email")
     problem = password_problem(form.password, email)
     if problem:
         raise AccountError(problem, "password")
@@ -71,10 +74,14 @@ def register(
         raise AccountError("Choose your degree.", "degree")
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}'.", "role")
+    skeleton = email_skeleton(email)
     try:
         with db.transaction() as session:
+            if skeleton != email and _look_alike_taken(session, email, skeleton):
+                raise AccountError(LOOK_ALIKE, "email")
             user = User(
                 email=email,
+                email_skeleton=skeleton,
                 password_hash=hash_password(form.password, hash_method),
                 full_name=full_name,
                 degree=form.degree,
@@ -96,6 +103,26 @@ def register(
             "An account with this email already exists. Log in, or use another email.", "email"
         ) from None
     return user
+
+
+LOOK_ALIKE = (
+    "This address looks like another account's: some of its letters are from another "
+    "alphabet and print like Latin ones (such as Cyrillic “а” for “a”). Type it again, or "
+    "use another address."
+)
+
+
+def _look_alike_taken(session: Session, email: str, skeleton: str) -> bool:
+    """Whether another account's address prints the same as ``email``, which has letters that
+    pass for Latin ones: such an address would let someone pose as that account's owner, in
+    the admin pages and in reports. An address all in plain Latin letters is never refused
+    for this, so an impostor who registered first cannot keep the real owner out."""
+    return (
+        session.scalar(
+            select(User.id).where(User.email_skeleton == skeleton, User.email != email).limit(1)
+        )
+        is not None
+    )
 
 
 def authenticate(
@@ -221,9 +248,9 @@ def update_profile(db: Database, user_id: int, form: ProfileForm, now: dt.dateti
 
 
 def _full_name(raw: str) -> str:
-    """The name as certificates print it: each run of whitespace one space, and every
-    character one that a certificate font has."""
-    full_name = " ".join(raw.split())
+    """The name as certificates print it: without control and bidi characters, each run of
+    whitespace one space, and every character one that a certificate font has."""
+    full_name = clean_text(raw)
     if not full_name or len(full_name) > 200:
         raise AccountError("Enter your full name as it should appear on certificates.", "full_name")
     problem = name_problem(full_name)
@@ -263,7 +290,8 @@ def _clean_profile(form: ProfileForm) -> dict[str, object]:
 
 
 def _limited(value: str, size: int, field: str) -> str | None:
-    value = value.strip()
+    """A free-text profile field, cleaned like the name: reports print it."""
+    value = clean_text(value)
     if len(value) > size:
         raise AccountError(f"Use at most {size} characters.", field)
     return value or None

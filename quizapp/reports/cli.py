@@ -1,10 +1,18 @@
-"""``quizapp report …``: the report CSVs on standard output (problems on standard error)."""
+"""``quizapp report …``: the report CSVs on standard output (problems on standard error).
+
+Reports hold what learners typed. Written to a file or a pipe, the CSV keeps it exactly; written
+to a terminal, every control character (and bidi control) is shown escaped, so that a name
+holding an escape sequence cannot retitle the window, rewrite what the screen shows, or reorder
+a line.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterator
+from typing import TextIO
 
 import click
 from flask.cli import with_appcontext
@@ -33,9 +41,35 @@ def _activity(session, slug: str) -> Activity:  # type: ignore[no-untyped-def]
     return activity
 
 
+TERMINAL_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
+"""C0 and C1 controls (ESC, CSI, BEL…) and the bidi controls; tab, newline and the CSV's own
+line ends stay."""
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with each character a terminal would act on written as its escape (``\\x1b``,
+    ``\\u202e``)."""
+    return TERMINAL_UNSAFE.sub(lambda match: _escaped(match.group()), text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    return stream.isatty()
+
+
+def _for(stream: TextIO, text: str) -> str:
+    return terminal_safe(text) if _is_terminal(stream) else text
+
+
 def _write(header: list[str], rows) -> None:  # type: ignore[no-untyped-def]
     for chunk in csv_lines(header, rows):
-        sys.stdout.write(chunk)
+        sys.stdout.write(_for(sys.stdout, chunk))
 
 
 @report_cli.command("completions", help="Credits claimed between two dates (inclusive).")
@@ -61,7 +95,7 @@ def pars_command(slug: str) -> None:
         activity = _activity(session, slug)
         _, problem = pars_activity_id(session, activity)
         if problem:
-            click.echo(f"warning: {problem}", err=True)
+            click.echo(_for(sys.stderr, f"warning: {problem}"), err=True)
         exceptions: list[ParsException] = []
 
         def rows() -> Iterator[list[str]]:
@@ -74,8 +108,11 @@ def pars_command(slug: str) -> None:
         _write(PARS_COLUMNS, rows())
     for exception in exceptions:
         click.echo(
-            f"not reported: {exception.learner} <{exception.email}>, completed "
-            f"{exception.completed_on}: {exception.problem}",
+            _for(
+                sys.stderr,
+                f"not reported: {exception.learner} <{exception.email}>, completed "
+                f"{exception.completed_on}: {exception.problem}",
+            ),
             err=True,
         )
 
