@@ -408,3 +408,18 @@ def test_a_version_id_longer_than_python_converts_is_a_form_that_does_not_match(
     assert "This form belongs to another version of the posttest." in response.get_data(
         as_text=True
     )
+
+
+def test_a_json_body_gets_415_even_with_a_valid_csrf_header(site: Site) -> None:
+    """Flask-WTF reads a JSON body into any form: a number where the email goes was a 500."""
+    visitor = site.visitors["anonymous"]
+    body = Body(
+        "application/json",
+        b'{"email": 1.5, "password": [], "full_name": null, "degree": "MD"}',
+        {"X-CSRFToken": visitor.token},
+    )
+
+    response = post(site, "accounts.register", body)
+
+    assert response.status_code == 415
+    assert error_page(response) == "Unsupported Media Type"
