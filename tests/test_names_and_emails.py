@@ -30,6 +30,7 @@ from quizapp.models import Evaluation, User
 from quizapp.reports import cli as report_cli
 from tests.conftest import NOW, PASSWORD, SAMPLE_CONTENT, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, profile_form, take
+from tests.migration_helpers import revision_before
 
 EMAIL = "ann.lee@example.org"
 CYRILLIC_A = "\u0430"
@@ -38,6 +39,8 @@ LOOK_ALIKE = (
     "alphabet and print like Latin ones (such as Cyrillic “а” for “a”). Type it again, or use "
     "another address."
 )
+EMAIL_SKELETONS = "0008"
+"""The migration that normalises stored emails and adds ``users.email_skeleton``."""
 HOSTILE_NAME = "Ann \u202eeeL\u202c\x1b]0;owned\x07 Lee"
 """A right-to-left override, and an escape sequence that retitles a terminal window."""
 
@@ -163,7 +166,7 @@ def test_the_upgrade_normalises_stored_emails_and_gives_every_account_its_skelet
     app = make_app(database_url)
     database: Database = app.extensions["quizapp.db"]
     try:
-        command.upgrade(alembic_config(database), "0005")
+        command.upgrade(alembic_config(database), revision_before(database, EMAIL_SKELETONS))
         secret = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
         emails = [
             "ｂｅｎ@example.org",  # stored fullwidth by the old code

@@ -39,11 +39,13 @@ from tests.conftest import (
     make_app,
 )
 from tests.learner_helpers import IMATINIB, take
+from tests.migration_helpers import revision_before
 from tests.staff_helpers import sign_in_as
 
 EMAIL = "ann.lee@example.org"
 NEW_PASSWORD = "a brand new passphrase 42"
-PREVIOUS_HEAD = "0004"
+SESSION_VERSIONS = "0007"
+"""The migration that adds ``users.session_version``."""
 
 
 def signed_in(client: FlaskClient, page: str = "/account") -> bool:
@@ -321,7 +323,7 @@ def test_an_account_created_before_session_versions_logs_in_and_out_after_the_up
     app = make_app(database_url)
     database: Database = app.extensions["quizapp.db"]
     try:
-        command.upgrade(alembic_config(database), PREVIOUS_HEAD)
+        command.upgrade(alembic_config(database), revision_before(database, SESSION_VERSIONS))
         with database.transaction() as session:
             session.execute(
                 insert(User.__table__).values(
@@ -356,7 +358,7 @@ def test_downgrading_drops_the_session_version_and_upgrading_again_restores_it(
     database = Database(database_url)
     try:
         upgrade(database)
-        command.downgrade(alembic_config(database), PREVIOUS_HEAD)
+        command.downgrade(alembic_config(database), revision_before(database, SESSION_VERSIONS))
         upgrade(database)
         command.check(alembic_config(database))
     finally:

@@ -99,7 +99,7 @@ letter, mapped to it. NFKC, applied first, already takes fullwidth and mathemati
 plain ones. A short list of the letters that are near-identical in common fonts rather than
 Unicode's whole confusables table: enough to catch "аnn@example.org" (Cyrillic "а") posing as
 "ann@example.org". Changing it changes every stored skeleton: migrate them (see migration
-0006)."""
+0008)."""
 
 
 def clean_text(raw: str) -> str:

@@ -6,7 +6,10 @@ older version is signed out at its next request. Existing accounts start at 0. S
 before this revision carried a digest of the password hash instead, so everyone logs in once
 more after the upgrade.
 
-Revision ID: 0005
+Numbered 0007 because main gained its own 0005 and 0006 while this was written; merged
+after them, its ``down_revision`` becomes "0006".
+
+Revision ID: 0007
 Revises: 0004
 Create Date: 2026-12-06 04:00:00
 """
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
+revision: str = "0007"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
