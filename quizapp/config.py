@@ -34,6 +34,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "CONTENT_DIR": str(Path(instance_path).parent / "content"),
         "SQLALCHEMY_ECHO": False,
         "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "SITE_NAME": "quizapp CME",
@@ -51,6 +52,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "SUBMIT_RATE_LIMIT": "30 per minute",
+        "FAILED_LOGIN_RATE_LIMIT": "10 per 15 minutes",
+        "PASSWORD_RATE_LIMIT": "10 per hour",
         "PASSWORD_HASH_METHOD": "scrypt",
         "WTF_CSRF_TIME_LIMIT": None,
     }
@@ -71,6 +74,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         _check_whole_number(app, key, minimum)
     app.config["SITE_URL"] = site_url(str(app.config.get("SITE_URL", "")))
     app.extensions[ISSUER_EXTENSION] = certificate_issuer(app)
+    app.config["SESSION_COOKIE_SECURE"] = secure_cookie(
+        app.config.get("SESSION_COOKIE_SECURE"), app.config["SITE_URL"]
+    )
 
 
 class ConfigurationError(ValueError):
@@ -169,6 +175,31 @@ def site_url(value: str) -> str:
             "as https://cme.example.org (set it in instance/config.py or QUIZAPP_SITE_URL)."
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def secure_cookie(value: object, site: str) -> bool:
+    """Whether browsers may send the session cookie over HTTPS only.
+
+    Unset, it follows ``SITE_URL``: on for an ``https://`` site, so a production deployment
+    never sends its session over plain HTTP, and off for ``make run`` on
+    ``http://127.0.0.1:5000``, where a secure cookie would never come back and no one could
+    log in.
+    """
+    if value is None:
+        return site.startswith("https://")
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise ConfigurationError(
+        f"SESSION_COOKIE_SECURE is {value!r}; use true or false (set it in instance/config.py "
+        "or QUIZAPP_SESSION_COOKIE_SECURE)."
+    )
 
 
 def _instance_secret(instance_path: Path) -> str:

@@ -88,7 +88,15 @@ class User(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True, doc="stored lower-case")
+    email: Mapped[str] = mapped_column(
+        String(254), unique=True, doc="stored NFKC-normalised and lower-case"
+    )
+    email_skeleton: Mapped[str] = mapped_column(
+        String(254),
+        index=True,
+        server_default="",
+        doc="the email with look-alike letters made Latin (accounts.validation.email_skeleton)",
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
     given_name: Mapped[str | None] = mapped_column(
@@ -111,6 +119,11 @@ class User(Base):
     nabp_eprofile_id: Mapped[str | None] = mapped_column(String(20))
     board_report_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    session_version: Mapped[int] = mapped_column(
+        Integer,
+        server_default="0",
+        doc="carried by every signed-in session; adding one signs out every older session",
+    )
 
 
 class Asset(Base):

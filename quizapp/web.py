@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import io
+import time
+from collections.abc import Iterable
+from typing import IO, Any
 
-from flask import Flask, Response, abort, current_app, render_template, request
+from flask import Flask, Request, Response, abort, current_app, render_template, request, session
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
@@ -14,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 from quizapp import dates, db
 from quizapp.content.credits import credit_name, format_amount
 from quizapp.models import MAX_ID
+from quizapp.ratelimit import limiter
 
 csrf = CSRFProtect()
 """Checks the token of every POST before any view runs; a missing or wrong one gets the 400
@@ -49,8 +53,9 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    app.request_class = FormRequest
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
-    app.before_request(_refuse_nul_bytes)  # before CSRF and login read the form
+    app.before_request(_refuse_malformed_input)  # before CSRF and login read the form
     csrf.init_app(app)
     login.init_app(app)
     ratelimit.init_app(app)
@@ -83,6 +88,26 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["credit_name"] = credit_name
 
 
+class FormRequest(Request):
+    """Werkzeug's request, holding a file part in memory rather than in a temporary file.
+
+    No page of quizapp uploads files and :func:`_refuse_malformed_input` refuses any file part,
+    so nothing is lost. When Werkzeug's parser gives up half-way through a malformed body (a
+    part header that is not UTF-8, say), it drops the files it had opened without closing them;
+    memory is reclaimed without leaving open temporary files behind. Bodies are at most
+    ``MAX_CONTENT_LENGTH``, so memory stays bounded.
+    """
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        return io.BytesIO()
+
+
 class IdConverter(IntegerConverter):
     """``<int:…>`` in a route: an id no row can have answers 404 instead of failing in the
     database (PostgreSQL's ``integer`` and SQLite's 64-bit integers both have a limit).
@@ -101,8 +126,16 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
     message = error.description
     if code == 429:
-        message = "Too many attempts in a short time. Wait a minute, then try again."
+        message = f"Too many attempts in a short time. Wait {_wait()}, then try again."
     return _error_page("error.html", code=code, title=error.name, message=message), code
+
+
+def _wait() -> str:
+    """How long until the limit that refused this request lets the next attempt through."""
+    breached = limiter.current_limit
+    seconds = breached.reset_at - time.time() if breached is not None else 60
+    minutes = max(1, round(seconds / 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -156,18 +189,43 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 
 def _logout_form() -> object:
+    """The logout button's form, which never reads the request: base.html renders it on
+    error pages too, where the body may be what caused the error (too large, or not a form),
+    and reading it again would turn a 4xx into a server error."""
     from quizapp.accounts.forms import EmptyForm
 
-    return EmptyForm()
+    return EmptyForm(formdata=None)
 
 
-def _refuse_nul_bytes() -> None:
-    """PostgreSQL text cannot hold NUL: refuse such input here with a 400, not a 500 later."""
-    values = [request.path, *request.args.values()]
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_malformed_input() -> None:
+    """Refuse, with a 4xx and the error page, what no page of quizapp sends, before any form,
+    view or service reads it: every view can then take the form as text fields with names.
+
+    - A body that is not a form (415): Flask-WTF would read JSON into any form.
+    - A part without a name, or a file (400): no page uploads files, and WTForms hands a file
+      to a text field, whose checks then fail on it.
+    - NUL anywhere (400): PostgreSQL text cannot hold it.
+
+    Reading the form here also meets a body over ``MAX_CONTENT_LENGTH`` first: the 413 is raised
+    before any view starts.
+    """
+    texts = [request.path, *_keys_and_values(request.args.items(multi=True))]
     if request.method == "POST":
-        values += request.form.values()
-    if any("\x00" in value for value in values):
+        if request.mimetype not in ("", *FORM_TYPES):
+            abort(415, description="Send this form from its page on the site.")
+        fields = list(request.form.items(multi=True))
+        if request.files or any(name is None for name, _ in fields):
+            abort(400, description="The form has parts no page of this site sends.")
+        texts += _keys_and_values(fields)
+    if any("\x00" in text for text in texts):
         abort(400, description="The request contains a character that is not allowed.")
+
+
+def _keys_and_values(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    return [text for pair in pairs for text in pair]
 
 
 def _security_headers(response: Response) -> Response:
@@ -175,4 +233,15 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    cache = response.cache_control
+    if _signed_in() and request.endpoint != "static" and not (cache.public or cache.no_store):
+        # A page for a signed-in user shows their records: no browser or proxy cache may keep
+        # it for the next person at a shared computer, or for the back button after logout.
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in() -> bool:
+    """Whether the session claims a user, without loading them: a revoked session counts too,
+    and no database is read for a response (the health check's 503 included)."""
+    return "_user_id" in session

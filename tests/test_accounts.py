@@ -31,6 +31,10 @@ MY_ACTIVITIES = "/my/activities"
 CATALOG = "/"
 VALID_NPI = "1234567893"
 INVALID_NPI = "1234567890"
+COMMON_PASSWORD = (
+    "This is one of the most common passwords, which are the first ones tried against any "
+    "account. Choose another."
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -166,6 +170,7 @@ def test_an_email_can_hold_only_one_account_whatever_its_case(
             "Do not use your email address as your password.",
         ),
         ({"password": ""}, "password", "This field is required."),
+        ({"password": "Password123"}, "password", COMMON_PASSWORD),
         ({"full_name": ""}, "full_name", "This field is required."),
         ({"full_name": "   "}, "full_name", "This field is required."),
         (
@@ -184,6 +189,7 @@ def test_an_email_can_hold_only_one_account_whatever_its_case(
         "password-long",
         "password-is-email",
         "password-missing",
+        "password-common",
         "name-missing",
         "name-blank",
         "name-emoji",
@@ -441,6 +447,7 @@ def test_a_password_change_needs_the_current_password(
         ("too short", "Use at least 10 characters."),
         (EMAIL, "Do not use your email address as your password."),
         ("", "This field is required."),
+        ("qwertyuiop", COMMON_PASSWORD),
     ],
 )
 def test_a_new_password_must_be_a_good_one(

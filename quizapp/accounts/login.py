@@ -8,21 +8,20 @@ views, so the account, admin and report packages do not import each other in a c
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
-from flask_login import LoginManager, UserMixin, current_user, login_url
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_url, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from quizapp import clock
 from quizapp.accounts import services
-from quizapp.db import request_session
-from quizapp.models import User
+from quizapp.db import get_db, request_session
+from quizapp.models import MAX_ID, User
 
 login_manager = LoginManager()
 login_manager.session_protection = "basic"
@@ -37,8 +36,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 class SignedInUser(UserMixin):
     """The signed-in user as the session knows them.
 
-    The session id includes a digest of the password hash, so changing the password signs out
-    every other session that still carries the old one.
+    The session id carries the user's session version from the moment they logged in: the
+    session cookie is signed but lives on in any copy of it, so logging out, changing the
+    password and a reset add one to the version in the database, and every session still
+    carrying the old one is refused at its next request.
     """
 
     id: int
@@ -46,10 +47,10 @@ class SignedInUser(UserMixin):
     full_name: str
     degree: str
     role: str
-    password_hash: str
+    session_version: int
 
     def get_id(self) -> str:
-        return f"{self.id}:{session_marker(self.password_hash)}"
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_admin(self) -> bool:
@@ -61,22 +62,49 @@ class SignedInUser(UserMixin):
 
     @classmethod
     def from_row(cls, user: User) -> SignedInUser:
-        return cls(user.id, user.email, user.full_name, user.degree, user.role, user.password_hash)
-
-
-def session_marker(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+        return cls(
+            user.id, user.email, user.full_name, user.degree, user.role, user.session_version
+        )
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedInUser | None:
-    raw_id, _, marker = user_id.partition(":")
-    if not raw_id.isdigit():
+    raw_id, _, version = user_id.partition(":")
+    if not (_small_number(raw_id) and _small_number(version)):
         return None
     row = services.session_row(request_session(), int(raw_id))
-    if row is None or session_marker(row.password_hash) != marker:
+    if row is None or row.session_version != int(version):
         return None
     return SignedInUser(*row)
+
+
+def _small_number(text: str) -> bool:
+    """ASCII digits, few enough for ``int`` and for an integer column."""
+    return text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))
+
+
+def sign_in(user: User) -> None:
+    """Start a session for ``user``, who just typed their password (or chose it).
+
+    The CSRF token is replaced: a token handed out before the password was typed (to a page an
+    attacker may have seen, or planted in a cookie) is refused afterwards.
+    """
+    _new_csrf_token()
+    login_user(SignedInUser.from_row(user))
+    mark_authenticated()
+
+
+def sign_out() -> None:
+    """End the signed-in user's sessions, this one and any copy or other browser of theirs."""
+    services.end_sessions(get_db(), current().id)
+    logout_user()
+    _new_csrf_token()
+
+
+def _new_csrf_token() -> None:
+    field = str(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    session.pop(field, None)
+    g.pop(field, None)
 
 
 @login_manager.unauthorized_handler

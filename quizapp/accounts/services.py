@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,12 +14,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp import audit
 from quizapp.accounts.validation import (
     US_STATES,
+    clean_text,
+    email_problem,
+    email_skeleton,
     name_part_problem,
     name_problem,
     normalize_email,
     password_problem,
     valid_birth_day,
-    valid_email,
     valid_npi,
 )
 from quizapp.content.credits import CERTIFYING_BOARDS
@@ -64,8 +66,9 @@ def register(
 ) -> User:
     """A new account; ``actor`` is who created it (default: the person registering)."""
     email = normalize_email(form.email)
-    if not valid_email(email):
-        raise AccountError("Enter an email address such as name@example.org.", "email")
+    problem = email_problem(email)
+    if problem:
+        raise AccountError(problem, "email")
     problem = password_problem(form.password, email)
     if problem:
         raise AccountError(problem, "password")
@@ -74,14 +77,19 @@ def register(
         raise AccountError("Choose your degree.", "degree")
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}'.", "role")
+    skeleton = email_skeleton(email)
     try:
         with db.transaction() as session:
+            if skeleton != email and _look_alike_taken(session, email, skeleton):
+                raise AccountError(LOOK_ALIKE, "email")
             user = User(
                 email=email,
+                email_skeleton=skeleton,
                 password_hash=hash_password(form.password, hash_method),
                 full_name=full_name,
                 degree=form.degree,
                 role=role,
+                session_version=0,
             )
             session.add(user)
             session.flush()
@@ -100,6 +108,26 @@ def register(
     return user
 
 
+LOOK_ALIKE = (
+    "This address looks like another account's: some of its letters are from another "
+    "alphabet and print like Latin ones (such as Cyrillic “а” for “a”). Type it again, or "
+    "use another address."
+)
+
+
+def _look_alike_taken(session: Session, email: str, skeleton: str) -> bool:
+    """Whether another account's address prints the same as ``email``, which has letters that
+    pass for Latin ones: such an address would let someone pose as that account's owner, in
+    the admin pages and in reports. An address all in plain Latin letters is never refused
+    for this, so an impostor who registered first cannot keep the real owner out."""
+    return (
+        session.scalar(
+            select(User.id).where(User.email_skeleton == skeleton, User.email != email).limit(1)
+        )
+        is not None
+    )
+
+
 def authenticate(
     db: Database, email: str, password: str, *, hash_method: str = DEFAULT_HASH_METHOD
 ) -> User | None:
@@ -112,6 +140,18 @@ def authenticate(
     return user if check_password_hash(user.password_hash, password) else None
 
 
+def end_sessions(db: Database, user_id: int) -> None:
+    """Sign out every session of the account (logging out ends them all: a copied cookie, or
+    a browser forgotten on a shared computer, is signed out with the one in hand)."""
+    users = User.__table__
+    with db.transaction() as session:
+        session.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(session_version=users.c.session_version + 1)
+        )
+
+
 @retry_when_locked
 def change_password(
     db: Database,
@@ -122,6 +162,8 @@ def change_password(
     now: dt.datetime,
     hash_method: str = DEFAULT_HASH_METHOD,
 ) -> User:
+    """The new password, which also signs out every session of the account; the caller signs
+    the person in again with the returned user."""
     with db.transaction() as session:
         user = session.get(User, user_id)
         if user is None:
@@ -132,6 +174,7 @@ def change_password(
         if problem:
             raise AccountError(problem, "new_password")
         user.password_hash = hash_password(new_password, hash_method)
+        user.session_version += 1
         audit.record(
             session,
             audit.Actor(user.email, user.id),
@@ -154,12 +197,13 @@ def reset_password(
     hash_method: str,
 ) -> User:
     """An administrator's reset from the server, for a learner or staff member locked out;
-    the new hash also signs out every session of the account."""
+    it also signs out every session of the account."""
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.email == normalize_email(email)))
         if user is None:
             raise AccountError(f"No account uses {email}.", "email")
         user.password_hash = hash_password(new_password, hash_method)
+        user.session_version += 1
         audit.record(session, actor, "user.password_reset", "user", user.id, now=now)
         return user
 
@@ -212,9 +256,9 @@ def update_profile(db: Database, user_id: int, form: ProfileForm, now: dt.dateti
 
 
 def _full_name(raw: str) -> str:
-    """The name as certificates print it: each run of whitespace one space, and every
-    character one that a certificate font has."""
-    full_name = " ".join(raw.split())
+    """The name as certificates print it: without control and bidi characters, each run of
+    whitespace one space, and every character one that a certificate font has."""
+    full_name = clean_text(raw)
     if not full_name or len(full_name) > 200:
         raise AccountError("Enter your full name as it should appear on certificates.", "full_name")
     problem = name_problem(full_name)
@@ -279,7 +323,8 @@ def _board_name(given_raw: str, family_raw: str) -> tuple[str | None, str | None
 
 
 def _limited(value: str, size: int, field: str) -> str | None:
-    value = value.strip()
+    """A free-text profile field, cleaned like the name: reports print it."""
+    value = clean_text(value)
     if len(value) > size:
         raise AccountError(f"Use at most {size} characters.", field)
     return value or None
@@ -322,9 +367,9 @@ def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, str]] | None:
-    """What the login session needs of a user (id, email, full name, degree, role, password
-    hash), read on every request: only those columns."""
+def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, int]] | None:
+    """What the login session needs of a user (id, email, full name, degree, role, session
+    version), read on every request: only those columns."""
     users = User.__table__
     return session.execute(
         select(
@@ -333,7 +378,7 @@ def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str,
             users.c.full_name,
             users.c.degree,
             users.c.role,
-            users.c.password_hash,
+            users.c.session_version,
         ).where(users.c.id == user_id)
     ).first()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from importlib import resources
 
 from quizapp.certificates.fonts import unprintable
 
@@ -73,12 +75,84 @@ NAMED_AT_MOST = 5
 """Unprintable characters a message names one by one; it counts the rest."""
 
 
+KEPT_JOINERS = frozenset("\u200c\u200d")
+"""Zero-width non-joiner and joiner: invisible, but part of how Persian and Indic names are
+spelled, so names keep them (emails do not)."""
+
+LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "с": "c", "ԁ": "d", "е": "e", "һ": "h", "і": "i", "ј": "j", "ӏ": "l",
+        "о": "o", "р": "p", "ԛ": "q", "ѕ": "s", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y",
+        "ү": "y",
+        # Greek
+        "α": "a", "ϲ": "c", "ι": "i", "ϳ": "j", "κ": "k", "ο": "o", "ρ": "p", "υ": "u",
+        "ν": "v", "χ": "x", "γ": "y",
+        # Armenian
+        "հ": "h", "ո": "n", "օ": "o", "ս": "u", "զ": "q", "ց": "g",
+        # Latin letters that pass for plain ones
+        "ı": "i", "ȷ": "j", "ɑ": "a", "ɡ": "g", "ɩ": "i",
+    }
+)  # fmt: skip
+"""Lower-case letters of other scripts (and a few Latin ones) that print like a plain Latin
+letter, mapped to it. NFKC, applied first, already takes fullwidth and mathematical letters to
+plain ones. A short list of the letters that are near-identical in common fonts rather than
+Unicode's whole confusables table: enough to catch "аnn@example.org" (Cyrillic "а") posing as
+"ann@example.org". Changing it changes every stored skeleton: migrate them (see migration
+0008)."""
+
+
+def clean_text(raw: str) -> str:
+    """What a person typed, without the characters that show nothing themselves but change
+    what is around them, and with each run of whitespace one space.
+
+    Control characters (C0 and C1: a terminal escape, the bell) and format characters go:
+    the bidi overrides, embeddings and isolates (U+202A–U+202E, U+2066–U+2069) and marks
+    (U+200E, U+200F, U+061C) make a name in a report or on the admin's screen read in another
+    order than it is stored, and zero-width spaces make two names that look alike differ.
+    """
+    kept = "".join(char for char in raw if char.isspace() or not _hidden(char, KEPT_JOINERS))
+    return " ".join(kept.split())
+
+
+def _hidden(char: str, kept: frozenset[str] = frozenset()) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cf") and char not in kept
+
+
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    """The address as accounts are stored and looked up: NFKC first, so that fullwidth,
+    ligature and mathematical letters are the plain letters they print as (one address cannot
+    be typed two ways that look the same), then without surrounding spaces and in lower case.
+    """
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 def valid_email(email: str) -> bool:
     return len(email) <= 254 and bool(EMAIL_RE.fullmatch(email))
+
+
+def email_problem(email: str) -> str | None:
+    """Why a normalised email cannot name an account, or None.
+
+    Invisible characters (zero-width spaces and joiners, bidi controls, controls) are refused
+    rather than dropped: the address is what mail will be sent to, so it is not silently
+    changed into another one.
+    """
+    hidden = [char for char in email if _hidden(char)]
+    if hidden:
+        return (
+            f"The email address contains an invisible character ({_shown(hidden[0])}); "
+            "type it again without it."
+        )
+    if not valid_email(email):
+        return "Enter an email address such as name@example.org."
+    return None
+
+
+def email_skeleton(email: str) -> str:
+    """The normalised email with every look-alike letter replaced by the Latin letter it
+    passes for: two addresses that print the same have the same skeleton."""
+    return email.translate(LOOK_ALIKES)
 
 
 def password_problem(password: str, email: str = "") -> str | None:
@@ -88,7 +162,19 @@ def password_problem(password: str, email: str = "") -> str | None:
         return f"Use at most {MAX_PASSWORD} characters."
     if email and password.strip().lower() == normalize_email(email):
         return "Do not use your email address as your password."
+    if password.strip().lower() in common_passwords():
+        return (
+            "This is one of the most common passwords, which are the first ones tried "
+            "against any account. Choose another."
+        )
     return None
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The passwords people use most, in lower case (``passwords/README.md`` says whence)."""
+    text = resources.files(__package__).joinpath("passwords", "common.txt").read_text("utf-8")
+    return frozenset(text.split())
 
 
 def valid_npi(npi: str) -> bool:

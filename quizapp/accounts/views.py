@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+import hashlib
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from quizapp import clock
 from quizapp.accounts import forms, services
-from quizapp.accounts.login import SignedInUser, current, mark_authenticated, safe_next
-from quizapp.accounts.validation import suggested_name_parts
+from quizapp.accounts.login import current, safe_next, sign_in, sign_out
+from quizapp.accounts.validation import normalize_email, suggested_name_parts
 from quizapp.content.credits import CERTIFYING_BOARDS
 from quizapp.db import get_db, request_session
 from quizapp.models import User
@@ -26,6 +28,31 @@ def _hash_method() -> str:
 
 def _login_limit() -> str:
     return str(current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"))
+
+
+def _failed_login_limit() -> str:
+    return str(current_app.config.get("FAILED_LOGIN_RATE_LIMIT", "10 per 15 minutes"))
+
+
+def _password_limit() -> str:
+    return str(current_app.config.get("PASSWORD_RATE_LIMIT", "10 per hour"))
+
+
+def _typed_account() -> str:
+    """The account a login form names, as it is looked up, whatever address sends it: guesses
+    spread over many addresses still count against the one account. A digest, so the limiter's
+    storage (Redis) holds no email address; unknown addresses are counted the same way, so the
+    limit says nothing about which accounts exist."""
+    email = normalize_email(request.form.get("email", ""))
+    return "login-email:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _login_failed(response: Response) -> bool:
+    return bool(g.get("login_failed", False))
+
+
+def _signed_in_account() -> str:
+    return f"user:{current().id}"
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -51,8 +78,7 @@ def register() -> ViewResult:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            login_user(SignedInUser.from_row(user))
-            mark_authenticated()
+            sign_in(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("catalog.catalog"))
     status = 400 if form.is_submitted() else 200
@@ -61,6 +87,9 @@ def register() -> ViewResult:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _failed_login_limit, methods=["POST"], key_func=_typed_account, deduct_when=_login_failed
+)
 def login() -> ViewResult:
     """Anyone. Unknown email and wrong password get the same answer."""
     form = forms.LoginForm()
@@ -69,11 +98,11 @@ def login() -> ViewResult:
             get_db(), form.email.data or "", form.password.data or "", hash_method=_hash_method()
         )
         if user is not None:
-            login_user(SignedInUser.from_row(user))
-            mark_authenticated()
+            sign_in(user)
             return redirect(
                 safe_next(request.args.get("next")) or url_for("learning.my_activities")
             )
+        g.login_failed = True
         form.form_errors.append("Email or password is incorrect.")
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
@@ -82,14 +111,15 @@ def login() -> ViewResult:
 @blueprint.post("/logout")
 @login_required
 def logout() -> Response:
-    """Signed-in users."""
-    logout_user()
+    """Signed-in users. Ends every session of the account, not only this browser's."""
+    sign_out()
     flash("You are logged out.", "success")
     return redirect(url_for("catalog.catalog"))
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_password_limit, methods=["POST"], key_func=_signed_in_account)
 def change_password() -> ViewResult:
     """Signed-in users, for their own account."""
     form = forms.PasswordChangeForm()
@@ -106,7 +136,7 @@ def change_password() -> ViewResult:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            login_user(SignedInUser.from_row(user))
+            sign_in(user)
             flash("Your password is changed. Other sessions have been signed out.", "success")
             return redirect(url_for("accounts.profile"))
     status = 400 if form.is_submitted() else 200

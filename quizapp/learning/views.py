@@ -23,7 +23,7 @@ from quizapp.grading.presentation import shown_questions
 from quizapp.grading.review import answers_hint
 from quizapp.grading.scoring import SubmissionError
 from quizapp.learning import services
-from quizapp.models import Activity, Attempt
+from quizapp.models import MAX_ID, Activity, Attempt
 from quizapp.ratelimit import limiter
 
 blueprint = Blueprint("learning", __name__, template_folder="templates")
@@ -118,10 +118,7 @@ def submit(attempt_id: int) -> ViewResult:
             attempt_id,
             answers,
             clock.now(),
-            # ASCII digits only: "²" passes str.isdigit() but int() refuses it.
-            form_version_id=int(version_field)
-            if version_field.isascii() and version_field.isdigit()
-            else -1,
+            form_version_id=_posted_id(version_field),
         )
     except NotFound:
         abort(404, description="There is no attempt at this address.")
@@ -133,6 +130,15 @@ def submit(attempt_id: int) -> ViewResult:
         chosen = {key: sorted(values) for key, values in decoded.items()}
         return _render_form(attempt_row, activity, chosen, error=error), 400
     return redirect(url_for("learning.attempt", attempt_id=attempt_id))
+
+
+def _posted_id(value: str) -> int:
+    """The id a form posted, or -1, which no row has, for anything that cannot be an id: ASCII
+    digits only ("²" passes ``str.isdigit`` but ``int`` refuses it), and no longer than the
+    largest id (Python refuses to convert a string of more than 4,300 digits)."""
+    if value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)):
+        return int(value)
+    return -1
 
 
 def _render_form(

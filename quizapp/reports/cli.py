@@ -1,12 +1,20 @@
 """``quizapp report …``: the report files on standard output or in a file (problems on standard
 error). ``pars`` and ``cpe`` also record a batch (``--batch``) and write one again
-(``--batch-id``), as the admin pages do."""
+(``--batch-id``), as the admin pages do.
+
+Reports hold what learners typed. Written to a file or a pipe, a report keeps it exactly;
+written to a terminal, every control character (and bidi control) is shown escaped, so that a
+name holding an escape sequence cannot retitle the window, rewrite what the screen shows, or
+reorder a line.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TextIO
 
 import click
 from flask.cli import with_appcontext
@@ -41,9 +49,35 @@ def _activity(session: Session, slug: str) -> Activity:
     return activity
 
 
+TERMINAL_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
+"""C0 and C1 controls (ESC, CSI, BEL…) and the bidi controls; tab, newline and the CSV's own
+line ends stay."""
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with each character a terminal would act on written as its escape (``\\x1b``,
+    ``\\u202e``)."""
+    return TERMINAL_UNSAFE.sub(lambda match: _escaped(match.group()), text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    return stream.isatty()
+
+
+def _for(stream: TextIO, text: str) -> str:
+    return terminal_safe(text) if _is_terminal(stream) else text
+
+
 def _write(header: list[str], rows: Iterable[Sequence[object]]) -> None:
     for chunk in csv_lines(header, rows):
-        sys.stdout.write(chunk)
+        sys.stdout.write(_for(sys.stdout, chunk))
 
 
 @report_cli.command("completions", help="Credits claimed between two dates (inclusive).")
@@ -78,7 +112,7 @@ def _board_command(
         if kind is PARS:
             _, problem = pars_activity_id(session, activity)
             if problem:
-                click.echo(f"warning: {problem}", err=True)
+                click.echo(_for(sys.stderr, f"warning: {problem}"), err=True)
         if batch_id is not None:
             _write_batch(session, kind, slug, activity_id, batch_id, fmt, output)
             return
@@ -148,15 +182,16 @@ def _emit(data: bytes, output: str | None) -> None:
         with open(output, "wb") as file:
             file.write(data)
     else:
-        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.write(_for(sys.stdout, data.decode("utf-8")))
 
 
 def _list_exceptions(exceptions: list[services.ReportException]) -> None:
     """Everyone left out is named, so nothing is dropped silently; a missed deadline in red."""
     for exception in exceptions:
-        line = (
+        line = _for(
+            sys.stderr,
             f"not reported: {exception.learner} <{exception.email}>, completed "
-            f"{exception.completed_on}: {exception.problem}"
+            f"{exception.completed_on}: {exception.problem}",
         )
         click.echo(click.style(f"LATE {line}", fg="red") if exception.late else line, err=True)
 

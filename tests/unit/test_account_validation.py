@@ -3,11 +3,18 @@ a name a certificate can print."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from quizapp.accounts import validation
 from quizapp.accounts.validation import (
     MAX_PASSWORD,
     MIN_PASSWORD,
+    clean_text,
+    common_passwords,
+    email_problem,
+    email_skeleton,
     name_problem,
     normalize_email,
     password_problem,
@@ -90,11 +97,136 @@ def test_without_an_email_only_length_is_checked() -> None:
     assert password_problem("name@example.org") is None
 
 
+COMMON = (
+    "This is one of the most common passwords, which are the first ones tried against any "
+    "account. Choose another."
+)
+
+
+@pytest.mark.parametrize(
+    "password", ["password123", "Password123", " QWERTYUIOP ", "1q2w3e4r5t", "iloveyou12"]
+)
+def test_a_common_password_is_refused_whatever_its_case(password: str) -> None:
+    assert password_problem(password) == COMMON
+
+
+def test_an_uncommon_password_of_common_words_is_allowed() -> None:
+    assert password_problem("correct horse battery staple") is None
+    assert password_problem("password123 but longer") is None
+
+
+def test_the_common_passwords_ship_with_their_source_and_licence() -> None:
+    listed = common_passwords()
+    assert len(listed) == 30_000
+    assert all(word == word.lower() and word.strip() == word for word in listed)
+    readme = (Path(validation.__file__).parent / "passwords" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    assert "zxcvbn" in readme and "MIT" in readme
+
+
 # Email ---------------------------------------------------------------------------------------
 
 
 def test_an_email_is_normalized_by_trimming_and_lowercasing() -> None:
     assert normalize_email("  Jane.Doe@Example.ORG \n") == "jane.doe@example.org"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ＪＡＮＥ@example.org",  # fullwidth letters
+        "\U0001d423\U0001d41a\U0001d427\U0001d41e@example.org",  # mathematical bold
+        "jane\uff20example.org",  # fullwidth commercial at
+        "\u3000jane@example.org",  # ideographic space
+    ],
+    ids=["fullwidth", "math-bold", "fullwidth-at", "ideographic-space"],
+)
+def test_an_email_is_normalized_with_nfkc_so_it_is_typed_only_one_way(typed: str) -> None:
+    assert normalize_email(typed) == "jane@example.org"
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("ann\u200b@example.org", "U+200B"),
+        ("ann\u200d@example.org", "U+200D"),
+        ("\ufeffann@example.org", "U+FEFF"),
+        ("ann@exa\u202emple.org", "U+202E"),
+        ("ann\x1b@example.org", "U+001B"),
+    ],
+)
+def test_an_email_with_an_invisible_character_is_refused_naming_it(email: str, shown: str) -> None:
+    assert email_problem(email) == (
+        f"The email address contains an invisible character (the character {shown}); type it "
+        "again without it."
+    )
+
+
+def test_a_plain_email_has_no_problem() -> None:
+    assert email_problem("ann.lee@example.org") is None
+    assert email_problem("ann") == "Enter an email address such as name@example.org."
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "\u0430nn@example.org",  # Cyrillic a
+        "ann@ex\u0430mple.\u043erg",  # Cyrillic a and o
+        "\u03b1nn@example.org",  # Greek alpha
+        "ann@examp\u04cfe.org",  # Cyrillic palochka for l
+        "ann@\u0435x\u0430mpl\u0435.org",  # three Cyrillic letters
+    ],
+)
+def test_letters_of_other_scripts_that_print_as_latin_ones_share_a_skeleton(
+    look_alike: str,
+) -> None:
+    assert look_alike != "ann@example.org"
+    assert email_skeleton(look_alike) == "ann@example.org"
+
+
+def test_letters_without_a_latin_twin_stay_in_the_skeleton() -> None:
+    # Cyrillic а, р and е become Latin; и, в, н, п, м and ф have no Latin twin.
+    assert email_skeleton("иван@пример.рф") == "ив" + "a" + "н@п" + "p" + "им" + "ep.p" + "ф"
+    assert email_skeleton("ann@example.org") == "ann@example.org"
+
+
+# Free text -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("\u202eAnn Lee\u202c", "Ann Lee"),  # right-to-left override, pop
+        ("\u2067Ann\u2069 Lee", "Ann Lee"),  # isolates
+        ("Ann\u200e \u200fLee", "Ann Lee"),  # marks
+        ("Ann\u200bLee", "AnnLee"),  # zero-width space
+        ("Ann \x1b[31mLee\x07", "Ann [31mLee"),  # escape sequence, bell
+        ("Ann\x85Lee\x9b", "Ann Lee"),  # C1: next line (a space), CSI
+        ("  Ann\t\n  Lee ", "Ann Lee"),
+        (
+            "\u0645\u062d\u0645\u062f \u0631\u0636\u0627",
+            "\u0645\u062d\u0645\u062f \u0631\u0636\u0627",
+        ),
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),
+    ],
+    ids=[
+        "override",
+        "isolates",
+        "marks",
+        "zero-width-space",
+        "escape",
+        "c1",
+        "whitespace",
+        "arabic",
+        "persian-zwnj-kept",
+    ],
+)
+def test_free_text_loses_control_and_bidi_characters(typed: str, kept: str) -> None:
+    assert clean_text(typed) == kept
 
 
 @pytest.mark.parametrize("email", ["name@example.org", "jane.doe+cme@mail.example.co.uk", "a@b.co"])
