@@ -46,6 +46,8 @@ ROUTE_USER = {
     "admin.approve": "admin",
     "admin.revoke": "admin",
     "admin.reissue": "admin",
+    "reports.pars_batch": "admin",
+    "reports.cpe_monitor_batch": "admin",
 }
 """Who posts to each POST route: someone the route serves, so the body reaches the view."""
 
