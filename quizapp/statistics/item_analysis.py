@@ -122,6 +122,32 @@ class TestAnalysis:
         raise KeyError(question_id)
 
 
+@dataclass(frozen=True)
+class ItemSums:
+    """One item's sums over the attempts: all that its statistics need.
+
+    ``with_total`` is Σ item score × the attempt's total score, from which the covariance with
+    the rest of the test follows without going back to the attempts."""
+
+    count: int
+    scores: Fraction
+    squares: Fraction
+    with_total: Fraction
+    option_counts: Mapping[str, int]
+    no_response: int
+
+
+@dataclass(frozen=True)
+class TestSums:
+    """The sufficient statistics of a test's attempts, by question id: what a database can
+    add up in one pass over the responses, however many there are."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    attempts: int
+    items: Mapping[str, ItemSums]
+
+
 def analyse(items: Sequence[ItemSpec], attempts: Sequence[AttemptResponses]) -> TestAnalysis:
     """Analyse ``attempts`` at the posttest whose items are ``items``.
 
@@ -133,28 +159,62 @@ def analyse(items: Sequence[ItemSpec], attempts: Sequence[AttemptResponses]) -> 
     if len(set(ids)) != len(ids):
         raise ValueError("An item appears twice.")
     scores = [_scores_of(attempt, items) for attempt in attempts]
-    n = len(scores)
     totals = [sum(row, Fraction(0)) for row in scores]
-    max_total = sum((_exact(item.max_score) for item in items), Fraction(0))
-
-    responses = [attempt.responses for attempt in attempts]
-    item_stats = []
-    item_variances = []
+    sums = {}
     for index, item in enumerate(items):
+        counts = dict.fromkeys((option.option_id for option in item.options), 0)
+        no_response = 0
+        for attempt in attempts:
+            chosen = attempt.responses[item.question_id].chosen
+            no_response += not chosen
+            for option_id in chosen:
+                counts[option_id] += 1
         column = [row[index] for row in scores]
-        rest = [total - score for total, score in zip(totals, column, strict=True)]
-        variance = _variance(column)
-        item_variances.append(variance)
-        item_stats.append(_item_statistics(item, column, rest, variance, responses))
+        sums[item.question_id] = ItemSums(
+            count=len(column),
+            scores=sum(column, Fraction(0)),
+            squares=sum((x * x for x in column), Fraction(0)),
+            with_total=sum((x * t for x, t in zip(column, totals, strict=True)), Fraction(0)),
+            option_counts=counts,
+            no_response=no_response,
+        )
+    return analyse_sums(items, TestSums(attempts=len(attempts), items=sums))
 
-    total_variance = _variance(totals)
+
+def analyse_sums(items: Sequence[ItemSpec], sums: TestSums) -> TestAnalysis:
+    """The same analysis as :func:`analyse`, from the sums alone, and exactly the same figures:
+    every variance and covariance is a population one, Σx²/n − (Σx/n)², in fractions.
+
+    The test's total is the sum of the item scores, so Σ total = Σ over items of Σ item score
+    and Σ total² = Σ over items of Σ item score × total; nothing else is needed.
+    """
+    ids = [item.question_id for item in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError("An item appears twice.")
+    if set(sums.items) != set(ids) or any(
+        sums.items[question_id].count != sums.attempts for question_id in ids
+    ):
+        raise ValueError(
+            "The attempts do not answer exactly the analysed items; "
+            "analyse one posttest version at a time."
+        )
+    n = sums.attempts
+    max_total = sum((_exact(item.max_score) for item in items), Fraction(0))
+    total_sum = sum((sums.items[i].scores for i in ids), Fraction(0))
+    total_squares = sum((sums.items[i].with_total for i in ids), Fraction(0))
+    total_variance = _variance_of(n, total_sum, total_squares)
+    item_stats = [_item_statistics(item, sums.items[item.question_id], n, total_sum, total_squares)
+                  for item in items]  # fmt: skip
     k = len(items)
     alpha = None
     if k >= 2 and total_variance:
-        alpha = Fraction(k, k - 1) * (1 - sum(item_variances, Fraction(0)) / total_variance)
+        item_variances = sum(
+            (item.score_variance or Fraction(0) for item in item_stats), Fraction(0)
+        )
+        alpha = Fraction(k, k - 1) * (1 - item_variances / total_variance)
     mean_percent = None
     if n and max_total:
-        mean_percent = _mean(totals) / max_total * 100
+        mean_percent = total_sum / n / max_total * 100
     return TestAnalysis(
         attempts=n,
         max_total=max_total,
@@ -166,30 +226,25 @@ def analyse(items: Sequence[ItemSpec], attempts: Sequence[AttemptResponses]) -> 
 
 
 def _item_statistics(
-    item: ItemSpec,
-    column: list[Fraction],
-    rest: list[Fraction],
-    variance: Fraction | None,
-    responses: list[Mapping[str, ItemResponse]],
+    item: ItemSpec, sums: ItemSums, n: int, total_sum: Fraction, total_squares: Fraction
 ) -> ItemStatistics:
-    n = len(column)
     max_score = _exact(item.max_score)
-    mean = _mean(column) if n else None
-    counts = dict.fromkeys((option.option_id for option in item.options), 0)
-    no_response = 0
-    for response in responses:
-        chosen = response[item.question_id].chosen
-        if not chosen:
-            no_response += 1
-        for option_id in chosen:
-            counts[option_id] += 1
+    unknown = set(sums.option_counts) - {option.option_id for option in item.options}
+    if unknown:
+        raise ValueError(f"Item {item.question_id!r} has no option {sorted(unknown)}.")
+    mean = sums.scores / n if n else None
+    variance = _variance_of(n, sums.scores, sums.squares)
+    # rest = total − item: Σ rest, Σ rest² and Σ item × rest, from the sums.
+    rest_sum = total_sum - sums.scores
+    rest_squares = total_squares - 2 * sums.with_total + sums.squares
+    products = sums.with_total - sums.squares
     options = tuple(
         OptionStatistics(
             option_id=option.option_id,
             text=option.text,
             correct=option.correct,
-            count=counts[option.option_id],
-            percent=Fraction(counts[option.option_id] * 100, n) if n else None,
+            count=sums.option_counts.get(option.option_id, 0),
+            percent=Fraction(sums.option_counts.get(option.option_id, 0) * 100, n) if n else None,
         )
         for option in item.options
     )
@@ -199,9 +254,11 @@ def _item_statistics(
         mean_score=mean,
         facility_percent=None if mean is None else mean / max_score * 100,
         score_variance=variance,
-        discrimination_index=_correlation_percent(column, rest),
+        discrimination_index=_correlation_percent(
+            n, sums.scores, sums.squares, rest_sum, rest_squares, products
+        ),
         options=options,
-        no_response=no_response,
+        no_response=sums.no_response,
     )
 
 
@@ -243,31 +300,30 @@ def _exact(value: Number) -> Fraction:
     raise TypeError(f"A score must be a number, not {type(value).__name__}.")
 
 
-def _mean(values: Sequence[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
-
-
-def _variance(values: Sequence[Fraction]) -> Fraction | None:
-    """Population variance: Σ(x − mean)² / n. None when there are no values."""
-    if not values:
+def _variance_of(n: int, total: Fraction, squares: Fraction) -> Fraction | None:
+    """Population variance from Σx and Σx²: Σx²/n − (Σx/n)². None when there are no values."""
+    if not n:
         return None
-    mean = _mean(values)
-    return sum(((x - mean) ** 2 for x in values), Fraction(0)) / len(values)
+    mean = total / n
+    return squares / n - mean * mean
 
 
-def _correlation_percent(xs: Sequence[Fraction], ys: Sequence[Fraction]) -> float | None:
+def _correlation_percent(
+    n: int,
+    x_sum: Fraction,
+    x_squares: Fraction,
+    y_sum: Fraction,
+    y_squares: Fraction,
+    products: Fraction,
+) -> float | None:
     """100 × Pearson's r, or None with fewer than two pairs or when either side is constant."""
-    if len(xs) < 2:
+    if n < 2:
         return None
-    var_x = _variance(xs)
-    var_y = _variance(ys)
+    var_x = _variance_of(n, x_sum, x_squares)
+    var_y = _variance_of(n, y_sum, y_squares)
     if not var_x or not var_y:
         return None
-    mean_x = _mean(xs)
-    mean_y = _mean(ys)
-    covariance = sum(
-        ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Fraction(0)
-    ) / len(xs)
+    covariance = products / n - (x_sum / n) * (y_sum / n)
     # r² is exact; only the final square root is rounded.
     r = math.copysign(math.sqrt(covariance**2 / (var_x * var_y)), covariance)
     return max(-100.0, min(100.0, 100 * r))
