@@ -161,3 +161,77 @@ def test_content_check_prints_problems_a_terminal_cannot_encode_as_escapes(
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "unknown question type 'vrai\\u2013faux'" in result.stdout
+
+
+def test_the_console_script_lists_each_command_with_the_commands_own_help() -> None:
+    import importlib
+
+    from quizapp.cli import COMMANDS
+
+    for name, (target, line) in COMMANDS.items():
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert command.name == name
+        assert (command.help or "").strip().splitlines()[0] == line
+
+
+def test_help_and_usage_errors_load_neither_flask_nor_the_database(tmp_path: Path) -> None:
+    """They build no application: nothing is opened, no instance secret is written. (A
+    subcommand's own help still imports its module, which imports its services.)"""
+    program = (
+        "import sys\n"
+        "from quizapp.cli import cli\n"
+        "for args in (['--help'], ['nosuch']):\n"
+        "    try:\n"
+        "        cli(args, prog_name='quizapp')\n"
+        "    except SystemExit as done:\n"
+        "        assert done.code in (0, 2), (args, done.code)\n"
+        "loaded = {m.split('.')[0] for m in sys.modules}\n"
+        "print(sorted(loaded & {'flask', 'sqlalchemy', 'alembic'}))\n"
+    )
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("QUIZAPP_")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert "No such command 'nosuch'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_console_script_builds_the_app_for_each_kind_of_command(tmp_path: Path) -> None:
+    """Commands written with quizapp's lazy decorator and with Flask's own both find the
+    application, with no ``--app`` and no ``FLASK_APP``."""
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("QUIZAPP_")
+    }
+    environment |= {
+        "QUIZAPP_SECRET_KEY": "test-secret-key",
+        "QUIZAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'quizapp.sqlite'}",
+        "QUIZAPP_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    }
+    script = Path(sys.executable).parent / "quizapp"
+    for args, expected in (
+        (["db", "upgrade"], "is up to date"),
+        (["content", "sync", str(SAMPLE_CONTENT)], "activities changed"),
+        (["demo-admin"], "Demo administrator created"),
+    ):
+        result = subprocess.run(
+            [str(script), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=tmp_path,
+            env=environment,
+        )
+        assert result.returncode == 0, (args, result.stderr)
+        assert expected in result.stdout
