@@ -45,13 +45,14 @@ def _echo_problem(problem: Problem) -> None:
 @with_appcontext
 def check_command(path: Path | None) -> None:
     tree = load_tree(_content_path(path))
-    for problem in tree.problems:
+    for problem in sorted(tree.problems + tree.warnings):
         _echo_problem(problem)
     if tree.problems:
         click.echo(f"{len(tree.problems)} problem(s) found.", err=True)
         raise SystemExit(1)
     noun = "activity" if len(tree.activities) == 1 else "activities"
-    click.echo(f"{len(tree.activities)} {noun} checked, no problems.")
+    warned = f" ({len(tree.warnings)} warning(s) above)" if tree.warnings else ""
+    click.echo(f"{len(tree.activities)} {noun} checked, no problems{warned}.")
 
 
 @content_cli.command("sync", help="Apply the content tree to the database in one transaction.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quizapp.content.advice import review_warnings
 from quizapp.content.folder import (
     ARTICLE,
     POSTTEST,
@@ -31,6 +32,8 @@ from quizapp.content.render import RenderError, heading_ids, render_inline, rend
 class TreeResult:
     activities: list[Activity] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """Allowed but unwise (:mod:`quizapp.content.advice`): printed, never refused."""
 
 
 def load_tree(path: Path) -> TreeResult:
@@ -63,6 +66,7 @@ def load_tree(path: Path) -> TreeResult:
             )
             continue
         result.activities.append(activity)
+        result.warnings.extend(review_warnings(activity))
     result.problems.sort()
     return result
 
