@@ -32,8 +32,22 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from quizapp.db import Database
-from quizapp.models import Activity, Certificate, CertificateClaim, CreditClaim, User
+from quizapp.models import (
+    Activity,
+    ActivityVersion,
+    Certificate,
+    CertificateClaim,
+    CreditClaim,
+    User,
+)
+from quizapp.reports.items import ITEM_COLUMNS
 from quizapp.reports.pars import PARS_COLUMNS
+from quizapp.statistics.item_analysis import (
+    MIN_ATTEMPTS,
+    TestAnalysis,
+    round_half_up,
+    round_half_up_root,
+)
 from tests.conftest import SYNCED, AuthActions
 from tests.databases import SavedState, TestDatabases
 from tests.learner_helpers import (
@@ -46,6 +60,7 @@ from tests.learner_helpers import (
     variant,
 )
 from tests.staff_helpers import sign_in_as
+from tests.test_item_analysis_sums import by_definition, fill
 
 GOLDEN_PARS = Path(__file__).parent / "golden" / f"pars-{IMATINIB}.csv"
 IMATINIB_TITLE = (
@@ -579,8 +594,77 @@ def facility_description(page: str) -> str:
 def item_csv_summary(rows: list[list[str]]) -> list[tuple[str, ...]]:
     """(question, facility, option, key, times chosen, chosen %, attempts) per option row."""
     header, *body = rows
-    assert header[:3] == ["Question", "Facility index (%)", "Discrimination index"]
-    return [(q, f, o, k, n, p, a) for q, f, _, o, k, n, p, a, _ in body]
+    assert header == ITEM_COLUMNS
+    return [(q, f, o, k, n, p, a) for q, f, _, _, o, k, n, p, a, _, _ in body]
+
+
+def test_below_the_minimum_the_page_and_file_say_too_few_attempts_instead_of_figures(
+    admin: FlaskClient,
+) -> None:
+    """Five first attempts: the facility and the counts are shown, the correlational figures
+    are not, and the page and every row of the file say why."""
+    page = page_of(admin, f"/admin/reports/items/{IMATINIB}")
+    assert (
+        f"5 attempts, fewer than the {MIN_ATTEMPTS} needed: the discrimination index, "
+        "the discriminative efficiency and Cronbach&#39;s alpha are not shown"
+    ) in page
+    assert (
+        f"<dt>Cronbach&#39;s alpha</dt><dd>too few attempts: 5 of the {MIN_ATTEMPTS} needed</dd>"
+        in page
+    )
+    for question in QUESTIONS:
+        part = section(page, f"item-{question}")
+        assert "<dt>Discrimination index</dt><dd>too few attempts</dd>" in part
+        assert "<dt>Discriminative efficiency</dt><dd>too few attempts</dd>" in part
+
+    header, *body = csv_of(admin, f"/admin/reports/items/{IMATINIB}.csv")
+    assert header[2:4] == ["Discrimination index", "Discriminative efficiency (%)"]
+    assert header[9:] == ["Cronbach's alpha", "Note"]
+    assert {(row[2], row[3], row[9]) for row in body} == {("", "", "")}
+    assert {row[10] for row in body} == {
+        f"too few attempts: 5 of the {MIN_ATTEMPTS} needed; discrimination, "
+        "discriminative efficiency and alpha are not reported"
+    }
+
+
+def test_with_enough_attempts_the_page_and_file_show_every_figure_rounded_half_up(
+    admin: FlaskClient, db: Database
+) -> None:
+    with db.read_session() as session:
+        version = session.scalars(
+            select(ActivityVersion)
+            .join(Activity, Activity.current_version_id == ActivityVersion.id)
+            .where(Activity.slug == METHOTREXATE)
+        ).one()
+    fill(db, version, learners=60, seed=11)
+    expected = by_definition(db, version, first_only=True)
+    assert isinstance(expected, TestAnalysis)
+    assert expected.attempts >= MIN_ATTEMPTS
+
+    page = page_of(admin, f"/admin/reports/items/{METHOTREXATE}")
+    assert "too few attempts" not in page
+    alpha = round_half_up(expected.cronbach_alpha, 3)
+    assert f"<dt>Cronbach&#39;s alpha</dt><dd>{alpha}</dd>" in page
+    rows = csv_of(admin, f"/admin/reports/items/{METHOTREXATE}.csv")[1:]
+    for item in expected.items:
+        assert item.discrimination_squared is not None and item.discrimination_index is not None
+        index = round_half_up_root(item.discrimination_index < 0, item.discrimination_squared, 1)
+        efficiency = round_half_up(item.discriminative_efficiency, 1)
+        part = section(page, f"item-{item.question_id}")
+        assert f"<dt>Discrimination index</dt><dd>{index}</dd>" in part
+        assert f"<dt>Discriminative efficiency</dt><dd>{efficiency}%</dd>" in part
+        mine = [row for row in rows if row[0] == item.question_id]
+        assert len(mine) == len(item.options)
+        assert {(r[1], r[2], r[3], r[8], r[9], r[10]) for r in mine} == {
+            (
+                str(round_half_up(item.facility_percent, 1)),
+                str(index),
+                str(efficiency),
+                str(expected.attempts),
+                str(alpha),
+                "",
+            )
+        }
 
 
 def test_item_analysis_charts_each_question_and_the_facility_of_first_attempts(

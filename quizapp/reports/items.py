@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from quizapp.models import Activity, ActivityVersion, Attempt, Response
 from quizapp.reports.batching import BATCH
 from quizapp.statistics.item_analysis import (
+    MIN_ATTEMPTS,
     ItemSpec,
     ItemStatistics,
     ItemSums,
@@ -25,19 +26,25 @@ from quizapp.statistics.item_analysis import (
     TestAnalysis,
     TestSums,
     analyse_sums,
+    round_half_up,
+    round_half_up_root,
 )
 
 ITEM_COLUMNS = [
     "Question",
     "Facility index (%)",
     "Discrimination index",
+    "Discriminative efficiency (%)",
     "Option",
     "Key",
     "Times chosen",
     "Chosen (%)",
     "Attempts",
     "Cronbach's alpha",
+    "Note",
 ]
+
+TOO_FEW = "too few attempts"
 
 
 def activity_versions(session: Session, activity: Activity) -> list[ActivityVersion]:
@@ -48,11 +55,6 @@ def activity_versions(session: Session, activity: Activity) -> list[ActivityVers
             .order_by(ActivityVersion.number)
         )
     )
-
-
-SCALE = 10_000
-"""Response points are stored with four decimals: scaled by this they are whole numbers, which
-every database adds up exactly however many there are."""
 
 
 SCALE = 10_000
@@ -72,10 +74,11 @@ def item_analysis(
     The database reduces the responses to answer patterns: it writes each attempt as the list
     of its responses (question, points, options chosen) with its total, then counts the
     attempts of each pattern, in one statement that sorts nothing larger than the attempts.
-    Here each response of a pattern adds its count and its count × total to that response's
-    sums; what the statistics need (per question and options chosen, the count and the sums of
-    points, points² and points × total) then follows from a few sums per distinct response.
-    The rows are streamed, so memory stays flat at a million responses.
+    Here each response of a pattern adds the pattern's count to the tally of that response
+    (question, points, options chosen) beside that total; what the statistics need (per
+    question, the count, the sums of points, points² and points × total, and the distributions
+    of points and of total − points) then follows from a few sums per distinct response and
+    total. The rows are streamed, so memory stays flat at a million responses.
     """
     specs = [
         ItemSpec(
@@ -87,25 +90,25 @@ def item_analysis(
         for q in version.snapshot().questions
     ]
     attempts = 0
-    counts: defaultdict[str, int] = defaultdict(int)
-    with_total: defaultdict[str, int] = defaultdict(int)
+    tally: defaultdict[tuple[str, int], int] = defaultdict(int)
     for pattern, total, count in session.execute(
         _patterns(version.id, first_attempts_only), execution_options={"yield_per": BATCH}
     ):
         attempts += count
-        weighted = count * int(total)
+        whole = int(total)
         for part in pattern.split(_PART):
-            counts[part] += count
-            with_total[part] += weighted
+            tally[part, whole] += count
     items: dict[str, _Running] = {spec.question_id: _Running() for spec in specs}
-    for part, count in counts.items():
+    for (part, whole), count in tally.items():
         question_id, raw_points, chosen = part.split(_FIELD, 2)
         points = int(raw_points)
         running = items.setdefault(question_id, _Running())
         running.count += count
         running.scores += points * count
         running.squares += points * points * count
-        running.with_total += points * with_total[part]
+        running.with_total += points * whole * count
+        running.points[points] += count
+        running.rest[whole - points] += count
         options = json.loads(chosen)
         if not options:
             running.no_response += count
@@ -130,6 +133,8 @@ class _Running:
     with_total: int = 0
     no_response: int = 0
     options: dict[str, int] = field(default_factory=dict)
+    points: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    rest: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
 
     def sums(self) -> ItemSums:
         return ItemSums(
@@ -139,6 +144,8 @@ class _Running:
             with_total=Fraction(self.with_total, SCALE**2),
             option_counts=self.options,
             no_response=self.no_response,
+            score_counts={Fraction(v, SCALE): c for v, c in self.points.items()},
+            rest_counts={Fraction(v, SCALE): c for v, c in self.rest.items()},
         )
 
 
@@ -174,21 +181,54 @@ def _patterns(version_id: int, first_attempts_only: bool) -> Select[Any]:
     )
 
 
-def _fmt(value: object, digits: int = 1) -> str:
-    if value is None:
+def figure(value: Fraction | None, digits: int = 1) -> str:
+    """An exact figure rounded half away from zero (12.25 → "12.3"); "" when there is none."""
+    return "" if value is None else str(round_half_up(value, digits))
+
+
+def discrimination(item: ItemStatistics, digits: int = 1) -> str:
+    """The discrimination index rounded half away from zero from its exact square."""
+    if item.discrimination_squared is None or item.discrimination_index is None:
         return ""
-    return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+    return str(
+        round_half_up_root(item.discrimination_index < 0, item.discrimination_squared, digits)
+    )
+
+
+def too_few_attempts(analysis: TestAnalysis) -> str:
+    """What the page and the file say instead of figures that chance would dominate."""
+    return f"{TOO_FEW}: {analysis.attempts} of the {MIN_ATTEMPTS} needed"
+
+
+def item_note(analysis: TestAnalysis, item: ItemStatistics) -> str:
+    """Why a row's discrimination, efficiency or alpha cell is empty, in words."""
+    if analysis.too_few_attempts:
+        return (
+            f"{too_few_attempts(analysis)}; discrimination, discriminative efficiency "
+            "and alpha are not reported"
+        )
+    notes = []
+    if item.discrimination_undefined:
+        notes.append(f"discrimination not defined: {item.discrimination_undefined}")
+    if analysis.alpha_undefined:
+        notes.append(f"alpha not defined: {analysis.alpha_undefined}")
+    return "; ".join(notes)
 
 
 def item_row(analysis: TestAnalysis, item: ItemStatistics, option: OptionStatistics) -> list[str]:
+    """One option's row of the CSV. Below :data:`MIN_ATTEMPTS` attempts the correlational
+    cells are empty and the note says so; every figure is rounded half away from zero."""
+    few = analysis.too_few_attempts
     return [
         item.question_id,
-        _fmt(item.facility_percent),
-        _fmt(item.discrimination_index),
+        figure(item.facility_percent),
+        "" if few else discrimination(item),
+        "" if few else figure(item.discriminative_efficiency),
         f"{option.option_id}. {option.text}",
         "yes" if option.correct else "",
         str(option.count),
-        _fmt(option.percent),
+        figure(option.percent),
         str(analysis.attempts),
-        _fmt(analysis.cronbach_alpha, 3),
+        "" if few else figure(analysis.cronbach_alpha, 3),
+        item_note(analysis, item),
     ]

@@ -22,10 +22,19 @@ from quizapp.reports import services
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
 from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows, evaluation_summary
 from quizapp.reports.files import MEDIA_TYPES, guidance, render
-from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
+from quizapp.reports.items import (
+    ITEM_COLUMNS,
+    activity_versions,
+    discrimination,
+    figure,
+    item_analysis,
+    item_row,
+    too_few_attempts,
+)
 from quizapp.reports.kinds import CPE_MONITOR, KINDS, PARS, ReportKind
 from quizapp.reports.pars import pars_activity_id
 from quizapp.statistics.charts import facility_chart, option_bar_chart
+from quizapp.statistics.item_analysis import MIN_ATTEMPTS
 
 COMPLETIONS_PAGE_ROWS = 500
 """A page a browser can still show; the CSV has every row."""
@@ -275,6 +284,10 @@ def items(slug: str) -> str:
         charts=charts,
         overview=overview,
         first_only=first_only,
+        figure=figure,
+        discrimination=discrimination,
+        too_few=too_few_attempts(analysis),
+        min_attempts=MIN_ATTEMPTS,
     )
 
 
