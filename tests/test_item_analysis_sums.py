@@ -115,10 +115,15 @@ def test_the_reports_sums_give_the_figures_of_the_definitions_exactly(
     with db.read_session() as session:
         report = item_analysis(session, version, first_attempts_only=first_only)
 
+    # Equal dataclasses: every figure, the discriminative efficiency (which needs the
+    # distributions of points and of the rest of the test, not only sums) included.
     assert report == by_definition(db, version, first_only)
     assert report.attempts > 50
     assert report.cronbach_alpha is not None
+    assert report.alpha_undefined is None
     assert all(item.discrimination_index is not None for item in report.items)
+    assert all(item.discriminative_efficiency is not None for item in report.items)
+    assert all(-100 <= item.discriminative_efficiency <= 100 for item in report.items)  # type: ignore[operator]
 
 
 def test_a_version_without_attempts_has_no_figures(synced: Flask, db: Database) -> None:
@@ -129,4 +134,6 @@ def test_a_version_without_attempts_has_no_figures(synced: Flask, db: Database) 
 
     assert report.attempts == 0
     assert report.cronbach_alpha is None
+    assert report.too_few_attempts
+    assert all(item.discriminative_efficiency is None for item in report.items)
     assert all(option.count == 0 for item in report.items for option in item.options)

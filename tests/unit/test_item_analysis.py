@@ -66,16 +66,25 @@ Options chosen (key marked *):
 from __future__ import annotations
 
 import math
+import random
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 
 from quizapp.statistics.item_analysis import (
+    ALPHA_MIN_ATTEMPTS,
+    MIN_ATTEMPTS,
     AttemptResponses,
     ItemResponse,
     ItemSpec,
+    ItemSums,
     OptionSpec,
+    TestSums,
     analyse,
+    analyse_sums,
+    round_half_up,
+    round_half_up_root,
 )
 
 
@@ -345,3 +354,241 @@ def test_a_repeated_item_or_option_is_refused() -> None:
         ItemSpec("q1", (OptionSpec("a", "A"), OptionSpec("a", "Again")))
     with pytest.raises(ValueError):
         ItemSpec("q1", (OptionSpec("a", "A"),), max_score=0)
+
+
+# Discriminative efficiency -------------------------------------------------------------------
+#
+# Moodle (question/classes/statistics/questions/calculator.php): 100 × cov(item, rest) divided by
+# the covariance of the same item scores and rest scores each sorted into ascending order and
+# paired rank by rank, the largest covariance the two distributions allow.
+
+
+def test_in_the_worked_example_every_item_reaches_its_maximum_discrimination(analysis) -> None:
+    # Q1: item 1, 0, 0, 0, 0 and rest 2, 2, 1, 1, 0. Sorted: item 0, 0, 0, 0, 1 and rest
+    #   0, 1, 1, 2, 2; Σ products = 1 × 2 = 2; max cov = 2/5 − 0.2 × 1.2 = 0.16 = cov -> 100 %.
+    # Q2: sorted item 0, 0, 0, 1, 1 and rest 0, 1, 1, 1, 2; Σ = 1 + 2 = 3;
+    #   max cov = 3/5 − 0.4 × 1.0 = 0.2 = cov -> 100 %.
+    # Q3: sorted item 0, 1, 1, 1, 1 and rest 0, 0, 0, 1, 2; Σ = 1 + 2 = 3;
+    #   max cov = 3/5 − 0.8 × 0.6 = 0.12 = cov -> 100 %.
+    # Each learner's rest score is never lower than that of one who scored less on the item.
+    assert [item.discriminative_efficiency for item in analysis.items] == [100, 100, 100]
+
+
+def test_discriminative_efficiency_on_a_hand_worked_matrix() -> None:
+    """Six learners, three 0/1 items:
+
+                Q1  Q2  Q3 | total
+        L1       1   1   1 |   3
+        L2       0   1   1 |   2
+        L3       1   0   0 |   1
+        L4       0   1   0 |   1
+        L5       1   0   0 |   1
+        L6       0   0   0 |   0
+
+    Q2: item 1, 1, 0, 1, 0, 0 (mean 1/2); rest = Q1 + Q3 = 2, 1, 1, 0, 1, 0 (mean 5/6)
+        Σ item × rest = 2 + 1 = 3  ->  cov = 3/6 − 1/2 × 5/6 = 1/12
+        sorted item 0, 0, 0, 1, 1, 1;  sorted rest 0, 0, 1, 1, 1, 2
+        Σ sorted products = 1 + 1 + 2 = 4  ->  max cov = 4/6 − 5/12 = 1/4
+        efficiency = 100 × (1/12) / (1/4) = 100/3 % ≈ 33.3 %
+        var(item) = 1/4;  Σ rest² = 7 -> var(rest) = 7/6 − 25/36 = 17/36
+        r² = (1/12)² / (1/4 × 17/36) = 1/17  ->  discrimination 24.25
+    Q1: item 1, 0, 1, 0, 1, 0 (mean 1/2); rest = Q2 + Q3 = 2, 2, 0, 1, 0, 0 (mean 5/6)
+        Σ item × rest = 2  ->  cov = 2/6 − 5/12 = −1/12
+        sorted rest 0, 0, 0, 1, 2, 2: Σ sorted products = 1 + 2 + 2 = 5 -> max cov = 5/12
+        efficiency = 100 × (−1/12) / (5/12) = −20 %
+    Q3: item 1, 1, 0, 0, 0, 0 (mean 1/3); rest = Q1 + Q2 = 2, 1, 1, 1, 1, 0 (mean 1)
+        Σ item × rest = 3  ->  cov = 1/2 − 1/3 = 1/6
+        sorted item 0, 0, 0, 0, 1, 1;  sorted rest 0, 1, 1, 1, 1, 2: Σ = 1 + 2 = 3
+        max cov = 3/6 − 1/3 = 1/6 = cov  ->  100 %
+        var(item) = 2/9, var(rest) = 8/6 − 1 = 1/3: r² = (1/36)/(2/27) = 3/8 -> 61.24
+    Alpha: Σ var(item) = 1/4 + 1/4 + 2/9 = 13/18; totals 3, 2, 1, 1, 1, 0 (mean 4/3),
+        var = 16/6 − 16/9 = 8/9;  alpha = 3/2 × (1 − (13/18)/(8/9)) = 3/2 × 3/16 = 9/32
+    """
+    rows = [(1, 1, 1), (0, 1, 1), (1, 0, 0), (0, 1, 0), (1, 0, 0), (0, 0, 0)]
+    items = [spec(f"q{j}", "a", ids="ab") for j in (1, 2, 3)]
+    attempts = [
+        attempt(**{f"q{j}": (score, "a" if score else "b") for j, score in enumerate(row, 1)})
+        for row in rows
+    ]
+    result = analyse(items, attempts)
+    q1, q2, q3 = result.items
+    assert q2.discriminative_efficiency == Fraction(100, 3)
+    assert q2.discrimination_squared == Fraction(1, 17)
+    assert q2.discrimination_index == pytest.approx(100 / math.sqrt(17))
+    assert q1.discriminative_efficiency == -20
+    assert q1.discrimination_index is not None and q1.discrimination_index < 0
+    assert q3.discriminative_efficiency == 100
+    assert q3.discrimination_squared == Fraction(3, 8)
+    assert result.cronbach_alpha == Fraction(9, 32)
+    assert [item.discrimination_undefined for item in result.items] == [None, None, None]
+    assert result.alpha_undefined is None
+
+
+def test_partial_credit_efficiency_uses_the_sorted_partial_scores() -> None:
+    # Q1 = 1, 1/2, 1/2, 0 against a rest (Q2) of 0, 1, 1, 0: cov = Σxy/4 − 1/2 × 1/2
+    #   = (0 + 1/2 + 1/2 + 0)/4 − 1/4 = 0. Sorted: 0, 1/2, 1/2, 1 against 0, 0, 1, 1:
+    #   Σ = 1/2 + 1 = 3/2 -> max cov = 3/8 − 1/4 = 1/8; efficiency 0 %, not undefined.
+    items = [spec("q1", "ac"), spec("q2", "a")]
+    attempts = [
+        attempt(q1=(1, "ac"), q2=(0, "b")),
+        attempt(q1=(0.5, "a"), q2=(1, "a")),
+        attempt(q1=(Fraction(1, 2), "c"), q2=(1, "a")),
+        attempt(q1=(0, "bd"), q2=(0, "c")),
+    ]
+    q1 = analyse(items, attempts).item("q1")
+    assert q1.discriminative_efficiency == 0
+    assert q1.discrimination_index == 0
+
+
+def test_a_reversed_item_has_an_efficiency_of_minus_100() -> None:
+    items = [spec("q1", "a"), spec("q2", "a")]
+    attempts = [
+        attempt(q1=(1, "a"), q2=(0, "b")),
+        attempt(q1=(1, "a"), q2=(0, "b")),
+        attempt(q1=(0, "b"), q2=(1, "a")),
+        attempt(q1=(0, "b"), q2=(1, "a")),
+    ]
+    result = analyse(items, attempts)
+    assert [item.discriminative_efficiency for item in result.items] == [-100, -100]
+    assert result.alpha_undefined == "every attempt has the same total score"
+
+
+def test_efficiency_is_undefined_exactly_when_discrimination_is_and_says_why() -> None:
+    items = [spec("q1", "a"), spec("q2", "a")]
+    attempts = [
+        attempt(q1=(1, "a"), q2=(1, "a")),
+        attempt(q1=(1, "a"), q2=(1, "a")),
+        attempt(q1=(0, "b"), q2=(1, "a")),
+        attempt(q1=(0, "c"), q2=(1, "a")),
+    ]
+    result = analyse(items, attempts)
+    q1, q2 = result.items
+    assert (q2.discriminative_efficiency, q2.discrimination_index) == (None, None)
+    assert q2.discrimination_undefined == "every attempt has the same score on this question"
+    assert (q1.discriminative_efficiency, q1.discrimination_index) == (None, None)
+    assert q1.discrimination_undefined == "every attempt has the same score on the rest of the test"
+    one = analyse(ITEMS, ATTEMPTS[:1])
+    assert {item.discrimination_undefined for item in one.items} == {"fewer than two attempts"}
+
+
+# How few attempts is too few -----------------------------------------------------------------
+
+
+def test_no_alpha_from_two_attempts_even_when_it_could_be_computed() -> None:
+    # Two attempts whose totals differ: the formula would give 3/2 × (1 − (3 × 1/4)/(9/4)) = 1.
+    both = analyse(ITEMS, [ATTEMPTS[0], ATTEMPTS[4]])
+    assert both.total_variance == Fraction(9, 4)
+    assert both.cronbach_alpha is None
+    assert both.alpha_undefined == f"fewer than {ALPHA_MIN_ATTEMPTS} attempts"
+    three = analyse(ITEMS, ATTEMPTS[:3])
+    assert three.attempts == ALPHA_MIN_ATTEMPTS == 3
+    assert three.cronbach_alpha is not None
+
+
+def test_alpha_of_one_question_says_why_it_is_undefined() -> None:
+    attempts = [attempt(q1=(1, "a")), attempt(q1=(0, "b")), attempt(q1=(1, "a"))]
+    result = analyse([spec("q1", "a")], attempts)
+    assert result.cronbach_alpha is None
+    assert result.alpha_undefined == "fewer than two questions"
+
+
+def test_an_analysis_knows_whether_it_has_enough_attempts_to_report_correlations() -> None:
+    assert MIN_ATTEMPTS == 30
+    few = analyse(ITEMS, ATTEMPTS * 5)  # 25 attempts
+    enough = analyse(ITEMS, ATTEMPTS * 6)  # 30
+    assert few.too_few_attempts and not enough.too_few_attempts
+    # Repeating the matrix changes no figure: the minimum is about trust, not arithmetic.
+    assert few.cronbach_alpha == enough.cronbach_alpha == Fraction(9, 13)
+
+
+def test_sums_whose_distributions_do_not_add_up_to_the_attempts_are_refused() -> None:
+    # Two attempts at two 0/1 items, scoring 1, 1 and 0, 0: totals 2 and 0.
+    items = [spec("q1", "a"), spec("q2", "a")]
+    sums = ItemSums(
+        count=2,
+        scores=Fraction(1),
+        squares=Fraction(1),
+        with_total=Fraction(2),
+        option_counts={"a": 1, "b": 1},
+        no_response=0,
+        score_counts={Fraction(0): 1, Fraction(1): 1},
+        rest_counts={Fraction(0): 1, Fraction(1): 1},
+    )
+    whole = analyse_sums(items, TestSums(attempts=2, items={"q1": sums, "q2": sums}))
+    assert [item.discriminative_efficiency for item in whole.items] == [100, 100]
+    short = replace(sums, rest_counts={Fraction(0): 1})
+    with pytest.raises(ValueError):
+        analyse_sums(items, TestSums(attempts=2, items={"q1": short, "q2": sums}))
+
+
+# Rounding ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [
+        (Fraction(1, 8), 2, "0.13"),  # 0.125: banker's rounding would give 0.12
+        (Fraction(5, 2), 0, "3"),  # round(2.5) is 2
+        (Fraction(-5, 2), 0, "-3"),  # away from zero on both sides
+        (Fraction(29, 200), 2, "0.15"),  # 0.145, which as a float is 0.14499…
+        (Fraction(2, 3), 3, "0.667"),
+        (Fraction(200, 3), 1, "66.7"),
+        (Fraction(-1, 100), 1, "0.0"),  # no "-0.0"
+        (Fraction(100), 1, "100.0"),
+        (Fraction(9, 13), 3, "0.692"),
+    ],
+)
+def test_figures_round_halves_away_from_zero_on_the_exact_value(
+    value: Fraction, digits: int, text: str
+) -> None:
+    assert str(round_half_up(value, digits)) == text
+
+
+@pytest.mark.parametrize(
+    ("negative", "square", "digits", "text"),
+    [
+        (False, Fraction(9, 64), 0, "38"),  # r = 0.375: 37.5 -> 38
+        (True, Fraction(9, 64), 0, "-38"),
+        (False, Fraction(9, 64), 1, "37.5"),
+        (False, Fraction(2, 7), 1, "53.5"),  # √(2/7) = 0.534522…
+        (False, Fraction(5, 12), 2, "64.55"),  # √(5/12) = 0.645497…
+        (False, Fraction(3145, 10000) ** 2, 1, "31.5"),  # 31.45 exactly, 31.449999… as a float
+        (False, Fraction(1), 1, "100.0"),
+        (False, Fraction(0), 1, "0.0"),
+    ],
+)
+def test_the_discrimination_index_rounds_exactly_from_its_square(
+    negative: bool, square: Fraction, digits: int, text: str
+) -> None:
+    assert str(round_half_up_root(negative, square, digits)) == text
+
+
+def moodle_efficiency(scores: list[Fraction], rests: list[Fraction]) -> Fraction | None:
+    """Moodle's steps written out: sort both lists, then Σ of paired deviations over n − 1."""
+    n = len(scores)
+    mean_x, mean_y = sum(scores) / n, sum(rests) / n
+    covariance = sum((x - mean_x) * (y - mean_y) for x, y in zip(scores, rests, strict=True)) / (
+        n - 1
+    )
+    most = sum(
+        (x - mean_x) * (y - mean_y) for x, y in zip(sorted(scores), sorted(rests), strict=True)
+    ) / (n - 1)
+    return 100 * covariance / most if most else None
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_efficiency_equals_moodles_sorted_arrays_on_random_partial_credit(seed: int) -> None:
+    rng = random.Random(seed)
+    items = [spec(f"q{j}", "a") for j in range(1, 5)]
+    grid = [
+        [rng.choice([Fraction(0), Fraction(1, 3), Fraction(1, 2), Fraction(1)]) for _ in items]
+        for _ in range(rng.randint(3, 40))
+    ]
+    result = analyse(
+        items,
+        [attempt(**{f"q{j}": (x, "a") for j, x in enumerate(row, 1)}) for row in grid],
+    )
+    for index, item in enumerate(result.items):
+        scores = [row[index] for row in grid]
+        rests = [sum(row) - row[index] for row in grid]
+        assert item.discriminative_efficiency == moodle_efficiency(scores, rests)
