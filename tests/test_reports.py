@@ -606,10 +606,10 @@ def test_below_the_minimum_the_page_and_file_say_too_few_attempts_instead_of_fig
     page = page_of(admin, f"/admin/reports/items/{IMATINIB}")
     assert (
         f"5 attempts, fewer than the {MIN_ATTEMPTS} needed: the discrimination index, "
-        "the discriminative efficiency and Cronbach&#39;s alpha are not shown"
+        "the discriminative efficiency and Cronbach's alpha are not shown"
     ) in page
     assert (
-        f"<dt>Cronbach&#39;s alpha</dt><dd>too few attempts: 5 of the {MIN_ATTEMPTS} needed</dd>"
+        f"<dt>Cronbach's alpha</dt><dd>too few attempts: 5 of the {MIN_ATTEMPTS} needed</dd>"
         in page
     )
     for question in QUESTIONS:
@@ -644,7 +644,7 @@ def test_with_enough_attempts_the_page_and_file_show_every_figure_rounded_half_u
     page = page_of(admin, f"/admin/reports/items/{METHOTREXATE}")
     assert "too few attempts" not in page
     alpha = round_half_up(expected.cronbach_alpha, 3)
-    assert f"<dt>Cronbach&#39;s alpha</dt><dd>{alpha}</dd>" in page
+    assert f"<dt>Cronbach's alpha</dt><dd>{alpha}</dd>" in page
     rows = csv_of(admin, f"/admin/reports/items/{METHOTREXATE}.csv")[1:]
     for item in expected.items:
         assert item.discrimination_squared is not None and item.discrimination_index is not None

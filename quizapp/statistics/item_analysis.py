@@ -56,11 +56,11 @@ efficiency and Cronbach's alpha; below it they say "too few attempts".
 These three estimate how scores go together, and with few attempts chance dominates them. For
 a question that does not discriminate at all, a sample correlation exceeds ±0.361 one time in
 twenty with 30 attempts (the two-sided 5 % critical value of Pearson's r for n = 30), ±0.632
-with 10 and ±0.878 with 5: below 30 attempts even a discrimination index in Moodle's
-"adequate" band (30 to 50) cannot be told from noise, and alpha, built from the same
-covariances, is no steadier. Thirty is also the usual rule of thumb for the smallest sample
-classical item statistics are read from. The facility index and the option counts are counts
-of what happened and are always reported, beside the number of attempts."""
+with 10 and ±0.878 with 5: below 30 attempts even a discrimination index of 35 cannot be told
+from noise, and alpha, built from the same covariances, is no steadier. Thirty is also the
+usual rule of thumb for the smallest sample classical item statistics are read from. The
+facility index and the option counts are counts of what happened and are always reported,
+beside the number of attempts."""
 
 ALPHA_MIN_ATTEMPTS = 3
 """Below this many attempts Cronbach's alpha is not computed at all, as in Moodle, whose quiz
