@@ -612,6 +612,7 @@ def test_below_the_minimum_the_page_and_file_say_too_few_attempts_instead_of_fig
         f"<dt>Cronbach's alpha</dt><dd>too few attempts: 5 of the {MIN_ATTEMPTS} needed</dd>"
         in page
     )
+    assert 'id="efficiency-title"' not in page  # no chart of figures that are not shown
     for question in QUESTIONS:
         part = section(page, f"item-{question}")
         assert "<dt>Discrimination index</dt><dd>too few attempts</dd>" in part
@@ -646,6 +647,10 @@ def test_with_enough_attempts_the_page_and_file_show_every_figure_rounded_half_u
     alpha = round_half_up(expected.cronbach_alpha, 3)
     assert f"<dt>Cronbach's alpha</dt><dd>{alpha}</dd>" in page
     rows = csv_of(admin, f"/admin/reports/items/{METHOTREXATE}.csv")[1:]
+    chart = re.search(r'<desc id="efficiency-desc">(.*?)</desc>', page, re.S)
+    assert chart, "no efficiency chart"
+    assert "Bar chart of the discriminative efficiency" in chart.group(1)
+    assert f"of {len(expected.items)} items. Q1: " in chart.group(1)
     for item in expected.items:
         assert item.discrimination_squared is not None and item.discrimination_index is not None
         index = round_half_up_root(item.discrimination_index < 0, item.discrimination_squared, 1)

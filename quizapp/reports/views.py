@@ -33,7 +33,7 @@ from quizapp.reports.items import (
 )
 from quizapp.reports.kinds import CPE_MONITOR, KINDS, PARS, ReportKind
 from quizapp.reports.pars import pars_activity_id
-from quizapp.statistics.charts import facility_chart, option_bar_chart
+from quizapp.statistics.charts import efficiency_chart, facility_chart, option_bar_chart
 from quizapp.statistics.item_analysis import MIN_ATTEMPTS
 
 COMPLETIONS_PAGE_ROWS = 500
@@ -274,6 +274,16 @@ def items(slug: str) -> str:
         title="Facility index per question",
         chart_id="facility",
     )
+    efficiency = None
+    if not analysis.too_few_attempts:
+        efficiency = efficiency_chart(
+            [
+                (f"Q{i}", item.discriminative_efficiency)
+                for i, item in enumerate(analysis.items, start=1)
+            ],
+            title="Discriminative efficiency per question",
+            chart_id="efficiency",
+        )
     return render_template(
         "reports/items.html",
         activity=activity,
@@ -283,6 +293,7 @@ def items(slug: str) -> str:
         questions=questions,
         charts=charts,
         overview=overview,
+        efficiency=efficiency,
         first_only=first_only,
         figure=figure,
         discrimination=discrimination,

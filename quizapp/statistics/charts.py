@@ -180,6 +180,67 @@ def facility_chart(
     return _svg(cid, title, description, bottom + 22, body)
 
 
+def efficiency_chart(
+    items: Sequence[tuple[str, Percent | None]],
+    *,
+    title: str,
+    chart_id: str | None = None,
+) -> str:
+    """Horizontal bars from a zero line on a −100 % to 100 % scale, one per item: its
+    discriminative efficiency. A negative one (the question favours weaker learners) points
+    left of the line. ``items`` are ``(label, efficiency_percent)``; None (not defined) is shown
+    as "not defined" instead of a bar.
+    """
+    rows = [(str(label), _signed_percent(value)) for label, value in items]
+    cid = _chart_id(chart_id, "efficiency", title, rows)
+    half = BAR_SPACE / 2
+    zero = MARGIN + half
+
+    body: list[str] = []
+    words: list[str] = []
+    bottom = TOP + max(len(rows), 1) * ROW_HEIGHT
+    for tick in (-100, -50, 0, 50, 100):
+        x = _num(zero + half * tick / 100)
+        anchor = "start" if tick == -100 else "middle"
+        body.append(
+            f'<text x="{x}" y="{bottom + 14}" fill="{MUTED}" font-size="11" '
+            f'text-anchor="{anchor}">{"−" if tick < 0 else ""}{abs(tick)}%</text>'
+        )
+    for index, (label, value) in enumerate(rows):
+        top = TOP + index * ROW_HEIGHT
+        body.append(_label(label, top))
+        if value is None:
+            body.append(_note("not defined", top + 34))
+            words.append(f"{_clean(label)}: not defined")
+            continue
+        for tick in (-100, -50, 0, 50, 100):
+            x = _num(zero + half * tick / 100)
+            weight = 2 if tick == 0 else 1
+            body.append(
+                f'<line x1="{x}" y1="{top + 18}" x2="{x}" y2="{top + ROW_HEIGHT}" '
+                f'stroke="{INK if tick == 0 else GRID}" stroke-width="{weight}"/>'
+            )
+        width = half * abs(float(value)) / 100
+        left = zero - width if value < 0 else zero
+        body.append(_rect(left, top + 20, width, 18, f'fill="{BAR}"'))
+        text_x = zero + (width if value > 0 else 0) + 6
+        body.append(
+            f'<text x="{_num(text_x)}" y="{top + 34}" fill="{INK}">{_signed_text(value)}</text>'
+        )
+        words.append(f"{_clean(label)}: {_signed_text(value)}")
+
+    if not rows:
+        body.append(_note("No items to show.", TOP + 16))
+    description = (
+        f"Bar chart of the discriminative efficiency (the discrimination reached, as a "
+        f"percentage of the most the question's scores allow) of "
+        f"{len(rows)} item{'s' if len(rows) != 1 else ''}"
+        + (". " + "; ".join(words) if words else "")
+        + "."
+    )
+    return _svg(cid, title, description, bottom + 22, body)
+
+
 # Building blocks -----------------------------------------------------------------------------
 
 
@@ -236,6 +297,23 @@ def _num(value: float) -> str:
 def _percent_text(value: Percent) -> str:
     """A percentage rounded half up to a whole number: 200/3 is "67%"."""
     return f"{math.floor(Fraction(value) + Fraction(1, 2))}%"
+
+
+def _signed_text(value: Fraction) -> str:
+    """A percentage rounded to a whole number, halves away from zero: −2.5 is "−3%"."""
+    whole = math.floor(abs(value) + Fraction(1, 2))
+    return f"{'−' if value < 0 and whole else ''}{whole}%"
+
+
+def _signed_percent(value: Percent | None) -> Fraction | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"An efficiency must be a number from −100 to 100, not {value!r}.")
+    exact = Fraction(value)
+    if not -100 <= exact <= 100:
+        raise ValueError(f"An efficiency must be a number from −100 to 100, not {value!r}.")
+    return exact
 
 
 def _count(value: int) -> int:

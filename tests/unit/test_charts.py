@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from quizapp.statistics.charts import facility_chart, option_bar_chart
+from quizapp.statistics.charts import efficiency_chart, facility_chart, option_bar_chart
 from quizapp.statistics.item_analysis import (
     AttemptResponses,
     ItemResponse,
@@ -209,6 +209,35 @@ def test_a_facility_outside_zero_to_hundred_is_refused(value: float) -> None:
 def test_an_empty_facility_chart_is_still_valid() -> None:
     root = assert_self_contained_and_accessible(facility_chart([], title="None yet"), "None yet")
     assert "No items to show." in texts(root)
+
+
+# Efficiency chart ----------------------------------------------------------------------------
+
+
+def test_the_efficiency_chart_is_valid_and_says_every_value_in_words() -> None:
+    svg = efficiency_chart(
+        [("Q1", Fraction(100, 3)), (f"Q2 {HOSTILE}", -20), ("Q3", None), ("Q4", Fraction(-5, 2))],
+        title="Discriminative efficiency",
+    )
+    root = assert_self_contained_and_accessible(svg, "Discriminative efficiency")
+    description = root.find(f"{SVG}desc").text
+    assert 'Q1: 33%; Q2 <script>&": −20%; Q3: not defined; Q4: −3%' in description
+    assert "not defined" in texts(root)
+    assert HOSTILE not in svg
+
+
+def test_efficiency_bars_grow_both_ways_from_the_zero_line() -> None:
+    root = ET.fromstring(efficiency_chart([("a", 50), ("b", -100), ("c", 0)], title="E"))
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("height") == "18"]
+    (a_x, a_w), (b_x, b_w), (c_x, c_w) = [(float(r.get("x")), float(r.get("width"))) for r in bars]
+    assert b_w == pytest.approx(2 * a_w) and c_w == 0
+    assert b_x + b_w == pytest.approx(a_x) == pytest.approx(c_x)  # all meet at zero
+
+
+@pytest.mark.parametrize("value", [-100.5, 101, float("inf")])
+def test_an_efficiency_outside_minus_to_plus_hundred_is_refused(value: float) -> None:
+    with pytest.raises(ValueError):
+        efficiency_chart([("Q1", value)], title="E")
 
 
 # From analysis to chart ----------------------------------------------------------------------
