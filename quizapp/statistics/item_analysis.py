@@ -232,11 +232,14 @@ def analyse(items: Sequence[ItemSpec], attempts: Sequence[AttemptResponses]) -> 
 
 
 def analyse_sums(items: Sequence[ItemSpec], sums: TestSums) -> TestAnalysis:
-    """The same analysis as :func:`analyse`, from the sums alone, and exactly the same figures:
-    every variance and covariance is a population one, Σx²/n − (Σx/n)², in fractions.
+    """The same analysis as :func:`analyse`, from the sums and distributions alone, and exactly
+    the same figures: every variance and covariance is a population one, Σx²/n − (Σx/n)², in
+    fractions.
 
     The test's total is the sum of the item scores, so Σ total = Σ over items of Σ item score
-    and Σ total² = Σ over items of Σ item score × total; nothing else is needed.
+    and Σ total² = Σ over items of Σ item score × total; beyond the sums, only the largest
+    possible covariance (the discriminative efficiency's denominator) needs each item's
+    distributions of score and rest-of-test score, a handful of values each.
     """
     ids = [item.question_id for item in items]
     if len(set(ids)) != len(ids):
