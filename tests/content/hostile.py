@@ -18,7 +18,9 @@ from quizapp.content import load_tree
 GOOD = Path(__file__).parent / "corpus" / "good" / "heart-failure-update"
 SLUG = "heart-failure-update"
 TIME_BOUND = 5.0
-"""Seconds a hostile case may take; each takes well under one on an idle machine."""
+"""Seconds of this process's CPU a hostile case may take; each takes well under one. CPU time, not
+the wall clock: on a loaded machine a case waits for a core, and the bound would fail a check that
+did nothing wrong (Hypothesis's wall-clock deadline is off for the same reason)."""
 
 
 def copy_good(root: Path) -> Path:
@@ -39,9 +41,9 @@ def edit(path: Path, old: str, new: str) -> int:
 def checked(path: Path) -> list[str]:
     """Every problem the checker prints for ``path``, after asserting it finished in time and
     that each problem is exactly one line."""
-    start = time.perf_counter()
+    start = time.process_time()
     result = load_tree(path)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < TIME_BOUND, f"the checker took {elapsed:.1f} s"
     printed = [str(problem) for problem in result.problems]
     assert all(len(line.splitlines()) == 1 for line in printed), printed
