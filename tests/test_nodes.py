@@ -88,7 +88,7 @@ def free_port() -> int:
 
 def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     """Until ``/healthz`` on ``port`` answers 200; fail with the process's log if it died."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"{process.args[0]} exited with {process.returncode}:\n{log.read_text()}")
