@@ -55,19 +55,35 @@ def check_command(path: Path | None) -> None:
     click.echo(f"{len(tree.activities)} {noun} checked, no problems{warned}.")
 
 
-@content_cli.command("sync", help="Apply the content tree to the database in one transaction.")
+@content_cli.command(
+    "sync",
+    help="Apply the content tree to the database in one transaction. Without --keep-going, "
+    "any problem stops the sync and nothing changes (exit 1).",
+)
 @PATH_ARGUMENT
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Skip the folders that have problems (printing them), sync the rest and exit 0; "
+    "what a skipped folder published before stays published.",
+)
 @with_appcontext
-def sync_command(path: Path | None) -> None:
+def sync_command(path: Path | None, keep_going: bool) -> None:
     try:
-        report = sync_content(get_db(), _content_path(path), now=clock.now())
+        report = sync_content(get_db(), _content_path(path), now=clock.now(), keep_going=keep_going)
     except ContentRejected as rejected:
         for problem in rejected.problems:
             _echo_problem(problem)
         click.echo("Nothing was synced: fix the problems above first.", err=True)
         raise SystemExit(1) from None
+    for problem in report.problems:
+        _echo_problem(problem)
+    for folder in report.skipped:
+        click.echo(f"{folder}: skipped because of the problems above; nothing of it changed.")
     for change in report.changes:
         click.echo(str(change))
+    for slug in report.drafts:
+        click.echo(f"{slug}: draft, not synced (delete 'draft: true' to publish it)")
     click.echo(f"{len(report.changed)} of {len(report.changes)} activities changed.")
 
 
@@ -85,6 +101,7 @@ def new_command(slug: str, root: Path | None) -> None:
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(
-        f"Created {folder}/article.md and posttest.md; edit them, then run "
-        f"'quizapp content check {folder}'."
+        f"Created {folder}/article.md and posttest.md as a draft: the checker lists the "
+        f"placeholder texts to replace ('quizapp content check {folder}'), and no sync "
+        "publishes the activity until you delete the line 'draft: true'."
     )

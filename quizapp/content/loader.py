@@ -24,6 +24,7 @@ from quizapp.content.frontmatter import FrontMatterError, RefusedFrontMatter, sp
 from quizapp.content.links import check_links
 from quizapp.content.metadata import read_meta
 from quizapp.content.model import Activity, ActivityMeta, Problem, Question
+from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import ID_RE, parse_posttest
 from quizapp.content.render import RenderError, heading_ids, render_inline, render_markdown
 
@@ -108,6 +109,9 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         )
     files = read_folder(folder, problems)
     refused = files.refused
+    if not refused:
+        problems.extend(find_placeholders(files.article or "", str(article_path)))
+        problems.extend(find_placeholders(files.posttest or "", str(posttest_path)))
 
     meta = None
     body = ""

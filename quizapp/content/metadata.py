@@ -67,6 +67,7 @@ OPTIONAL_KEYS = (
     "citation",
     "certificate_signatory",
     "provider_contact",
+    "draft",
 )
 EVALUATION_ITEM_KEYS = ITEM_KEYS
 EVALUATION_ITEM_TYPES = ITEM_TYPES
@@ -163,6 +164,7 @@ class _MetaReader:
         objectives = self.string_list("objectives")
         review_policy = self.review()
         partial_credit = self.flag("partial_credit")
+        draft = self.flag("draft")
         wait = self.number("attempt_wait_hours")
         if wait is not None and not Decimal(0) <= wait <= MAX_WAIT_HOURS:
             self.report(
@@ -215,6 +217,7 @@ class _MetaReader:
             certificate_signatory_title=signatory_title,
             provider_contact=" ".join(self.text("provider_contact", required=False).split()),
             id_line=self.front.line_of("id"),
+            draft=draft,
         )
 
     def value(self, key_path: tuple[str | int, ...]) -> Any:
