@@ -12,10 +12,17 @@ from flask.cli import with_appcontext
 
 from quizapp import clock
 from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
-from quizapp.authoring.services import ContentRejected, sync_content
+from quizapp.authoring.services import (
+    ContentRejected,
+    WithdrawalRefused,
+    reinstate_activity,
+    sync_content,
+    withdraw_activity,
+)
 from quizapp.content import Problem, load_tree
 from quizapp.content.posttest import ID_RE
 from quizapp.db import get_db
+from quizapp.errors import NotFound
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(path_type=Path))
 
@@ -105,3 +112,37 @@ def new_command(slug: str, root: Path | None) -> None:
         f"placeholder texts to replace ('quizapp content check {folder}'), and no sync "
         "publishes the activity until you delete the line 'draft: true'."
     )
+
+
+@content_cli.command(
+    "withdraw",
+    help="Take the published activity SLUG off the catalog and close it to new learners; "
+    "records and certificates are kept.",
+)
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why, for the audit log.")
+@with_appcontext
+def withdraw_command(slug: str, reason: str) -> None:
+    try:
+        withdraw_activity(get_db(), slug, reason, now=clock.now())
+    except NotFound:
+        raise click.ClickException(f"No activity has been published at '{slug}'.") from None
+    except WithdrawalRefused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(
+        f"{slug}: withdrawn. It is off the catalog and takes no new attempts; its records and "
+        "certificates are kept."
+    )
+
+
+@content_cli.command("reinstate", help="Bring the withdrawn activity SLUG back to the catalog.")
+@click.argument("slug")
+@with_appcontext
+def reinstate_command(slug: str) -> None:
+    try:
+        reinstate_activity(get_db(), slug, now=clock.now())
+    except NotFound:
+        raise click.ClickException(f"No activity has been published at '{slug}'.") from None
+    except WithdrawalRefused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"{slug}: reinstated. It is in the catalog again.")

@@ -18,6 +18,7 @@ from quizapp.content.publish import build_snapshot
 from quizapp.content.render import LinkResolver
 from quizapp.content.snapshot import VersionSnapshot
 from quizapp.db import Database, retry_when_locked
+from quizapp.errors import NotFound, Refused
 from quizapp.links import activity_path, figure_path
 from quizapp.models import Activity, ActivityVersion, Asset
 
@@ -261,3 +262,50 @@ def _link_resolver(slug: str, figures: dict[str, str]) -> LinkResolver:
         return target
 
     return resolve
+
+
+class WithdrawalRefused(Refused):
+    """The activity is not in the state the command would take it out of."""
+
+
+@retry_when_locked
+def withdraw_activity(
+    db: Database, slug: str, reason: str, actor: audit.Actor = audit.CLI, *, now: dt.datetime
+) -> None:
+    """Close the activity at ``slug`` to new learners and take it off the catalog.
+
+    Nothing a learner did is touched: attempts, claims and certificates stay, and certificates
+    still verify. The reason is kept in the audit log, for whoever reinstates it.
+    """
+    reason = audit.clean_reason(reason)
+    problem = audit.reason_problem(reason, missing="Give the reason for withdrawing it.")
+    if problem is not None:
+        raise WithdrawalRefused(problem)
+    with db.transaction() as session:
+        activity = _published(session, slug)
+        if activity.withdrawn_at is not None:
+            raise WithdrawalRefused(f"'{slug}' is already withdrawn.")
+        activity.withdrawn_at = now
+        audit.record(
+            session, actor, "activity.withdraw", "activity", activity.id, now=now, reason=reason
+        )
+
+
+@retry_when_locked
+def reinstate_activity(
+    db: Database, slug: str, actor: audit.Actor = audit.CLI, *, now: dt.datetime
+) -> None:
+    """Open a withdrawn activity again, at the version it was withdrawn with."""
+    with db.transaction() as session:
+        activity = _published(session, slug)
+        if activity.withdrawn_at is None:
+            raise WithdrawalRefused(f"'{slug}' is not withdrawn.")
+        activity.withdrawn_at = None
+        audit.record(session, actor, "activity.reinstate", "activity", activity.id, now=now)
+
+
+def _published(session: Session, slug: str) -> Activity:
+    activity = session.scalar(select(Activity).where(Activity.slug == slug))
+    if activity is None:
+        raise NotFound(slug)
+    return activity
