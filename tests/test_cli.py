@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from quizapp.content.placeholders import PLACEHOLDER_OPTIONS, PLACEHOLDERS
-from tests.conftest import SAMPLE_CONTENT
+from quizapp.migrate import script_heads
+from tests.conftest import SAMPLE_CONTENT, make_app
 
 
 def test_content_check_on_the_sample_content_is_clean(runner: FlaskCliRunner) -> None:
@@ -292,7 +293,7 @@ def test_the_console_script_builds_the_app_for_each_kind_of_command(tmp_path: Pa
     }
     script = Path(sys.executable).parent / "quizapp"
     for args, expected in (
-        (["db", "upgrade"], "is up to date"),
+        (["db", "upgrade"], "Database created at sqlite:///"),
         (["content", "sync", str(SAMPLE_CONTENT)], "activities changed"),
         (["demo-admin"], "Demo administrator created"),
     ):
@@ -307,3 +308,22 @@ def test_the_console_script_builds_the_app_for_each_kind_of_command(tmp_path: Pa
         )
         assert result.returncode == 0, (args, result.stderr)
         assert expected in result.stdout
+
+
+def test_db_upgrade_says_whether_it_created_upgraded_or_found_the_database_up_to_date(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'quizapp.sqlite'}"
+    app = make_app(url)
+    runner = app.test_cli_runner()
+    head = max(script_heads())
+    try:
+        first = runner.invoke(args=["db", "upgrade", "0008"])
+        second = runner.invoke(args=["db", "upgrade"])
+        third = runner.invoke(args=["db", "upgrade"])
+    finally:
+        app.extensions["quizapp.db"].dispose()
+
+    assert first.output == f"Database created at {url} (SQLite, schema revision 0008).\n"
+    assert second.output == f"Database at {url} upgraded from revision 0008 to {head}.\n"
+    assert third.output == f"Database at {url} is up to date (schema revision {head}).\n"
