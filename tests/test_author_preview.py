@@ -231,7 +231,9 @@ def test_the_badge_says_never_published_published_as_version_n_or_changed_since(
     )
 
     sync_content(database, content, now=NOW)
-    assert 'class="badge badge-ok">published as version 1<' in page(author, f"/author/preview/{IMATINIB}")
+    assert 'class="badge badge-ok">published as version 1<' in page(
+        author, f"/author/preview/{IMATINIB}"
+    )
 
     article = content / IMATINIB / "article.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
