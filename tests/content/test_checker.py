@@ -24,6 +24,7 @@ from quizapp.content.formats import LEARNING_FORMATS
 from quizapp.content.frontmatter import FrontMatterError, split
 from quizapp.content.metadata import read_meta
 from quizapp.content.model import FacultyMember, Relationship
+from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import parse_posttest
 from quizapp.content.render import render_markdown
 
@@ -1013,3 +1014,21 @@ def test_render_passes_link_and_image_targets_through_the_resolver() -> None:
         '<p><img alt="ECG" src="/assets/figures/ecg.png"></p>\n'
         '<p><a href="/assets/article.md#discussion" rel="noopener noreferrer">Discussion</a></p>'
     )
+
+
+def test_scaffold_answers_are_placeholders_only_as_a_whole_option() -> None:
+    posttest = (
+        "### q\n`type: single`\n\nWhich?\n\n- [x] The correct answer\n- [ ] Other\n\n"
+        "> **Rationale:** The correct answer is the first, as A plausible distractor shows.\n"
+    )
+    assert [str(problem) for problem in find_placeholders(posttest, "posttest.md")] == [
+        "posttest.md:6: 'The correct answer' is a placeholder written by 'quizapp content new'; "
+        "replace it with this activity's own text"
+    ]
+
+
+def test_draft_must_be_true_or_false() -> None:
+    front = split("---\ndraft: maybe\n---\n")
+    problems: list = []
+    read_meta(front, "article.md", problems)
+    assert "article.md:2: draft must be true or false" in [str(problem) for problem in problems]
