@@ -9,7 +9,7 @@ PORT ?= 5000
 
 run: install
 	$(BIN)/quizapp db upgrade
-	$(BIN)/quizapp content sync content
+	$(BIN)/quizapp content sync --keep-going content
 	$(BIN)/quizapp demo-admin
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 

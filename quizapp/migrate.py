@@ -50,8 +50,26 @@ def db_cli() -> None:
 def upgrade_command(revision: str) -> None:
     database: Database = current_app.extensions["quizapp.db"]
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    before = database.schema_revisions()
     upgrade(database, revision)
-    click.echo(f"Database at {database.url.render_as_string(hide_password=True)} is up to date.")
+    click.echo(upgrade_summary(database, before, database.schema_revisions()))
+
+
+def upgrade_summary(
+    database: Database, before: frozenset[str] | None, after: frozenset[str] | None
+) -> str:
+    """What ``db upgrade`` did, in the words a newcomer running ``make run`` needs: whether the
+    database was created just now, was already current, or was moved between revisions."""
+    url = database.url.render_as_string(hide_password=True)
+    engine = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(
+        database.url.get_backend_name(), database.url.get_backend_name()
+    )
+    now = ",".join(sorted(after or ())) or "none"
+    if not before:
+        return f"Database created at {url} ({engine}, schema revision {now})."
+    if before == after:
+        return f"Database at {url} is up to date (schema revision {now})."
+    return f"Database at {url} upgraded from revision {','.join(sorted(before))} to {now}."
 
 
 @db_cli.command("current", help="Show the database's migration revision.")

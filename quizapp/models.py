@@ -147,6 +147,8 @@ class Activity(Base):
         ForeignKey("activity_versions.id", use_alter=True)
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """Set while the activity is withdrawn: off the catalog, taking no new attempts."""
 
     current_version: Mapped[ActivityVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True

@@ -22,7 +22,6 @@ from werkzeug.security import generate_password_hash
 
 from quizapp import audit
 from quizapp.admin.services import grant_extra_attempt
-from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.grading.order import option_order
 from quizapp.learning import services
@@ -40,6 +39,7 @@ from tests.learner_helpers import (
     take,
     variant,
 )
+from tests.migration_helpers import insert_published
 from tests.staff_helpers import sign_in_as
 
 MOST_COMMON = "most-common-adverse-events"
@@ -132,12 +132,8 @@ def test_an_attempt_opened_before_opaque_values_still_takes_its_letters(
     database = Database(database_url)
     try:
         command.upgrade(alembic_config(database), "0003")
-        sync_content(database, SAMPLE_CONTENT, now=NOW)
         with database.transaction() as session:
-            activity_id = session.scalar(select(Activity.id).where(Activity.slug == IMATINIB))
-            version_id = session.scalar(
-                select(Activity.current_version_id).where(Activity.id == activity_id)
-            )
+            activity_id, version_id = insert_published(session, SAMPLE_CONTENT / IMATINIB, NOW)
             user_id = session.execute(
                 insert(User.__table__).values(
                     email="ann.lee@example.org",

@@ -7,6 +7,7 @@ Who may open it is in ``test_admin_access.py``; this file is about what it shows
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +17,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.models import Activity, ActivityVersion, AuditEvent, Base
-from tests.conftest import SAMPLE_CONTENT, make_app
+from tests.conftest import NOW, SAMPLE_CONTENT, make_app
 from tests.learner_helpers import IMATINIB
 from tests.staff_helpers import sign_in_as
 
@@ -107,7 +109,14 @@ def test_a_folder_with_problems_lists_them_by_file_and_line_and_still_shows_the_
     )
     assert str(content) not in shown  # the server's own folders stay out of the page
     assert "<h1>Reversible Bone Marrow Edema During Adjuvant Imatinib" in shown
-    assert "the front matter is not shown until its problems are fixed" in shown
+    # What parsed of the front matter is shown, each key beside the problems on its lines.
+    assert "Front matter as read" in shown
+    row = re.search(r"<tr class=\"has-problem\">(.*?)</tr>", shown, re.S)
+    assert row is not None
+    assert "<code>passing_score</code>" in row.group(1) and ">166<" in row.group(1)
+    assert "Line 47: passing_score must be between 0 and 100" in row.group(1)
+    assert shown.count('class="has-problem"') == 1
+    assert "<code>provider</code>" in shown
     assert 'id="case-presentation"' in shown
     # The question without a correct option is the problem; the other two are shown.
     assert shown.count("<strong>Rationale.</strong>") == 2
@@ -177,3 +186,97 @@ def test_a_folder_refused_for_its_yaml_shows_only_its_problems_and_the_index_sti
     assert 'id="case-presentation"' not in shown
     assert "Posttest with answer key" not in shown
     assert IMATINIB in index
+
+
+BEFORE_YOU_BEGIN = re.compile(r'<section aria-labelledby="before-you-begin".*?</section>', re.S)
+
+
+def test_the_preview_shows_the_learners_page_with_everything_it_says_before_the_posttest(
+    author: FlaskClient, preview_app: Flask, content: Path
+) -> None:
+    database: Database = preview_app.extensions["quizapp.db"]
+    sync_content(database, content, now=NOW)
+    learner_page = html.unescape(author.get(f"/activities/{IMATINIB}/").get_data(as_text=True))
+
+    shown = page(author, f"/author/preview/{IMATINIB}")
+
+    learner_section = BEFORE_YOU_BEGIN.search(learner_page)
+    preview_section = BEFORE_YOU_BEGIN.search(shown)
+    assert learner_section is not None and preview_section is not None
+    assert preview_section.group() == learner_section.group()
+    for heading in (
+        "Learning objectives",
+        "Method of participation",
+        "Faculty and disclosures",
+        "Commercial support:",
+        "Accreditation and credit designation",
+        "Source article",
+    ):
+        assert heading in preview_section.group()
+    evaluation = shown.split("<h2>Evaluation questions</h2>")[1]
+    assert "<code>objectives-met</code> · The activity met its stated learning objectives." in (
+        evaluation
+    )
+    assert "Yes · No, my practice already reflects this content · No, for another reason" in (
+        evaluation
+    )
+
+
+def test_the_badge_says_never_published_published_as_version_n_or_changed_since(
+    author: FlaskClient, preview_app: Flask, content: Path
+) -> None:
+    database: Database = preview_app.extensions["quizapp.db"]
+    assert 'class="badge badge-changed">never published<' in page(
+        author, f"/author/preview/{IMATINIB}"
+    )
+
+    sync_content(database, content, now=NOW)
+    assert 'class="badge badge-ok">published as version 1<' in page(
+        author, f"/author/preview/{IMATINIB}"
+    )
+
+    article = content / IMATINIB / "article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    assert 'class="badge badge-changed">changed since version 1<' in page(
+        author, f"/author/preview/{IMATINIB}"
+    )
+
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("passing_score: 66", "passing_score: 166"),
+        encoding="utf-8",
+    )
+    assert 'class="badge badge-changed">changed since version 1<' in page(
+        author, f"/author/preview/{IMATINIB}"
+    )
+
+
+def test_a_problem_in_the_posttest_alone_still_shows_the_whole_learner_page(
+    author: FlaskClient, content: Path
+) -> None:
+    posttest = content / IMATINIB / "posttest.md"
+    posttest.write_text(
+        posttest.read_text(encoding="utf-8").replace("- [x] True", "- [ ] True", 1),
+        encoding="utf-8",
+    )
+
+    shown = page(author, f"/author/preview/{IMATINIB}")
+
+    assert "1 problem to fix" in shown
+    assert BEFORE_YOU_BEGIN.search(shown) is not None
+    assert "Faculty and disclosures" in shown and "Evaluation questions" in shown
+    assert "Front matter as read" not in shown
+
+
+def test_a_draft_says_so_in_its_badge_and_that_sync_will_not_publish_it(
+    author: FlaskClient, content: Path
+) -> None:
+    article = content / IMATINIB / "article.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1),
+        encoding="utf-8",
+    )
+
+    shown = page(author, f"/author/preview/{IMATINIB}")
+
+    assert '<span class="badge badge-changed">draft</span>' in shown
+    assert "This is a draft (<code>draft: true</code>)" in shown

@@ -11,7 +11,9 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from tests.conftest import SAMPLE_CONTENT
+from quizapp.content.placeholders import PLACEHOLDER_OPTIONS, PLACEHOLDERS
+from quizapp.migrate import script_heads
+from tests.conftest import SAMPLE_CONTENT, make_app
 
 
 def test_content_check_on_the_sample_content_is_clean(runner: FlaskCliRunner) -> None:
@@ -39,17 +41,64 @@ def test_content_check_names_the_file_and_line_of_each_problem_and_exits_1(
     ) in result.output
 
 
-def test_content_new_scaffolds_an_activity_that_passes_the_checker(
+def test_content_new_scaffolds_a_draft_whose_placeholders_the_checker_lists_by_line(
     runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
     result = runner.invoke(args=["content", "new", "heart-failure-update", "--root", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    check = runner.invoke(args=["content", "check", str(tmp_path / "heart-failure-update")])
-    assert check.exit_code == 0, check.output
+    assert "as a draft" in result.output
+    folder = tmp_path / "heart-failure-update"
+
+    check = runner.invoke(args=["content", "check", str(folder)])
+
+    assert check.exit_code == 1
+    flagged = [line for line in check.stdout.splitlines() if "is a placeholder" in line]
+    assert flagged == check.stdout.splitlines()
+    assert [line.split(": '")[0] for line in flagged] == [
+        *(f"{folder}/article.md:{n}" for n in (5, 6, 9, 12, 15, 24, 27, 31, 36)),
+        *(f"{folder}/posttest.md:{n}" for n in (6, 11, 16, 18, 19, 20, 22)),
+    ]
+    assert flagged[2] == (
+        f"{folder}/article.md:9: 'Firstname Lastname' is a placeholder written by "
+        "'quizapp content new'; replace it with this activity's own text"
+    )
 
     again = runner.invoke(args=["content", "new", "heart-failure-update", "--root", str(tmp_path)])
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+def _fill_in(folder: Path) -> None:
+    """Replace every placeholder of a scaffolded activity, as its author would."""
+    for name in ("article.md", "posttest.md"):
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        for number, phrase in enumerate((*PLACEHOLDERS, *PLACEHOLDER_OPTIONS)):
+            text = text.replace(phrase, f"Written by the author, part {number}.")
+        path.write_text(text, encoding="utf-8")
+
+
+def test_a_filled_in_draft_passes_the_checker_but_is_synced_only_once_draft_is_deleted(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    root = tmp_path / "content"
+    runner.invoke(args=["content", "new", "heart-failure-update", "--root", str(root)])
+    folder = root / "heart-failure-update"
+    _fill_in(folder)
+    assert runner.invoke(args=["content", "check", str(folder)]).exit_code == 0
+
+    draft = runner.invoke(args=["content", "sync", str(root)])
+
+    assert draft.exit_code == 0, draft.output
+    assert draft.stdout.splitlines() == [
+        "heart-failure-update: draft, not synced (delete 'draft: true' to publish it)",
+        "0 of 0 activities changed.",
+    ]
+    article = folder / "article.md"
+    lines = article.read_text(encoding="utf-8").splitlines(keepends=True)
+    article.write_text("".join(line for line in lines if "draft:" not in line), encoding="utf-8")
+    published = runner.invoke(args=["content", "sync", str(root)])
+    assert "heart-failure-update: created (version 1)" in published.stdout
 
 
 def test_content_new_refuses_a_slug_that_cannot_be_a_url(
@@ -84,6 +133,30 @@ def test_content_sync_refuses_a_broken_tree_and_says_nothing_was_synced(
     assert result.exit_code == 1
     assert f"{article}:1: the file must start with YAML front matter" in result.output
     assert "Nothing was synced" in result.output
+
+
+def test_content_sync_keep_going_publishes_the_good_folders_and_names_the_skipped_one(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, root)
+    broken = root / "imatinib-bone-edema"
+    article = broken / "article.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("---", "", 1), encoding="utf-8")
+    others = sorted(p.name for p in root.iterdir() if p.is_dir() and p != broken)
+
+    result = runner.invoke(args=["content", "sync", "--keep-going", str(root)])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{article}:1: the file must start with YAML front matter between '---' lines",
+        f"{broken}: skipped because of the problems above; nothing of it changed.",
+        *(f"{slug}: created (version 1)" for slug in others),
+        f"{len(others)} of {len(others)} activities changed.",
+    ]
+    strict = runner.invoke(args=["content", "sync", str(root)])
+    assert strict.exit_code == 1
+    assert "Nothing was synced" in strict.output
 
 
 def test_the_quizapp_console_script_lists_the_projects_commands(tmp_path: Path) -> None:
@@ -220,7 +293,7 @@ def test_the_console_script_builds_the_app_for_each_kind_of_command(tmp_path: Pa
     }
     script = Path(sys.executable).parent / "quizapp"
     for args, expected in (
-        (["db", "upgrade"], "is up to date"),
+        (["db", "upgrade"], "Database created at sqlite:///"),
         (["content", "sync", str(SAMPLE_CONTENT)], "activities changed"),
         (["demo-admin"], "Demo administrator created"),
     ):
@@ -235,3 +308,22 @@ def test_the_console_script_builds_the_app_for_each_kind_of_command(tmp_path: Pa
         )
         assert result.returncode == 0, (args, result.stderr)
         assert expected in result.stdout
+
+
+def test_db_upgrade_says_whether_it_created_upgraded_or_found_the_database_up_to_date(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'quizapp.sqlite'}"
+    app = make_app(url)
+    runner = app.test_cli_runner()
+    head = max(script_heads())
+    try:
+        first = runner.invoke(args=["db", "upgrade", "0008"])
+        second = runner.invoke(args=["db", "upgrade"])
+        third = runner.invoke(args=["db", "upgrade"])
+    finally:
+        app.extensions["quizapp.db"].dispose()
+
+    assert first.output == f"Database created at {url} (SQLite, schema revision 0008).\n"
+    assert second.output == f"Database at {url} upgraded from revision 0008 to {head}.\n"
+    assert third.output == f"Database at {url} is up to date (schema revision {head}).\n"

@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, Integer, String, column, insert, inspect, table
 from quizapp.db import Database
 from quizapp.migrate import alembic_config, upgrade
 from quizapp.models import Base
+from tests.migration_helpers import revision_before
 
 
 def test_migrations_upgrade_an_empty_database_to_every_table_of_the_models(
@@ -125,3 +126,36 @@ def test_0005_turns_typed_boards_into_codes_and_keeps_what_it_does_not_know(
 
     assert [board for board, _, _ in rows] == ["ABIM", "ABP", "ABPath", "AOBIM", None, "ABS"]
     assert {(given, family) for _, given, family in rows} == {(None, None)}
+
+
+def test_0011_keeps_every_stored_activity_listed_and_open(database_url: str) -> None:
+    """Activities stored before ``withdrawn_at`` existed come through as not withdrawn."""
+    database = Database(database_url)
+    activities = table(
+        "activities",
+        column("id", Integer),
+        column("content_id", String),
+        column("slug", String),
+        column("created_at", DateTime(timezone=True)),
+    )
+    try:
+        command.upgrade(alembic_config(database), revision_before(database, "0011"))
+        with database.engine.begin() as connection:
+            connection.execute(
+                insert(activities),
+                [
+                    {
+                        "id": 1,
+                        "content_id": "imatinib-bone-edema",
+                        "slug": "imatinib-bone-edema",
+                        "created_at": dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+                    }
+                ],
+            )
+        upgrade(database)
+        with database.engine.connect() as connection:
+            rows = connection.execute(text("SELECT slug, withdrawn_at FROM activities")).all()
+    finally:
+        database.dispose()
+
+    assert [tuple(row) for row in rows] == [("imatinib-bone-edema", None)]

@@ -25,7 +25,6 @@ from quizapp.content.snapshot import SNAPSHOT_FORMAT, SnapshotFormatError, Versi
 from quizapp.db import Database
 from quizapp.migrate import alembic_config, upgrade
 from quizapp.models import (
-    Activity,
     ActivityVersion,
     Attempt,
     Certificate,
@@ -35,6 +34,7 @@ from quizapp.models import (
 )
 from tests.conftest import PASSWORD, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, RIGHT, claim
+from tests.migration_helpers import insert_activity, point_at
 
 GOLDEN = Path(__file__).parent / "golden" / "version-format1-imatinib.json"
 PREVIOUS_HEAD = "0002"
@@ -59,11 +59,9 @@ def store_format1_records(database: Database) -> int:
             )
             .returning(User.__table__.c.id)
         ).scalar_one()
-        activity = Activity(content_id=meta["id"], slug=IMATINIB)
-        session.add(activity)
-        session.flush()
+        activity_id = insert_activity(session, meta["id"], IMATINIB, WHEN)
         version = ActivityVersion(
-            activity_id=activity.id,
+            activity_id=activity_id,
             number=1,
             content_hash=old["content_hash"],
             title=meta["title"],
@@ -76,10 +74,10 @@ def store_format1_records(database: Database) -> int:
         )
         session.add(version)
         session.flush()
-        activity.current_version_id = version.id
+        point_at(session, activity_id, version.id)
         attempt = Attempt(
             user_id=user_id,
-            activity_id=activity.id,
+            activity_id=activity_id,
             activity_version_id=version.id,
             number=1,
             option_order={q["id"]: [o["id"] for o in q["options"]] for q in old["questions"]},
@@ -103,7 +101,7 @@ def store_format1_records(database: Database) -> int:
         session.add(
             Evaluation(
                 user_id=user_id,
-                activity_id=activity.id,
+                activity_id=activity_id,
                 activity_version_id=version.id,
                 answers={"objectives-met": "Agree", "relevance": "Agree"},
                 submitted_at=WHEN,

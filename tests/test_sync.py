@@ -224,3 +224,41 @@ def test_a_learner_is_answered_while_a_sync_prepares_its_versions(
 
     assert response.status_code == 302, response.get_data(as_text=True)
     assert [(c.slug, c.action) for c in reports[0].changed] == [(IMATINIB, "new version")]  # type: ignore[attr-defined]
+
+
+def test_keep_going_leaves_a_broken_published_activity_at_its_version_and_syncs_the_rest(
+    db: Database, tree: Path
+) -> None:
+    sync_content(db, tree, now=NOW)
+    edit(tree / IMATINIB / "article.md", "passing_score:", "pasing_score:")
+    methotrexate = tree / "weekly-methotrexate-safety" / "posttest.md"
+    methotrexate.write_text(methotrexate.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    report = sync_content(db, tree, now=NOW, keep_going=True)
+
+    assert [problem.message for problem in report.problems] == [
+        "unknown front-matter key 'pasing_score'; did you mean 'passing_score'?"
+    ]
+    assert report.skipped == [str(tree / IMATINIB)]
+    assert [(c.slug, c.action, c.version) for c in report.changes] == [
+        ("weekly-methotrexate-safety", "new version", 2)
+    ]
+    with db.read_session() as session:
+        activity = session.scalar(select(Activity).where(Activity.slug == IMATINIB))
+        assert activity is not None and activity.current_version is not None
+        assert activity.current_version.number == 1
+
+
+def test_keep_going_skips_a_folder_whose_slug_another_id_published(
+    db: Database, tree: Path
+) -> None:
+    sync_content(db, tree, now=NOW)
+    edit(tree / IMATINIB / "article.md", f"id: {IMATINIB}", "id: imatinib-renamed")
+
+    report = sync_content(db, tree, now=NOW, keep_going=True)
+
+    assert [str(problem) for problem in report.problems] == [
+        f"{tree / IMATINIB / 'article.md'}:2: folder '{IMATINIB}' was already published with "
+        f"id '{IMATINIB}'; an activity's id must not change"
+    ]
+    assert [c.slug for c in report.changes] == ["weekly-methotrexate-safety"]

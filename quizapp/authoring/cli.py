@@ -12,10 +12,17 @@ from flask.cli import with_appcontext
 
 from quizapp import clock
 from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
-from quizapp.authoring.services import ContentRejected, sync_content
+from quizapp.authoring.services import (
+    ContentRejected,
+    WithdrawalRefused,
+    reinstate_activity,
+    sync_content,
+    withdraw_activity,
+)
 from quizapp.content import Problem, load_tree
 from quizapp.content.posttest import ID_RE
 from quizapp.db import get_db
+from quizapp.errors import NotFound
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(path_type=Path))
 
@@ -55,19 +62,35 @@ def check_command(path: Path | None) -> None:
     click.echo(f"{len(tree.activities)} {noun} checked, no problems{warned}.")
 
 
-@content_cli.command("sync", help="Apply the content tree to the database in one transaction.")
+@content_cli.command(
+    "sync",
+    help="Apply the content tree to the database in one transaction. Without --keep-going, "
+    "any problem stops the sync and nothing changes (exit 1).",
+)
 @PATH_ARGUMENT
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Skip the folders that have problems (printing them), sync the rest and exit 0; "
+    "what a skipped folder published before stays published.",
+)
 @with_appcontext
-def sync_command(path: Path | None) -> None:
+def sync_command(path: Path | None, keep_going: bool) -> None:
     try:
-        report = sync_content(get_db(), _content_path(path), now=clock.now())
+        report = sync_content(get_db(), _content_path(path), now=clock.now(), keep_going=keep_going)
     except ContentRejected as rejected:
         for problem in rejected.problems:
             _echo_problem(problem)
         click.echo("Nothing was synced: fix the problems above first.", err=True)
         raise SystemExit(1) from None
+    for problem in report.problems:
+        _echo_problem(problem)
+    for folder in report.skipped:
+        click.echo(f"{folder}: skipped because of the problems above; nothing of it changed.")
     for change in report.changes:
         click.echo(str(change))
+    for slug in report.drafts:
+        click.echo(f"{slug}: draft, not synced (delete 'draft: true' to publish it)")
     click.echo(f"{len(report.changed)} of {len(report.changes)} activities changed.")
 
 
@@ -85,6 +108,41 @@ def new_command(slug: str, root: Path | None) -> None:
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(
-        f"Created {folder}/article.md and posttest.md; edit them, then run "
-        f"'quizapp content check {folder}'."
+        f"Created {folder}/article.md and posttest.md as a draft: the checker lists the "
+        f"placeholder texts to replace ('quizapp content check {folder}'), and no sync "
+        "publishes the activity until you delete the line 'draft: true'."
     )
+
+
+@content_cli.command(
+    "withdraw",
+    help="Take the published activity SLUG off the catalog and close it to new learners; "
+    "records and certificates are kept.",
+)
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why, for the audit log.")
+@with_appcontext
+def withdraw_command(slug: str, reason: str) -> None:
+    try:
+        withdraw_activity(get_db(), slug, reason, now=clock.now())
+    except NotFound:
+        raise click.ClickException(f"No activity has been published at '{slug}'.") from None
+    except WithdrawalRefused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(
+        f"{slug}: withdrawn. It is off the catalog and takes no new attempts; its records and "
+        "certificates are kept."
+    )
+
+
+@content_cli.command("reinstate", help="Bring the withdrawn activity SLUG back to the catalog.")
+@click.argument("slug")
+@with_appcontext
+def reinstate_command(slug: str) -> None:
+    try:
+        reinstate_activity(get_db(), slug, now=clock.now())
+    except NotFound:
+        raise click.ClickException(f"No activity has been published at '{slug}'.") from None
+    except WithdrawalRefused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"{slug}: reinstated. It is in the catalog again.")

@@ -1,4 +1,9 @@
-"""``quizapp content new``: a starting activity that already passes the checker."""
+"""``quizapp content new``: a starting activity with every key in place, as a draft.
+
+The new folder says ``draft: true``, so no sync publishes it until the author deletes that
+line; and its placeholder texts (quizapp/content/placeholders.py) are problems the checker
+lists, each at its file and line, so none of them can be published by mistake either.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from quizapp.content.metadata import add_years
 ARTICLE_TEMPLATE = """\
 ---
 id: {slug}
+draft: true  # delete this line when the activity is ready to publish
 title: {title}
 summary: One or two sentences for the catalog.
 provider: Your Accredited Provider

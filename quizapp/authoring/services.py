@@ -18,6 +18,7 @@ from quizapp.content.publish import build_snapshot
 from quizapp.content.render import LinkResolver
 from quizapp.content.snapshot import VersionSnapshot
 from quizapp.db import Database, retry_when_locked
+from quizapp.errors import NotFound, Refused
 from quizapp.links import activity_path, figure_path
 from quizapp.models import Activity, ActivityVersion, Asset
 
@@ -43,6 +44,12 @@ class SyncChange:
 @dataclass
 class SyncReport:
     changes: list[SyncChange] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)
+    """Slugs of the activities marked ``draft: true``, which were checked but not synced."""
+    problems: list[Problem] = field(default_factory=list)
+    """With ``keep_going``: the problems of the folders that were skipped."""
+    skipped: list[str] = field(default_factory=list)
+    """With ``keep_going``: the folders (as printed in ``problems``) left as they were."""
 
     @property
     def changed(self) -> list[SyncChange]:
@@ -65,17 +72,28 @@ class PreparedActivity:
 
 @retry_when_locked
 def sync_content(
-    db: Database, root: Path, actor: audit.Actor = audit.CLI, *, now: dt.datetime
+    db: Database,
+    root: Path,
+    actor: audit.Actor = audit.CLI,
+    *,
+    now: dt.datetime,
+    keep_going: bool = False,
 ) -> SyncReport:
-    """Create activities and versions for what changed under ``root``; refuse on any problem.
+    """Create activities and versions for what changed under ``root``; refuse on any problem,
+    or with ``keep_going`` skip the folders that have one and sync the rest.
+
+    ``keep_going`` is what ``make run`` uses: one broken folder must not stop the site from
+    serving what is already published. A skipped folder's published version, if any, stays as
+    it was. Activities marked ``draft: true`` are never synced.
 
     Everything slow (reading the tree, rendering Markdown, reading and hashing figures) happens
     before the write transaction opens, so on SQLite the write lock is held only for the
     lookups and inserts, and learners' requests are not kept waiting by a large sync.
     """
     tree = load_tree(root)
-    if tree.problems:
+    if tree.problems and not keep_going:
         raise ContentRejected(tree.problems)
+    report = SyncReport(problems=list(tree.problems))
     with db.read_session() as session:
         known = set(
             session.execute(
@@ -84,11 +102,26 @@ def sync_content(
                 )
             ).tuples()
         )
+        slug_holders = {
+            slug: content_id
+            for slug, content_id in session.execute(select(Activity.slug, Activity.content_id))
+        }
+    publishable = []
+    for activity in tree.activities:
+        if activity.meta.draft:
+            report.drafts.append(activity.slug)
+            continue
+        holder = slug_holders.get(activity.slug)
+        if keep_going and holder is not None and holder != activity.meta.id:
+            report.problems.append(_slug_taken(activity, holder))
+            continue
+        publishable.append(activity)
     prepared = [
         prepare(activity, render=(activity.meta.id, activity.content_hash) not in known)
-        for activity in tree.activities
+        for activity in publishable
     ]
-    report = SyncReport()
+    report.problems.sort()
+    report.skipped = sorted({_folder_of(problem, root) for problem in report.problems})
     with db.transaction() as session:
         for item in prepared:
             report.changes.append(_sync_activity(session, item, actor, now))
@@ -180,16 +213,25 @@ def _sync_activity(
 def _ensure_slug_free(session: Session, content: ContentActivity, own_id: int | None) -> None:
     holder = session.scalar(select(Activity).where(Activity.slug == content.slug))
     if holder is not None and holder.id != own_id:
-        raise ContentRejected(
-            [
-                Problem(
-                    str(content.folder / ARTICLE),
-                    2,
-                    f"folder '{content.slug}' was already published with id "
-                    f"'{holder.content_id}'; an activity's id must not change",
-                )
-            ]
-        )
+        raise ContentRejected([_slug_taken(content, holder.content_id)])
+
+
+def _slug_taken(content: ContentActivity, holder_id: str) -> Problem:
+    return Problem(
+        str(content.folder / ARTICLE),
+        2,
+        f"folder '{content.slug}' was already published with id "
+        f"'{holder_id}'; an activity's id must not change",
+    )
+
+
+def _folder_of(problem: Problem, root: Path) -> str:
+    """The activity folder a problem is in, as the problem prints it (or the path itself for a
+    problem with the content root)."""
+    path = Path(problem.path)
+    if (root / ARTICLE).is_file() or path == root or not path.is_relative_to(root):
+        return problem.path
+    return str(root / path.relative_to(root).parts[0])
 
 
 def _store_assets(session: Session, content: ContentActivity, item: PreparedActivity) -> None:
@@ -220,3 +262,50 @@ def _link_resolver(slug: str, figures: dict[str, str]) -> LinkResolver:
         return target
 
     return resolve
+
+
+class WithdrawalRefused(Refused):
+    """The activity is not in the state the command would take it out of."""
+
+
+@retry_when_locked
+def withdraw_activity(
+    db: Database, slug: str, reason: str, actor: audit.Actor = audit.CLI, *, now: dt.datetime
+) -> None:
+    """Close the activity at ``slug`` to new learners and take it off the catalog.
+
+    Nothing a learner did is touched: attempts, claims and certificates stay, and certificates
+    still verify. The reason is kept in the audit log, for whoever reinstates it.
+    """
+    reason = audit.clean_reason(reason)
+    problem = audit.reason_problem(reason, missing="Give the reason for withdrawing it.")
+    if problem is not None:
+        raise WithdrawalRefused(problem)
+    with db.transaction() as session:
+        activity = _published(session, slug)
+        if activity.withdrawn_at is not None:
+            raise WithdrawalRefused(f"'{slug}' is already withdrawn.")
+        activity.withdrawn_at = now
+        audit.record(
+            session, actor, "activity.withdraw", "activity", activity.id, now=now, reason=reason
+        )
+
+
+@retry_when_locked
+def reinstate_activity(
+    db: Database, slug: str, actor: audit.Actor = audit.CLI, *, now: dt.datetime
+) -> None:
+    """Open a withdrawn activity again, at the version it was withdrawn with."""
+    with db.transaction() as session:
+        activity = _published(session, slug)
+        if activity.withdrawn_at is None:
+            raise WithdrawalRefused(f"'{slug}' is not withdrawn.")
+        activity.withdrawn_at = None
+        audit.record(session, actor, "activity.reinstate", "activity", activity.id, now=now)
+
+
+def _published(session: Session, slug: str) -> Activity:
+    activity = session.scalar(select(Activity).where(Activity.slug == slug))
+    if activity is None:
+        raise NotFound(slug)
+    return activity

@@ -12,11 +12,19 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, send_file
 
 from quizapp.accounts.login import author_required
-from quizapp.content import Problem, load_activity
-from quizapp.content.folder import FIGURE_TYPES, FIGURES, find_figures, read_figure
-from quizapp.content.loader import load_draft
+from quizapp.authoring import queries
+from quizapp.authoring.queries import PublishedState
+from quizapp.content import Activity, Problem, load_activity
+from quizapp.content.folder import ARTICLE, FIGURE_TYPES, FIGURES, find_figures, read_figure
+from quizapp.content.loader import Draft, FrontMatterEntry, load_draft
 from quizapp.content.posttest import ID_RE
-from quizapp.content.publish import build_draft_preview, build_snapshot, figure_digests
+from quizapp.content.publish import (
+    build_draft_preview,
+    build_snapshot,
+    figure_digests,
+    version_meta,
+)
+from quizapp.db import request_session
 
 blueprint = Blueprint("preview", __name__, url_prefix="/author", template_folder="templates")
 
@@ -51,8 +59,10 @@ def index() -> str:
 @blueprint.get("/preview/<slug>")
 @author_required
 def preview(slug: str) -> str:
-    """Authors and administrators: the activity as its files are now, key included. A folder
-    with problems still shows its article and the questions that parsed, beside the problems."""
+    """Authors and administrators: the activity as its files are now, shown as the learner's
+    page (reusing its template) with the answer key, and a badge saying how the files compare
+    with the published version. A folder with problems still shows what parsed (the front
+    matter's keys as read, the article and the questions) beside the problems."""
     folder = _folder(slug)
     activity, draft, problems = load_draft(folder)
     prefix = f"/author/preview/{slug}/"
@@ -68,13 +78,49 @@ def preview(slug: str) -> str:
     return render_template(
         "authoring/preview.html",
         slug=slug,
-        problems=[_relative(problem) for problem in problems],
+        problems=[_relative(problem) for problem in sorted(problems)],
         snapshot=snapshot,
         draft=build_draft_preview(draft, resolve)
         if snapshot is None and not draft.refused
         else None,
+        draft_meta=version_meta(draft.meta) if snapshot is None and draft.meta else None,
+        front_matter_rows=_front_matter_rows(draft.front_matter, problems),
+        is_draft=bool(draft.meta and draft.meta.draft),
         refused=draft.refused,
+        published=_published(activity, draft),
     )
+
+
+def _published(activity: Activity | None, draft: Draft) -> PublishedState | None:
+    content_id = draft.meta.id if draft.meta else _front_matter_id(draft)
+    if not content_id:
+        return None
+    return queries.published_state(
+        request_session(), content_id, activity.content_hash if activity else None
+    )
+
+
+def _front_matter_id(draft: Draft) -> str:
+    found = next((entry.value for entry in draft.front_matter if entry.key == "id"), None)
+    return found if isinstance(found, str) and ID_RE.match(found) else ""
+
+
+def _front_matter_rows(
+    entries: tuple[FrontMatterEntry, ...], problems: list[Problem]
+) -> list[tuple[FrontMatterEntry, list[tuple[int, str]]]]:
+    """Each top-level key with the problems of ``article.md`` on its lines (from its own line
+    up to the next key's), so the author sees what was read beside what is wrong with it."""
+    in_article = sorted(p for p in problems if Path(p.path).name == ARTICLE)
+    rows = []
+    for index, entry in enumerate(entries):
+        end = entries[index + 1].line if index + 1 < len(entries) else None
+        found = [
+            (p.line, p.message)
+            for p in in_article
+            if p.line >= entry.line and (end is None or p.line < end)
+        ]
+        rows.append((entry, found))
+    return rows
 
 
 def _relative(problem: Problem) -> str:

@@ -16,6 +16,7 @@ from quizapp.models import Activity, ActivityVersion, Asset
 class ActivityListing:
     slug: str
     version: ActivityVersion
+    withdrawn: bool = False
 
     @property
     def meta(self) -> VersionMeta:
@@ -31,20 +32,25 @@ def availability(version: ActivityVersion, today: dt.date) -> str:
 
 
 def list_activities(
-    session: Session, today: dt.date, *, include_expired: bool
+    session: Session, today: dt.date, *, include_expired: bool, include_withdrawn: bool = False
 ) -> dict[str, list[ActivityListing]]:
-    """Released activities grouped as 'current' and (when asked) 'expired', soonest expiry last."""
-    rows = session.execute(
-        select(Activity.slug, ActivityVersion)
+    """Released activities grouped as 'current' and (when asked) 'expired', soonest expiry last.
+
+    Withdrawn activities are left out unless asked for (a learner's own list keeps the ones
+    they started)."""
+    query = (
+        select(Activity.slug, Activity.withdrawn_at, ActivityVersion)
         .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
         .where(ActivityVersion.release_date <= today)
         .order_by(ActivityVersion.title)
-    ).all()
+    )
+    if not include_withdrawn:
+        query = query.where(Activity.withdrawn_at.is_(None))
     groups: dict[str, list[ActivityListing]] = {"current": [], "expired": []}
-    for slug, version in rows:
+    for slug, withdrawn_at, version in session.execute(query).all():
         state = availability(version, today)
         if state == "current" or (state == "expired" and include_expired):
-            groups[state].append(ActivityListing(slug, version))
+            groups[state].append(ActivityListing(slug, version, withdrawn_at is not None))
     return groups
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from quizapp.content import yaml_advice
+
 KeyPath = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
 YAML_TAG_PREFIX = "tag:yaml.org,2002:"
@@ -234,10 +236,8 @@ def _parse_yaml(text: str, *, first_line: int) -> FrontMatter:
     except _Refused as refused:
         raise RefusedFrontMatter(first_line + refused.line, refused.message) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = error.problem or "invalid YAML"
-        raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
+        line, message = yaml_advice.explain(error, text, first_line)
+        raise FrontMatterError(line, message) from None
     except yaml.YAMLError as error:
         first = str(error).splitlines()[0] if str(error) else "invalid YAML"
         raise FrontMatterError(first_line, f"front matter is not valid YAML: {first}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from quizapp.content.advice import review_warnings
 from quizapp.content.folder import (
@@ -24,6 +25,7 @@ from quizapp.content.frontmatter import FrontMatterError, RefusedFrontMatter, sp
 from quizapp.content.links import check_links
 from quizapp.content.metadata import read_meta
 from quizapp.content.model import Activity, ActivityMeta, Problem, Question
+from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import ID_RE, parse_posttest
 from quizapp.content.render import RenderError, heading_ids, render_inline, render_markdown
 
@@ -85,6 +87,17 @@ class Draft:
     article_markdown: str
     questions: tuple[Question, ...]
     refused: bool = False
+    meta: ActivityMeta | None = None
+    """The front matter read in full, when it has no problem of its own."""
+    front_matter: tuple[FrontMatterEntry, ...] = ()
+    """Each top-level key as YAML read it, for a front matter with problems."""
+
+
+@dataclass(frozen=True)
+class FrontMatterEntry:
+    key: str
+    line: int
+    value: Any
 
 
 def load_activity(folder: Path) -> tuple[Activity | None, list[Problem]]:
@@ -108,11 +121,15 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         )
     files = read_folder(folder, problems)
     refused = files.refused
+    if not refused:
+        problems.extend(find_placeholders(files.article or "", str(article_path)))
+        problems.extend(find_placeholders(files.posttest or "", str(posttest_path)))
 
     meta = None
     body = ""
     title = folder.name
     anchors: frozenset[str] | None = None
+    entries: tuple[FrontMatterEntry, ...] = ()
     front_line = 1
     if files.article is not None:
         try:
@@ -122,6 +139,10 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
             refused = refused or isinstance(error, RefusedFrontMatter)
         else:
             meta = read_meta(front, str(article_path), problems)
+            entries = tuple(
+                FrontMatterEntry(str(key), front.line_of(str(key)), value)
+                for key, value in front.data.items()
+            )
             front_line = front.start_line
             body = front.body
             if isinstance(front.data.get("title"), str):
@@ -155,7 +176,13 @@ def load_draft(folder: Path) -> tuple[Activity | None, Draft, list[Problem]]:
         refused = True
     if refused:
         return None, Draft(folder.name, "", (), refused=True), problems
-    draft = Draft(title=title, article_markdown=body, questions=tuple(questions))
+    draft = Draft(
+        title=title,
+        article_markdown=body,
+        questions=tuple(questions),
+        meta=meta,
+        front_matter=entries,
+    )
     if problems or meta is None:
         return None, draft, problems
     try:
@@ -212,4 +239,4 @@ def _renders(questions: list[Question], path: str, problems: list[Problem]) -> b
     return ok
 
 
-__all__ = ["Draft", "TreeResult", "load_activity", "load_draft", "load_tree"]
+__all__ = ["Draft", "FrontMatterEntry", "TreeResult", "load_activity", "load_draft", "load_tree"]

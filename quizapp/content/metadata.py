@@ -8,6 +8,7 @@ the author sees (tests/content pins them).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -66,6 +67,7 @@ OPTIONAL_KEYS = (
     "citation",
     "certificate_signatory",
     "provider_contact",
+    "draft",
 )
 EVALUATION_ITEM_KEYS = ITEM_KEYS
 EVALUATION_ITEM_TYPES = ITEM_TYPES
@@ -114,12 +116,15 @@ class _MetaReader:
                 )
             )
         known = REQUIRED_KEYS + OPTIONAL_KEYS
+        meant: set[str] = set()
         for key in self.data:
             if key not in known:
                 self.report((key,), _unknown("front-matter key", key, known))
+                meant.update(difflib.get_close_matches(str(key), known, n=1))
         for key in REQUIRED_KEYS:
             if key not in self.data:
-                self.report((), f"missing required front-matter key '{key}'")
+                if key not in meant:  # a misspelt key is reported once: as unknown
+                    self.report((), f"missing required front-matter key '{key}'")
             elif self.data[key] is None or self.data[key] == [] or self.data[key] == {}:
                 self.report((key,), f"'{key}' must not be empty")
 
@@ -159,6 +164,7 @@ class _MetaReader:
         objectives = self.string_list("objectives")
         review_policy = self.review()
         partial_credit = self.flag("partial_credit")
+        draft = self.flag("draft")
         wait = self.number("attempt_wait_hours")
         if wait is not None and not Decimal(0) <= wait <= MAX_WAIT_HOURS:
             self.report(
@@ -211,6 +217,7 @@ class _MetaReader:
             certificate_signatory_title=signatory_title,
             provider_contact=" ".join(self.text("provider_contact", required=False).split()),
             id_line=self.front.line_of("id"),
+            draft=draft,
         )
 
     def value(self, key_path: tuple[str | int, ...]) -> Any:
@@ -244,7 +251,7 @@ class _MetaReader:
             try:
                 value = dt.date.fromisoformat(value.strip())
             except ValueError:
-                self.report((key,), f"{key} '{value}' is not a real date (write YYYY-MM-DD)")
+                self.report((key,), f"{key} '{value}' is not a real date{_date_hint(value)}")
                 return None
         if not isinstance(value, dt.date):
             self.report((key,), f"{key} must be a date written as YYYY-MM-DD")
@@ -563,6 +570,8 @@ class _MetaReader:
         """A share of another type's credit (ABA Patient Safety of MOCA credits) needs that
         type offered too, for at least as much: PARS reports the two together."""
         amounts = {offer.type: offer.amount for offer in offers}
+        if not offers:
+            return
         listed = [item.get("type") for item in self.data["credits"] if isinstance(item, dict)]
         for offer in offers:
             whole = CREDIT_TYPES[offer.type].part_of
@@ -600,6 +609,22 @@ def _unknown(what: str, value: str, known: tuple[str, ...]) -> str:
     guess = difflib.get_close_matches(str(value), known, n=1)
     hint = f"; did you mean '{guess[0]}'?" if guess else f" (expected one of: {', '.join(known)})"
     return f"unknown {what} '{value}'{hint}"
+
+
+ISO_DATE_SHAPE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _date_hint(value: str) -> str:
+    """Why ``value`` is no date: the day or month that does not exist when it is already
+    written as YYYY-MM-DD, else the format to use."""
+    shape = ISO_DATE_SHAPE_RE.match(value.strip())
+    if shape is None:
+        return " (write YYYY-MM-DD)"
+    year, month, day = (int(part) for part in shape.groups())
+    if not 1 <= month <= 12:
+        return f": there is no month {month} (the middle number is the month, 01 to 12)"
+    last = calendar.monthrange(year, month)[1]
+    return f": {calendar.month_name[month]} {year} has {last} days, not {day}"
 
 
 def _default_participation(passing: Decimal) -> str:

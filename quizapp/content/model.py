@@ -102,6 +102,8 @@ class ActivityMeta:
     certificate_signatory_name: str = ""
     certificate_signatory_title: str = ""
     provider_contact: str = ""
+    draft: bool = False
+    """``draft: true``: checked and previewed, never published by a sync."""
 
     def max_credit(self, credit_type: str) -> Decimal | None:
         for offer in self.credits:

@@ -39,6 +39,12 @@ ANSWERS_AT_THE_LAST_ATTEMPT = (
 """Review moments that show the answers to a learner who has used every attempt."""
 
 
+WITHDRAWN = (
+    "The provider has withdrawn this activity, so it takes no new attempts. Your attempts, "
+    "credit and certificates are kept."
+)
+
+
 class AttemptRefused(Refused):
     """No attempt may start now: the activity expired, the learner passed, used every attempt,
     or must wait after the last one."""
@@ -235,14 +241,18 @@ def extra_attempts_by_activity(
 def my_activities(
     session: Session, db: Database, user_id: int, today: dt.date
 ) -> list[tuple[ActivityListing, Standing]]:
-    """Every current activity, and each expired one the learner attempted, with where the
-    learner stands in it; a fixed number of statements however many there are."""
-    listed = list_activities(session, today, include_expired=True)
+    """Every current activity, and each expired or withdrawn one the learner attempted, with
+    where the learner stands in it; a fixed number of statements however many there are."""
+    listed = list_activities(session, today, include_expired=True, include_withdrawn=True)
     every = listed["current"] + listed["expired"]
     found = standings(
         session, db, user_id, {item.version.activity_id: item.version.id for item in every}, today
     )
-    rows = [(item, found[item.version.activity_id]) for item in listed["current"]]
+    rows = [
+        (item, found[item.version.activity_id])
+        for item in listed["current"]
+        if not item.withdrawn or found[item.version.activity_id].attempts
+    ]
     rows += [
         (item, found[item.version.activity_id])
         for item in listed["expired"]
@@ -279,6 +289,8 @@ def _start(
     learner = standing(session, db, user_id, activity, today)
     if learner.open_attempt is not None:
         return learner.open_attempt.id
+    if activity.withdrawn_at is not None:
+        raise AttemptRefused(WITHDRAWN)
     if version.expired(today):
         raise AttemptRefused(
             f"This activity expired on {long_date(version.expiration_date)} and no longer takes "

@@ -59,6 +59,7 @@ def posttest(slug: str) -> str:
         learner=learner,
         meta=learner.version.meta,
         expired=learner.version.expired(clock.today()),
+        withdrawn=services.WITHDRAWN if activity.withdrawn_at is not None else None,
         form=EmptyForm(),
     )
 

@@ -21,8 +21,10 @@ import pytest
 
 from quizapp.content import load_activity, load_tree
 from quizapp.content.formats import LEARNING_FORMATS
-from quizapp.content.frontmatter import split
+from quizapp.content.frontmatter import FrontMatterError, split
+from quizapp.content.metadata import read_meta
 from quizapp.content.model import FacultyMember, Relationship
+from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import parse_posttest
 from quizapp.content.render import render_markdown
 
@@ -606,12 +608,82 @@ def test_an_unknown_faculty_key_is_reported_with_a_did_you_mean_hint() -> None:
     ]
 
 
-def test_unparseable_yaml_is_reported_at_the_line_of_the_yaml_error() -> None:
+def test_an_unquoted_colon_in_a_title_is_reported_with_the_quoted_value_to_paste() -> None:
     # The quotes around a title containing ': ' were removed.
     assert problems_in("invalid-yaml") == [
-        "broken/invalid-yaml/article.md:3: "
-        "front matter is not valid YAML: mapping values are not allowed here",
+        "broken/invalid-yaml/article.md:3: front matter is not valid YAML: the value of 'title' "
+        "holds a colon followed by a space, which YAML reads as the start of another key; put "
+        'the value in quotes: title: "Heart Failure With Reduced Ejection Fraction: An Update"',
     ]
+
+
+def test_a_key_indented_under_a_line_that_has_its_value_names_the_indentation_to_use() -> None:
+    # The second faculty member's 'credentials:' is indented two spaces more than 'name:'.
+    assert problems_in("indentation-too-deep") == [
+        "broken/indentation-too-deep/article.md:17: front matter is not valid YAML: this line is "
+        "indented more than line 16 ('name'), which already has its value; indent it by 4 "
+        "spaces, like 'name', if it is a key of the same mapping",
+    ]
+
+
+def test_a_key_indented_between_two_levels_names_the_line_it_should_line_up_with() -> None:
+    # The second faculty member's 'credentials:' is indented one space less than 'name:'.
+    assert problems_in("indentation-between-levels") == [
+        "broken/indentation-between-levels/article.md:17: front matter is not valid YAML: this "
+        "key is indented by 3 spaces, which lines it up with nothing above it; indent it by 4 "
+        "spaces, like line 16",
+    ]
+
+
+def test_text_after_a_closing_quote_is_reported_with_the_whole_value_quoted() -> None:
+    # The title quotes only its first words: title: "Heart Failure" With Reduced ...
+    assert problems_in("quoted-value-with-trailing-text") == [
+        "broken/quoted-value-with-trailing-text/article.md:3: front matter is not valid YAML: "
+        "the value of 'title' goes on after its closing quote; put the whole value in quotes, "
+        "using the other kind of quote around it: "
+        "title: '\"Heart Failure\" With Reduced Ejection Fraction'",
+    ]
+
+
+def test_a_misspelt_required_key_is_reported_once_as_unknown_and_not_also_as_missing() -> None:
+    # 'passing_score:' became 'pasing_score:'.
+    assert problems_in("misspelt-required-key") == [
+        "broken/misspelt-required-key/article.md:42: "
+        "unknown front-matter key 'pasing_score'; did you mean 'passing_score'?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        (
+            "id: x\n\ttitle: T\n",
+            "3: front matter is not valid YAML: this line is indented with a tab; YAML needs "
+            "spaces, so replace the tab",
+        ),
+        (
+            'id: x\ntitle: "Heart failure\nprovider: P\n',
+            "3: front matter is not valid YAML: the quote that starts this value is never "
+            "closed; end the value with the same kind of quote it starts with",
+        ),
+        (
+            "id: x\n  title: T\n",
+            "3: front matter is not valid YAML: this line is indented more than line 2 ('id'), "
+            "which already has its value; start it at the left margin, like 'id', if it is a "
+            "key of the same mapping",
+        ),
+        (
+            "faculty:\n  - name: A\n    disclosures: none\n - name: B\n",
+            "5: front matter is not valid YAML: this list entry is indented by 1 space, which "
+            "lines it up with nothing above it; indent it by 2 spaces, like line 3",
+        ),
+    ],
+    ids=["tab", "unclosed-quote", "indented-top-level-key", "list-entry-between-levels"],
+)
+def test_yaml_syntax_errors_name_the_line_and_the_fix(yaml_text: str, expected: str) -> None:
+    with pytest.raises(FrontMatterError) as raised:
+        split(f"---\n{yaml_text}---\nBody.\n")
+    assert f"{raised.value.line}: {raised.value.message}" == expected
 
 
 def test_a_key_given_twice_in_front_matter_is_reported_at_the_second_naming_the_first() -> None:
@@ -683,7 +755,33 @@ def test_an_impossible_date_is_reported_at_its_key_instead_of_crashing() -> None
     # 'release_date: 2024-01-15' became 'release_date: 2024-02-30'.
     assert problems_in("impossible-date") == [
         "broken/impossible-date/article.md:35: "
-        "release_date '2024-02-30' is not a real date (write YYYY-MM-DD)",
+        "release_date '2024-02-30' is not a real date: February 2024 has 29 days, not 30",
+    ]
+
+
+def test_a_month_past_12_is_named_without_asking_for_the_format_already_used() -> None:
+    # release_date: 2024-13-15
+    assert problems_in("impossible-month") == [
+        "broken/impossible-month/article.md:35: release_date '2024-13-15' is not a real date: "
+        "there is no month 13 (the middle number is the month, 01 to 12)",
+    ]
+
+
+def test_front_matter_without_credits_is_reported_as_missing_them_not_a_crash() -> None:
+    front = split("---\nid: x\n---\n")
+    problems: list = []
+    assert read_meta(front, "article.md", problems) is None
+    assert "article.md:1: missing required front-matter key 'credits'" in [
+        str(problem) for problem in problems
+    ]
+
+
+def test_a_date_in_another_format_is_told_the_format_to_write() -> None:
+    front = split("---\nrelease_date: 15/01/2024\n---\n")
+    problems: list = []
+    read_meta(front, "article.md", problems)
+    assert "article.md:2: release_date '15/01/2024' is not a real date (write YYYY-MM-DD)" in [
+        str(problem) for problem in problems
     ]
 
 
@@ -916,3 +1014,21 @@ def test_render_passes_link_and_image_targets_through_the_resolver() -> None:
         '<p><img alt="ECG" src="/assets/figures/ecg.png"></p>\n'
         '<p><a href="/assets/article.md#discussion" rel="noopener noreferrer">Discussion</a></p>'
     )
+
+
+def test_scaffold_answers_are_placeholders_only_as_a_whole_option() -> None:
+    posttest = (
+        "### q\n`type: single`\n\nWhich?\n\n- [x] The correct answer\n- [ ] Other\n\n"
+        "> **Rationale:** The correct answer is the first, as A plausible distractor shows.\n"
+    )
+    assert [str(problem) for problem in find_placeholders(posttest, "posttest.md")] == [
+        "posttest.md:6: 'The correct answer' is a placeholder written by 'quizapp content new'; "
+        "replace it with this activity's own text"
+    ]
+
+
+def test_draft_must_be_true_or_false() -> None:
+    front = split("---\ndraft: maybe\n---\n")
+    problems: list = []
+    read_meta(front, "article.md", problems)
+    assert "article.md:2: draft must be true or false" in [str(problem) for problem in problems]

@@ -1,0 +1,57 @@
+"""Find the texts ``quizapp content new`` writes for the author to replace.
+
+A scaffolded activity is valid as it stands, so without this check an author could publish
+"Firstname Lastname" as faculty or "A plausible distractor" as an answer. Each line still
+holding one of these texts is a problem at its file and line until it is rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.content.model import Problem
+
+PLACEHOLDERS = (
+    "One or two sentences for the catalog.",
+    "Your Accredited Provider",
+    "Firstname Lastname",
+    "Department, Institution",
+    "Describe the first thing a learner will be able to do.",
+    "Author A, Author B. Title of the source article.",
+    "Write the article here in Markdown.",
+    "The rationale of each posttest question can link to a passage",
+    "Replace this with a statement the learner marks true or false.",
+    "Replace this with a question that has one best answer.",
+    "Explain why, and point to the passage",
+    "Explain why the answer is correct and the others are not.",
+)
+"""Texts of the scaffold (quizapp/authoring/scaffold.py) that no real activity would keep."""
+PLACEHOLDER_OPTIONS = (
+    "The correct answer",
+    "A plausible distractor",
+    "Another plausible distractor",
+)
+"""Scaffold answers, flagged only as a whole option: a rationale may well say "the correct
+answer"."""
+OPTION_RE = re.compile(r"^\s*- \[[ xX]\]\s+(?P<text>.*?)\s*$")
+
+
+def find_placeholders(text: str, path: str, first_line: int = 1) -> list[Problem]:
+    """One problem for each line of ``text`` that still holds a scaffold text."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        option = OPTION_RE.match(line)
+        if option and option["text"] in PLACEHOLDER_OPTIONS:
+            found: str | None = option["text"]
+        else:
+            found = next((phrase for phrase in PLACEHOLDERS if phrase in line), None)
+        if found is not None:
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"'{found}' is a placeholder written by 'quizapp content new'; replace it "
+                    "with this activity's own text",
+                )
+            )
+    return problems
