@@ -293,6 +293,18 @@ def test_a_code_that_names_no_certificate_says_what_to_check_and_keeps_what_was_
     assert f'value="{escape(typed)}"' in html
 
 
+@pytest.mark.parametrize(("degree", "credit"), [("MBBS", "ama-pra-1"), ("DPM", "participation")])
+def test_a_degree_new_to_the_list_claims_its_credit_and_verify_shows_it_as_printed(
+    synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask, degree: str, credit: str
+) -> None:
+    """An MBBS is a physician's degree for AMA PRA Category 1 Credit™; a podiatrist's DPM
+    is not, and earns the certificate of participation."""
+    code = earn(auth, client, degree=degree, credit=credit)
+    assert f"Ann Lee, {degree}" in pdf_text(client.get(f"/certificates/{code}.pdf").data)
+    page = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
+    assert f"<dt>Degree</dt><dd>{degree}</dd>" in page
+
+
 def test_revocation_shows_on_verify_with_its_date_and_keeps_the_record(
     synced: Flask, auth: AuthActions, client: FlaskClient, app: Flask, db: Database
 ) -> None:
