@@ -288,6 +288,29 @@ def test_the_wait_between_attempts_is_enforced(
     assert len(attempts_of(db)) == 1
 
 
+def test_times_show_in_the_site_time_zone_with_the_zone_named(
+    synced: Flask, db: Database, tmp_path: Path
+) -> None:
+    """The same attempt at 12:00 UTC, on a site whose TIME_ZONE is New York's."""
+    slug = variant(
+        tmp_path,
+        db,
+        "with-wait",
+        {"attempts_allowed: 3": "attempts_allowed: 3\nattempt_wait_hours: 24"},
+    )
+    new_york = make_app(synced.config["DATABASE_URL"], TIME_ZONE="America/New_York")
+    try:
+        client = new_york.test_client()
+        AuthActions(client).register()
+        take(client, right=0, slug=slug)
+        refused = client.get(start(client, slug).headers["Location"]).get_data(as_text=True)
+        assert "You can start your next attempt after January 16, 2027 at 07:00 EST." in refused
+        assert "January 15, 2027 07:00 EST" in refused
+        assert "UTC" not in refused
+    finally:
+        new_york.extensions["quizapp.db"].dispose()
+
+
 def test_an_expired_activity_takes_no_new_attempts(database_url: str, tmp_path: Path) -> None:
     from quizapp.models import Base
     from tests.conftest import SAMPLE_CONTENT

@@ -24,6 +24,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from quizapp import clock
 from quizapp.certificates import codes, services
 from quizapp.certificates.document import CertificateData
 from quizapp.certificates.render import render_certificate
@@ -42,7 +43,7 @@ def verify_url(code: str) -> str:
 
 def status_note(certificate: Certificate) -> str | None:
     if certificate.status == "revoked" and certificate.revoked_at:
-        return f"REVOKED on {long_date(certificate.revoked_at)}"
+        return f"REVOKED on {long_date(certificate.revoked_at, clock.zone())}"
     if certificate.status == "superseded":
         return "SUPERSEDED by a reissued certificate"
     if certificate.status == "pending":

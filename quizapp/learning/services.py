@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from quizapp import audit
 from quizapp.catalog.queries import ActivityListing, list_activities
 from quizapp.content.evaluation import EvaluationError, clean_answers
-from quizapp.dates import datetime_utc, long_date
+from quizapp.dates import date_and_time, long_date
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
 from quizapp.grading.order import decode_answers, option_order, option_values
@@ -258,19 +258,28 @@ def start_attempt(
     slug: str,
     now: dt.datetime,
     rng: random.Random = _system_random,
+    *,
+    zone: dt.tzinfo = dt.UTC,
 ) -> int:
-    """The id of the learner's open attempt, or of a new one if the rules allow it."""
+    """The id of the learner's open attempt, or of a new one if the rules allow it; a refusal
+    names its times in ``zone``, the site's."""
     for _ in range(3):
         try:
             with db.transaction() as session:
-                return _start(session, db, user_id, slug, now, rng)
+                return _start(session, db, user_id, slug, now, rng, zone)
         except IntegrityError:
             continue  # a parallel request took this attempt number; look again
     raise AttemptRefused("Too many requests at once. Please try again.")
 
 
 def _start(
-    session: Session, db: Database, user_id: int, slug: str, now: dt.datetime, rng: random.Random
+    session: Session,
+    db: Database,
+    user_id: int,
+    slug: str,
+    now: dt.datetime,
+    rng: random.Random,
+    zone: dt.tzinfo,
 ) -> int:
     activity, version = current_version(session, db, slug)
     today = now.date()
@@ -294,7 +303,9 @@ def _start(
     if last is not None and last.submitted_at and version.attempt_wait:
         ready = last.submitted_at + version.attempt_wait
         if now < ready:
-            raise AttemptRefused(f"You can start your next attempt after {datetime_utc(ready)}.")
+            raise AttemptRefused(
+                f"You can start your next attempt after {date_and_time(ready, zone)}."
+            )
     order = option_order(version.questions, rng)
     attempt = Attempt(
         user_id=user_id,

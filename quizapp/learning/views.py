@@ -68,7 +68,9 @@ def posttest(slug: str) -> str:
 def start(slug: str) -> Response:
     """Signed-in learners. Start an attempt, or return to the one already open."""
     try:
-        attempt_id = services.start_attempt(get_db(), current().id, slug, clock.now())
+        attempt_id = services.start_attempt(
+            get_db(), current().id, slug, clock.now(), zone=clock.zone()
+        )
     except NotFound:
         abort(404, description="There is no activity at this address.")
     except services.AttemptRefused as refused:
