@@ -617,17 +617,42 @@ def my_activities(client: FlaskClient) -> dict[str, tuple[str, str]]:
     return rows
 
 
+def catalog_progress(client: FlaskClient) -> dict[str, str]:
+    """Each catalog card's slug with the learner's progress it shows."""
+    html = client.get("/").get_data(as_text=True)
+    cards = re.findall(r'<li class="card">(.*?)</li>', html, re.S)
+    found = {}
+    for card in cards:
+        slug = re.search(r'href="/activities/([^/"]+)/"', card)
+        progress = re.search(r'<p class="progress">(.*?)</p>', card, re.S)
+        if slug and progress:
+            found[slug.group(1)] = visible_text(progress.group(1)).strip()
+    return found
+
+
 def test_my_activities_follows_a_learner_from_not_started_to_completed(
     learner: AuthActions, client: FlaskClient
 ) -> None:
+    """My activities lists what the learner started; the catalog shows each one's progress."""
     from tests.learner_helpers import claim, evaluate
 
     def status() -> tuple[str, str]:
-        return my_activities(client)[IMATINIB]
+        in_catalog = catalog_progress(client)[IMATINIB]
+        mine = my_activities(client)[IMATINIB]
+        assert in_catalog == f"Your progress: {mine[0]}"
+        return mine
 
-    assert status() == ("Not started", "Posttest")
+    assert my_activities(client) == {}
+    assert "You have not started an activity yet." in client.get("/my/activities").get_data(
+        as_text=True
+    )
+    assert catalog_progress(client) == {
+        IMATINIB: "Your progress: Not started",
+        METHOTREXATE: "Your progress: Not started",
+    }
     attempt_id = start_id(client)
     assert status() == ("In progress", "Posttest")
+    assert list(my_activities(client)) == [IMATINIB]
     assert submit(client, attempt_id, answers(1)).status_code == 302
     assert status() == ("Failed, 2 attempts left", "Posttest")
     take(client, right=0)
@@ -638,6 +663,13 @@ def test_my_activities_follows_a_learner_from_not_started_to_completed(
     assert status() == ("Passed, credit not yet claimed", "Claim credit")
     assert claim(learner, {"ama-pra-1": "1.0"}).status_code == 302
     assert status() == ("Completed", "Transcript")
+    assert catalog_progress(client)[METHOTREXATE] == "Your progress: Not started"
+
+
+def test_a_visitor_sees_the_catalog_without_progress(synced: Flask, client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert IMATINIB in html and catalog_progress(client) == {}
+    assert "My activities</a> lists" not in html
 
 
 def test_my_activities_says_when_no_attempts_are_left_and_when_they_are_unlimited(

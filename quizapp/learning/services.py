@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -109,6 +109,10 @@ class Standing:
     @property
     def completed(self) -> bool:
         return bool(self.claims)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.attempts)
 
     @property
     def status(self) -> str:
@@ -235,20 +239,35 @@ def extra_attempts_by_activity(
 def my_activities(
     session: Session, db: Database, user_id: int, today: dt.date
 ) -> list[tuple[ActivityListing, Standing]]:
-    """Every current activity, and each expired one the learner attempted, with where the
-    learner stands in it; a fixed number of statements however many there are."""
+    """The activities the learner started, current ones first, with where the learner stands
+    in each (the catalog lists the rest); a fixed number of statements however many there are.
+    """
     listed = list_activities(session, today, include_expired=True)
     every = listed["current"] + listed["expired"]
-    found = standings(
-        session, db, user_id, {item.version.activity_id: item.version.id for item in every}, today
-    )
-    rows = [(item, found[item.version.activity_id]) for item in listed["current"]]
-    rows += [
+    found = progress(session, db, user_id, every, today)
+    return [
         (item, found[item.version.activity_id])
-        for item in listed["expired"]
-        if found[item.version.activity_id].attempts
+        for item in every
+        if found[item.version.activity_id].started
     ]
-    return rows
+
+
+def progress(
+    session: Session,
+    db: Database,
+    user_id: int,
+    listings: Sequence[ActivityListing],
+    today: dt.date,
+) -> dict[int, Standing]:
+    """Where the learner stands in each listed activity, by activity id, for the catalog and
+    My activities, in a fixed number of statements however many are listed."""
+    return standings(
+        session,
+        db,
+        user_id,
+        {item.version.activity_id: item.version.id for item in listings},
+        today,
+    )
 
 
 @retry_when_locked
