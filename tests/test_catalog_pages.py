@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from tests.conftest import NOW, SAMPLE_CONTENT
+from tests.learner_helpers import IMATINIB as IMATINIB_SLUG
+from tests.learner_helpers import METHOTREXATE, grow_catalog
 
 IMATINIB = "/activities/imatinib-bone-edema/"
 
@@ -209,22 +211,8 @@ def test_figures_are_served_by_hash_with_their_type_long_caching_and_a_locked_do
 
 # Search, filters and pages, once the catalog grows.
 
-METHOTREXATE_SOURCE = "weekly-methotrexate-safety"
-IMATINIB_SOURCE = "imatinib-bone-edema"
-
-
-def grow_catalog(tmp_path: Path, db: Database, copies: dict[str, int]) -> None:
-    """Sync ``copies[source]`` more activities copied from each sample activity, as
-    ``<source>-copy-<n>``, beside the two the database already has."""
-    root = tmp_path / "more"
-    for source, count in copies.items():
-        for number in range(1, count + 1):
-            slug = f"{source}-copy-{number}"
-            shutil.copytree(SAMPLE_CONTENT / source, root / slug)
-            article = root / slug / "article.md"
-            text = article.read_text(encoding="utf-8")
-            article.write_text(text.replace(f"id: {source}", f"id: {slug}", 1), encoding="utf-8")
-    sync_content(db, root, now=NOW)
+METHOTREXATE_SOURCE = METHOTREXATE
+IMATINIB_SOURCE = IMATINIB_SLUG
 
 
 def listed(client: FlaskClient, query: str = "") -> list[str]:
