@@ -96,3 +96,25 @@ def test_a_learner_searches_a_grown_catalog_and_sees_their_progress(
     assert page.get_by_text("5 activities match.").is_visible()
     assert page.locator("li.card").count() == 5
     screenshot(page, "catalog-searched")
+
+
+def test_the_verify_form_and_the_searchable_catalog_fit_a_phone(
+    browser,  # type: ignore[no-untyped-def]
+    live_server: str,
+    synced: Flask,
+    db: Database,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    grow_catalog(tmp_path, db, {IMATINIB: 5})
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for path, name in (("/verify?code=nothing", "verify-phone"), ("/", "catalog-search-phone")):
+            page.goto(path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, path
+            screenshot(page, name)
+    finally:
+        context.close()
