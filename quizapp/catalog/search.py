@@ -63,7 +63,7 @@ class Results:
 def read_search(args: Mapping[str, str]) -> Search:
     """The search in a query string; SearchError for a page that is not a whole number."""
     page_text = args.get("page", "").strip() or "1"
-    if not page_text.isdigit() or int(page_text) < 1:
+    if not (page_text.isascii() and page_text.isdigit()) or int(page_text) < 1:
         raise SearchError("The page must be a whole number from 1.")
     return Search(
         text=" ".join(args.get("q", "").split())[:200],
