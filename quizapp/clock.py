@@ -9,6 +9,7 @@ so they need no Flask application to run.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from flask import current_app, has_app_context
 
@@ -24,3 +25,9 @@ def now() -> dt.datetime:
 
 def today() -> dt.date:
     return now().date()
+
+
+def zone() -> zoneinfo.ZoneInfo:
+    """The site's time zone (``TIME_ZONE``, checked at start-up), in which pages show times."""
+    name = current_app.config.get("TIME_ZONE", "UTC") if has_app_context() else "UTC"
+    return zoneinfo.ZoneInfo(name)

@@ -23,6 +23,7 @@ from quizapp.certificates.issuer import (
     Issuer,
     read_image,
 )
+from quizapp.dates import zone_named
 
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_SQLITE_NAME = "quizapp.sqlite"
@@ -39,6 +40,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "SITE_NAME": "quizapp CME",
         "SITE_URL": "http://127.0.0.1:5000",
+        "TIME_ZONE": "UTC",
         "RATELIMIT_STORAGE_URI": "memory://",
         "TRUSTED_PROXIES": 0,
         "CERTIFICATE_APPROVAL": "automatic",
@@ -77,6 +79,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     for key, minimum in WHOLE_NUMBERS.items():
         _check_whole_number(app, key, minimum)
     app.config["SITE_URL"] = site_url(str(app.config.get("SITE_URL", "")))
+    app.config["TIME_ZONE"] = time_zone(app.config.get("TIME_ZONE"))
     app.extensions[ISSUER_EXTENSION] = certificate_issuer(app)
     app.config["SESSION_COOKIE_SECURE"] = secure_cookie(
         app.config.get("SESSION_COOKIE_SECURE"), app.config["SITE_URL"]
@@ -155,6 +158,16 @@ def _check_whole_number(app: Flask, key: str, minimum: int) -> None:
             f"(set it in instance/config.py or QUIZAPP_{key})."
         )
     app.config[key] = int(text)
+
+
+def time_zone(value: object) -> str:
+    """The IANA name the pages show times in, checked against the time zone database."""
+    try:
+        return zone_named(str(value).strip()).key
+    except ValueError as error:
+        raise ConfigurationError(
+            f"TIME_ZONE: {error} (set it in instance/config.py or QUIZAPP_TIME_ZONE)."
+        ) from None
 
 
 def site_url(value: str) -> str:

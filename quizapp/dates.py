@@ -1,14 +1,18 @@
-"""Dates and times as the site prints them ("January 15, 2027 at 12:00 UTC"), whatever the
+"""Dates and times as the site prints them ("January 15, 2027 at 07:00 EST"), whatever the
 server's locale: the one formatter for templates (registered as Jinja filters in
 :mod:`quizapp.web`), certificates and messages. ``strftime('%B')`` would follow the locale and
 ``%-d`` exists only in glibc, so templates call these instead.
 
-Times are stored in UTC and shown in UTC, saying so.
+Times are stored in UTC and shown in the site's time zone (the ``TIME_ZONE`` setting, an IANA
+name such as ``America/New_York``; UTC by default), always naming the zone, so a learner in
+another zone can tell. A naive datetime is taken to be UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zoneinfo
 from dataclasses import dataclass
 
 MONTHS = (
@@ -16,31 +20,71 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.UTC) if moment.tzinfo else moment
+UTC_NAME = "UTC"
 
 
-def long_date(day: dt.date) -> str:
-    """``January 15, 2027``; a datetime gives its UTC date."""
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The IANA time zone ``name`` (``America/New_York``), or ValueError saying what to write.
+
+    Only names of the time zone database count: ZoneInfo would also open a file path.
+    """
+    if name in _zone_names() or name == UTC_NAME:
+        return zoneinfo.ZoneInfo(name)
+    near = sorted(known for known in _zone_names() if known.lower() == name.strip().lower())
+    hint = f"; did you mean {near[0]}?" if near else ""
+    raise ValueError(
+        f"{name!r} is not a time zone; give an IANA name such as America/New_York, "
+        f"Europe/London or UTC{hint}"
+    )
+
+
+def _in(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(zone)
+
+
+def zone_abbreviation(moment: dt.datetime, zone: dt.tzinfo = dt.UTC) -> str:
+    """``EST``, ``CEST`` or ``UTC``; a zone that has no letters for it is ``UTC+04``."""
+    name = _in(moment, zone).tzname() or UTC_NAME
+    return f"{UTC_NAME}{name}" if name[0] in "+-" else name
+
+
+def long_date(day: dt.date, zone: dt.tzinfo = dt.UTC) -> str:
+    """``January 15, 2027``; a datetime gives its date in ``zone``."""
     if isinstance(day, dt.datetime):
-        day = _utc(day)
+        day = _in(day, zone)
     return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def time_of_day(moment: dt.datetime, zone: dt.tzinfo = dt.UTC) -> str:
+    """``07:00 EST``."""
+    return f"{_in(moment, zone):%H:%M} {zone_abbreviation(moment, zone)}"
+
+
+def date_and_time(moment: dt.datetime, zone: dt.tzinfo = dt.UTC) -> str:
+    """``January 15, 2027 at 07:00 EST``."""
+    return f"{long_date(moment, zone)} at {time_of_day(moment, zone)}"
 
 
 def time_utc(moment: dt.datetime) -> str:
     """``12:00 UTC``."""
-    return f"{_utc(moment):%H:%M} UTC"
+    return time_of_day(moment)
 
 
 def datetime_utc(moment: dt.datetime) -> str:
     """``January 15, 2027 at 12:00 UTC``."""
-    return f"{long_date(moment)} at {time_utc(moment)}"
+    return date_and_time(moment)
 
 
-def timestamp(moment: dt.datetime, *, seconds: bool = False) -> str:
-    """``2027-01-15 12:00`` (UTC), for the admin tables where rows are compared by time."""
-    return f"{_utc(moment):%Y-%m-%d %H:%M:%S}" if seconds else f"{_utc(moment):%Y-%m-%d %H:%M}"
+def timestamp(moment: dt.datetime, *, seconds: bool = False, zone: dt.tzinfo = dt.UTC) -> str:
+    """``2027-01-15 12:00`` in ``zone``, for the admin tables where rows are compared by time;
+    the table's heading names the zone."""
+    local = _in(moment, zone)
+    return f"{local:%Y-%m-%d %H:%M:%S}" if seconds else f"{local:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)

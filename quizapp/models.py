@@ -42,7 +42,6 @@ NAMING_CONVENTION = {
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 ROLES = ("learner", "author", "admin")
-DEGREES = ("MD", "DO", "PA", "NP", "RN", "PharmD", "other")
 MAX_ID = 2**31 - 1
 """The largest id an ``integer`` primary key holds on PostgreSQL; a larger one names no row."""
 

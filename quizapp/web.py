@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import time
+import zoneinfo
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -80,10 +82,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["logout_form"] = _logout_form
     app.jinja_env.filters["isodate"] = _as_date
-    app.jinja_env.filters["longdate"] = dates.long_date
-    app.jinja_env.filters["datetime_utc"] = dates.datetime_utc
-    app.jinja_env.filters["time_utc"] = dates.time_utc
-    app.jinja_env.filters["timestamp"] = dates.timestamp
+    zone = zoneinfo.ZoneInfo(app.config["TIME_ZONE"])
+    app.jinja_env.globals["time_zone"] = app.config["TIME_ZONE"]
+    app.jinja_env.filters["longdate"] = functools.partial(dates.long_date, zone=zone)
+    app.jinja_env.filters["datetime"] = functools.partial(dates.date_and_time, zone=zone)
+    app.jinja_env.filters["time"] = functools.partial(dates.time_of_day, zone=zone)
+    app.jinja_env.filters["timestamp"] = functools.partial(dates.timestamp, zone=zone)
+    # The names of before TIME_ZONE, for templates written against them: the site's zone too.
+    app.jinja_env.filters["datetime_utc"] = app.jinja_env.filters["datetime"]
+    app.jinja_env.filters["time_utc"] = app.jinja_env.filters["time"]
     app.jinja_env.filters["credits"] = format_amount
     app.jinja_env.filters["credit_name"] = credit_name
 

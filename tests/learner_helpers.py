@@ -141,6 +141,20 @@ def variant(
     return slug
 
 
+def grow_catalog(tmp_path: Path, db: Database, copies: dict[str, int]) -> None:
+    """Sync ``copies[source]`` more activities copied from each sample activity, as
+    ``<source>-copy-<n>``, beside the two the database already has."""
+    root = tmp_path / "more"
+    for source, count in copies.items():
+        for number in range(1, count + 1):
+            slug = f"{source}-copy-{number}"
+            shutil.copytree(SAMPLE_CONTENT / source, root / slug)
+            article = root / slug / "article.md"
+            text = article.read_text(encoding="utf-8")
+            article.write_text(text.replace(f"id: {source}", f"id: {slug}", 1), encoding="utf-8")
+    sync_content(db, root, now=NOW)
+
+
 METHOTREXATE = "weekly-methotrexate-safety"
 METHOTREXATE_RIGHT: dict[str, str | list[str]] = {
     "order-entry-safeguards": ["a", "b", "c"],

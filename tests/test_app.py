@@ -109,6 +109,44 @@ def test_an_unusable_certificate_setting_stops_start_up_with_a_clear_message(
 
 
 @pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Mars/Olympus_Mons", "'Mars/Olympus_Mons' is not a time zone; give an IANA name"),
+        (
+            "america/new_york",
+            "'america/new_york' is not a time zone; give an IANA name such as America/New_York, "
+            "Europe/London or UTC; did you mean America/New_York?",
+        ),
+        ("EST+5", "'EST+5' is not a time zone"),
+        ("/etc/localtime", "'/etc/localtime' is not a time zone"),
+        ("", "'' is not a time zone"),
+    ],
+)
+def test_an_unknown_time_zone_stops_start_up_with_a_clear_message(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    from quizapp.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=f"^TIME_ZONE: {re.escape(message)}"):
+        create_app(
+            {
+                "SECRET_KEY": "x",
+                "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite",
+                "TIME_ZONE": value,
+            }
+        )
+
+
+def test_the_time_zone_is_utc_unless_set_and_may_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = {"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"}
+    assert create_app(settings).config["TIME_ZONE"] == "UTC"
+    monkeypatch.setenv("QUIZAPP_TIME_ZONE", " Europe/Paris ")
+    assert create_app(settings).config["TIME_ZONE"] == "Europe/Paris"
+
+
+@pytest.mark.parametrize(
     ("method", "url", "data"),
     [
         ("GET", "/verify/%00", None),

@@ -288,6 +288,29 @@ def test_the_wait_between_attempts_is_enforced(
     assert len(attempts_of(db)) == 1
 
 
+def test_times_show_in_the_site_time_zone_with_the_zone_named(
+    synced: Flask, db: Database, tmp_path: Path
+) -> None:
+    """The same attempt at 12:00 UTC, on a site whose TIME_ZONE is New York's."""
+    slug = variant(
+        tmp_path,
+        db,
+        "with-wait",
+        {"attempts_allowed: 3": "attempts_allowed: 3\nattempt_wait_hours: 24"},
+    )
+    new_york = make_app(synced.config["DATABASE_URL"], TIME_ZONE="America/New_York")
+    try:
+        client = new_york.test_client()
+        AuthActions(client).register()
+        take(client, right=0, slug=slug)
+        refused = client.get(start(client, slug).headers["Location"]).get_data(as_text=True)
+        assert "You can start your next attempt after January 16, 2027 at 07:00 EST." in refused
+        assert "January 15, 2027 07:00 EST" in refused
+        assert "UTC" not in refused
+    finally:
+        new_york.extensions["quizapp.db"].dispose()
+
+
 def test_an_expired_activity_takes_no_new_attempts(database_url: str, tmp_path: Path) -> None:
     from quizapp.models import Base
     from tests.conftest import SAMPLE_CONTENT
@@ -594,17 +617,42 @@ def my_activities(client: FlaskClient) -> dict[str, tuple[str, str]]:
     return rows
 
 
+def catalog_progress(client: FlaskClient) -> dict[str, str]:
+    """Each catalog card's slug with the learner's progress it shows."""
+    html = client.get("/").get_data(as_text=True)
+    cards = re.findall(r'<li class="card">(.*?)</li>', html, re.S)
+    found = {}
+    for card in cards:
+        slug = re.search(r'href="/activities/([^/"]+)/"', card)
+        progress = re.search(r'<p class="progress">(.*?)</p>', card, re.S)
+        if slug and progress:
+            found[slug.group(1)] = visible_text(progress.group(1)).strip()
+    return found
+
+
 def test_my_activities_follows_a_learner_from_not_started_to_completed(
     learner: AuthActions, client: FlaskClient
 ) -> None:
+    """My activities lists what the learner started; the catalog shows each one's progress."""
     from tests.learner_helpers import claim, evaluate
 
     def status() -> tuple[str, str]:
-        return my_activities(client)[IMATINIB]
+        in_catalog = catalog_progress(client)[IMATINIB]
+        mine = my_activities(client)[IMATINIB]
+        assert in_catalog == f"Your progress: {mine[0]}"
+        return mine
 
-    assert status() == ("Not started", "Posttest")
+    assert my_activities(client) == {}
+    assert "You have not started an activity yet." in client.get("/my/activities").get_data(
+        as_text=True
+    )
+    assert catalog_progress(client) == {
+        IMATINIB: "Your progress: Not started",
+        METHOTREXATE: "Your progress: Not started",
+    }
     attempt_id = start_id(client)
     assert status() == ("In progress", "Posttest")
+    assert list(my_activities(client)) == [IMATINIB]
     assert submit(client, attempt_id, answers(1)).status_code == 302
     assert status() == ("Failed, 2 attempts left", "Posttest")
     take(client, right=0)
@@ -615,6 +663,13 @@ def test_my_activities_follows_a_learner_from_not_started_to_completed(
     assert status() == ("Passed, credit not yet claimed", "Claim credit")
     assert claim(learner, {"ama-pra-1": "1.0"}).status_code == 302
     assert status() == ("Completed", "Transcript")
+    assert catalog_progress(client)[METHOTREXATE] == "Your progress: Not started"
+
+
+def test_a_visitor_sees_the_catalog_without_progress(synced: Flask, client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert IMATINIB in html and catalog_progress(client) == {}
+    assert "My activities</a> lists" not in html
 
 
 def test_my_activities_says_when_no_attempts_are_left_and_when_they_are_unlimited(

@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from tests.conftest import NOW, SAMPLE_CONTENT
+from tests.learner_helpers import IMATINIB as IMATINIB_SLUG
+from tests.learner_helpers import METHOTREXATE, grow_catalog
 
 IMATINIB = "/activities/imatinib-bone-edema/"
 
@@ -205,3 +207,98 @@ def test_figures_are_served_by_hash_with_their_type_long_caching_and_a_locked_do
     again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
     assert client.get(f"/figures/{'0' * 64}/x.png").status_code == 404
+
+
+# Search, filters and pages, once the catalog grows.
+
+METHOTREXATE_SOURCE = METHOTREXATE
+IMATINIB_SOURCE = IMATINIB_SLUG
+
+
+def listed(client: FlaskClient, query: str = "") -> list[str]:
+    """The slugs of the catalog's cards, in order."""
+    page = client.get(f"/?{query}").get_data(as_text=True)
+    cards = re.findall(r'<li class="card">\s*<h2><a href="/activities/([^/"]+)/"', page)
+    return cards
+
+
+def test_a_small_catalog_has_no_search_box(synced: Flask, client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert 'role="search"' not in page
+    assert len(listed(client)) == 2
+
+
+def test_a_grown_catalog_offers_a_labelled_search_with_the_credits_and_formats_it_has(
+    synced: Flask, db: Database, client: FlaskClient, tmp_path: Path
+) -> None:
+    grow_catalog(tmp_path, db, {IMATINIB_SOURCE: 3, METHOTREXATE_SOURCE: 2})
+    page = client.get("/").get_data(as_text=True)
+    assert 'role="search"' in page
+    assert '<label for="q">Title, topic or objective</label>' in page
+    assert '<label for="credit">Credit</label>' in page
+    assert '<label for="format">Format</label>' in page
+    assert '<option value="acpe">ACPE pharmacy contact hours</option>' in page
+    assert '<option value="enduring">Enduring material</option>' in page
+    assert '<option value="ipce">' not in page, "only credit types some activity offers"
+    assert "7 activities." in page_text(page.encode())
+    assert len(listed(client)) == 7
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=methotrexate", METHOTREXATE_SOURCE),
+        ("q=METHOTRÉXATE+dosing", METHOTREXATE_SOURCE),
+        ("q=bone+marrow", IMATINIB_SOURCE),
+        ("q=stromal", IMATINIB_SOURCE),  # in the summary
+        ("credit=acpe", METHOTREXATE_SOURCE),
+        ("format=journal-based", IMATINIB_SOURCE),
+        ("format=enduring&credit=ama-pra-1", METHOTREXATE_SOURCE),
+    ],
+)
+def test_the_search_matches_every_word_and_the_filters_chosen(
+    synced: Flask, db: Database, client: FlaskClient, tmp_path: Path, query: str, expected: str
+) -> None:
+    grow_catalog(tmp_path, db, {IMATINIB_SOURCE: 3, METHOTREXATE_SOURCE: 2})
+    found = listed(client, query)
+    assert found and all(slug.startswith(expected) for slug in found)
+    everything = listed(client)
+    assert len(found) == len([slug for slug in everything if slug.startswith(expected)])
+
+
+def test_a_search_that_matches_nothing_says_so_and_keeps_the_words(
+    synced: Flask, db: Database, client: FlaskClient, tmp_path: Path
+) -> None:
+    grow_catalog(tmp_path, db, {IMATINIB_SOURCE: 5})
+    response = client.get("/?q=%3Cb%3Ewarfarin%3C%2Fb%3E")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "No current activity matches this search." in page
+    assert 'value="&lt;b&gt;warfarin&lt;/b&gt;"' in page and "<b>warfarin" not in page
+    assert listed(client, "q=warfarin") == []
+
+
+def test_the_catalog_comes_in_pages_of_twelve_that_keep_the_search(
+    synced: Flask, db: Database, client: FlaskClient, tmp_path: Path
+) -> None:
+    grow_catalog(tmp_path, db, {IMATINIB_SOURCE: 13, METHOTREXATE_SOURCE: 1})
+    first = client.get("/").get_data(as_text=True)
+    assert "16 activities; page 1 of 2." in page_text(first.encode())
+    assert len(listed(client)) == 12
+    assert 'href="/?page=2" rel="next"' in first and 'rel="prev"' not in first
+    second = listed(client, "page=2")
+    assert len(second) == 4 and not set(second) & set(listed(client))
+    narrowed = client.get("/?format=journal-based").get_data(as_text=True)
+    assert "14 activities match; page 1 of 2." in page_text(narrowed.encode())
+    assert 'href="/?format=journal-based&amp;page=2"' in narrowed
+    assert len(listed(client, "format=journal-based&page=2")) == 2
+    assert listed(client, "page=9") == second, "a page past the end shows the last"
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5"])
+def test_a_page_that_is_not_a_whole_number_is_a_400(
+    synced: Flask, client: FlaskClient, page: str
+) -> None:
+    response = client.get("/", query_string={"page": page})
+    assert response.status_code == 400
+    assert "The page must be a whole number from 1." in response.get_data(as_text=True)

@@ -81,6 +81,20 @@ def test_my_activities_reads_every_activity_in_a_fixed_number_of_statements(
     assert len(many) == len(few) <= 6, "\n".join(many)
 
 
+def test_the_catalog_shows_a_learners_progress_in_a_fixed_number_of_statements(
+    learner: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    """The signed-in user, the listing, then the learner's attempts, evaluations, claims and
+    grants of every listed activity at once."""
+    few = statements_for(client, db, "/")
+    more_activities(tmp_path, db, client)
+
+    many = statements_for(client, db, "/")
+
+    assert client.get("/").get_data(as_text=True).count("Your progress:") == 4
+    assert len(many) == len(few) <= 6, "\n".join(many)
+
+
 def test_the_admin_learner_page_reads_every_attempt_in_a_fixed_number_of_statements(
     app: Flask, learner: AuthActions, client: FlaskClient, db: Database, tmp_path: Path
 ) -> None:

@@ -115,7 +115,7 @@ def test_user_create_refuses_an_unknown_role_or_degree(
     runner: FlaskCliRunner, db: Database
 ) -> None:
     assert create(runner, EMAIL, "--role", "owner").exit_code == 2
-    assert create(runner, EMAIL, "--degree", "PhD").exit_code == 2
+    assert create(runner, EMAIL, "--degree", "DVM").exit_code == 2
     assert users(db) == []
 
 

@@ -10,8 +10,9 @@ from flask.cli import with_appcontext
 
 from quizapp import audit, clock
 from quizapp.accounts import services
+from quizapp.content.credits import DEGREES
 from quizapp.db import get_db
-from quizapp.models import DEGREES, ROLES
+from quizapp.models import ROLES
 
 DEMO_ADMIN_EMAIL = "admin@quizapp.example.org"
 

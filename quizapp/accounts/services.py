@@ -24,10 +24,10 @@ from quizapp.accounts.validation import (
     valid_birth_day,
     valid_npi,
 )
-from quizapp.content.credits import CERTIFYING_BOARDS
+from quizapp.content.credits import CERTIFYING_BOARDS, DEGREES
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
-from quizapp.models import DEGREES, ROLES, User
+from quizapp.models import ROLES, User
 
 DEFAULT_HASH_METHOD = "scrypt"
 

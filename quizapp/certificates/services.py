@@ -7,8 +7,6 @@ snapshot, so a certificate can be checked years later exactly as it was printed.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -17,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp import audit
+from quizapp.certificates import codes
+from quizapp.certificates.codes import new_code
 from quizapp.certificates.document import CertificateCredit, CertificateData, statement_markup
 from quizapp.certificates.issuer import NO_ISSUER, CertificateImage, Issuer
 from quizapp.content.credits import CREDIT_TYPES, credit_name, format_amount
@@ -33,25 +33,9 @@ from quizapp.models import (
     User,
 )
 
-CODE_BYTES = 16
-"""128 random bits; the design asks for at least 80."""
-
 
 class CertificateError(Refused):
     """The certificate is not in a state that allows this action, or the reason is missing."""
-
-
-def new_code() -> str:
-    """128 random bits in URL-safe Base64, starting with a letter or a digit.
-
-    A spreadsheet runs a cell that starts with ``-`` as a formula, so the CSV reports neutralise
-    it with an apostrophe, and the code in an export would no longer match the certificate; a
-    leading ``_`` reads badly on paper. Redrawing costs under 0.05 bits of the 128.
-    """
-    while True:
-        code = secrets.token_urlsafe(CODE_BYTES)
-        if code[0].isalnum():
-            return code
 
 
 def snapshot_for(
@@ -349,9 +333,6 @@ def reissue(
         return new
 
 
-CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-
-
 def latest_certificate_id() -> ScalarSelect[int]:
     """The newest certificate covering the claim of the enclosing query (correlated to
     ``CreditClaim``); a reissue is always newer than the certificate it replaces."""
@@ -368,10 +349,12 @@ def find(session: Session, certificate_id: int) -> Certificate | None:
     return session.get(Certificate, certificate_id)
 
 
-def find_by_code(session: Session, code: str) -> Certificate | None:
-    if not CODE_RE.match(code):
+def find_by_code(session: Session, typed: str) -> Certificate | None:
+    """The certificate whose code ``typed`` spells, as a clerk types it or as it was printed."""
+    found = codes.candidates(typed)
+    if not found:
         return None
-    return session.scalar(select(Certificate).where(Certificate.code == code))
+    return session.scalar(select(Certificate).where(Certificate.code.in_(found)))
 
 
 def superseded_by(session: Session, certificate: Certificate) -> Certificate | None:

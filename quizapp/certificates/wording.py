@@ -30,13 +30,17 @@ def certificate_title(data: CertificateData) -> str:
     return "Certificate of Completion"
 
 
-def learner_line(data: CertificateData) -> str:
-    """ "Zoë Ñúñez-Øster, MD"; a degree of "other" is not printed."""
-    name = " ".join(data.learner_name.split())
+def printed_degree(data: CertificateData) -> str:
+    """The degree after the learner's name, or "" for none: "other" is not a degree to print."""
     degree = data.degree.strip()
-    if not degree or degree.lower() == "other":
-        return name
-    return f"{name}, {degree}"
+    return "" if degree.lower() == "other" else degree
+
+
+def learner_line(data: CertificateData) -> str:
+    """ "Zoë Ñúñez-Øster, MD"."""
+    name = " ".join(data.learner_name.split())
+    degree = printed_degree(data)
+    return f"{name}, {degree}" if degree else name
 
 
 def learning_format(data: CertificateData) -> tuple[str, str]:

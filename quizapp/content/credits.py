@@ -87,7 +87,19 @@ BOARD_CONSENT = ProfileField(
     lambda p: p.board_report_consent_at is not None,
 )
 
-PHYSICIANS = frozenset({"MD", "DO"})
+DEGREES = (
+    "MD", "DO", "MBBS", "PA", "NP", "APRN", "RN", "PharmD", "DDS", "DMD", "DPM", "PhD", "other",
+)  # fmt: skip
+"""What a learner may declare, in the order the forms list them; "other" is not printed."""
+
+PHYSICIANS = frozenset({"MD", "DO", "MBBS"})
+"""Degrees that may claim AMA PRA Category 1 Credit™: the AMA's physicians are US MDs and
+DOs and doctors with an international medical degree such as the MBBS. Dentists (DDS, DMD),
+podiatrists (DPM) and PhDs are not, and receive a certificate of participation."""
+
+NURSES = frozenset({"RN", "NP", "APRN"})
+"""Degrees that may claim ANCC nursing contact hours: registered nurses and advanced practice
+registered nurses (an NP is one kind of APRN, kept for the accounts that chose it)."""
 
 REPORTED_TO_PARS = "pars"
 REPORTED_TO_CPE_MONITOR = "cpe-monitor"
@@ -221,7 +233,7 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "nursing contact hour",
             "nursing contact hours",
             "This activity is designated for a maximum of {amount} ANCC {units}.",
-            degrees=frozenset({"RN", "NP"}),
+            degrees=NURSES,
         ),
         CreditType(
             "acpe",

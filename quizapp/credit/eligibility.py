@@ -2,7 +2,7 @@
 
 Which degrees may claim a type and which profile fields its report needs are entries of the
 credit-type registry (:mod:`quizapp.content.credits`): AMA PRA Category 1 Credit™ is for
-physicians (MD, DO), other professions receive a certificate of participation for the same
+physicians (MD, DO, MBBS), other professions receive a certificate of participation for the same
 hours, or their own profession's credit type where the activity offers it; pharmacy credit
 needs the NABP e-Profile ID and the birth month and day, a board's MOC credit that board in
 the profile with the board ID, the birth month and day and the learner's consent. This module

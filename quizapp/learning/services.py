@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from quizapp import audit
 from quizapp.catalog.queries import ActivityListing, list_activities
 from quizapp.content.evaluation import EvaluationError, clean_answers
-from quizapp.dates import datetime_utc, long_date
+from quizapp.dates import date_and_time, long_date
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
 from quizapp.grading.order import decode_answers, option_order, option_values
@@ -115,6 +115,10 @@ class Standing:
     @property
     def completed(self) -> bool:
         return bool(self.claims)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.attempts)
 
     @property
     def status(self) -> str:
@@ -241,24 +245,36 @@ def extra_attempts_by_activity(
 def my_activities(
     session: Session, db: Database, user_id: int, today: dt.date
 ) -> list[tuple[ActivityListing, Standing]]:
-    """Every current activity, and each expired or withdrawn one the learner attempted, with
-    where the learner stands in it; a fixed number of statements however many there are."""
+    """The activities the learner started, current ones first, with where the learner stands
+    in each (the catalog lists the rest; a withdrawn one stays here for those who started it);
+    a fixed number of statements however many there are.
+    """
     listed = list_activities(session, today, include_expired=True, include_withdrawn=True)
     every = listed["current"] + listed["expired"]
-    found = standings(
-        session, db, user_id, {item.version.activity_id: item.version.id for item in every}, today
+    found = progress(session, db, user_id, every, today)
+    return [
+        (item, found[item.version.activity_id])
+        for item in every
+        if found[item.version.activity_id].started
+    ]
+
+
+def progress(
+    session: Session,
+    db: Database,
+    user_id: int,
+    listings: Sequence[ActivityListing],
+    today: dt.date,
+) -> dict[int, Standing]:
+    """Where the learner stands in each listed activity, by activity id, for the catalog and
+    My activities, in a fixed number of statements however many are listed."""
+    return standings(
+        session,
+        db,
+        user_id,
+        {item.version.activity_id: item.version.id for item in listings},
+        today,
     )
-    rows = [
-        (item, found[item.version.activity_id])
-        for item in listed["current"]
-        if not item.withdrawn or found[item.version.activity_id].attempts
-    ]
-    rows += [
-        (item, found[item.version.activity_id])
-        for item in listed["expired"]
-        if found[item.version.activity_id].attempts
-    ]
-    return rows
 
 
 @retry_when_locked
@@ -268,19 +284,28 @@ def start_attempt(
     slug: str,
     now: dt.datetime,
     rng: random.Random = _system_random,
+    *,
+    zone: dt.tzinfo = dt.UTC,
 ) -> int:
-    """The id of the learner's open attempt, or of a new one if the rules allow it."""
+    """The id of the learner's open attempt, or of a new one if the rules allow it; a refusal
+    names its times in ``zone``, the site's."""
     for _ in range(3):
         try:
             with db.transaction() as session:
-                return _start(session, db, user_id, slug, now, rng)
+                return _start(session, db, user_id, slug, now, rng, zone)
         except IntegrityError:
             continue  # a parallel request took this attempt number; look again
     raise AttemptRefused("Too many requests at once. Please try again.")
 
 
 def _start(
-    session: Session, db: Database, user_id: int, slug: str, now: dt.datetime, rng: random.Random
+    session: Session,
+    db: Database,
+    user_id: int,
+    slug: str,
+    now: dt.datetime,
+    rng: random.Random,
+    zone: dt.tzinfo,
 ) -> int:
     activity, version = current_version(session, db, slug)
     today = now.date()
@@ -306,7 +331,9 @@ def _start(
     if last is not None and last.submitted_at and version.attempt_wait:
         ready = last.submitted_at + version.attempt_wait
         if now < ready:
-            raise AttemptRefused(f"You can start your next attempt after {datetime_utc(ready)}.")
+            raise AttemptRefused(
+                f"You can start your next attempt after {date_and_time(ready, zone)}."
+            )
     order = option_order(version.questions, rng)
     attempt = Attempt(
         user_id=user_id,

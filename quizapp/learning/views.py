@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import current
+from quizapp.catalog.progress import EXTENSION as PROGRESS_EXTENSION
 from quizapp.content.evaluation import EvaluationError
 from quizapp.db import get_db, request_session
 from quizapp.errors import NotFound
@@ -29,6 +31,12 @@ from quizapp.ratelimit import limiter
 blueprint = Blueprint("learning", __name__, template_folder="templates")
 
 ViewResult = str | Response | tuple[str, int]
+
+
+@blueprint.record_once
+def _offer_progress_to_the_catalog(state: BlueprintSetupState) -> None:
+    """The catalog shows a signed-in learner's standing per activity from this."""
+    state.app.extensions[PROGRESS_EXTENSION] = services.progress
 
 
 def _submit_limit() -> str:
@@ -69,7 +77,9 @@ def posttest(slug: str) -> str:
 def start(slug: str) -> Response:
     """Signed-in learners. Start an attempt, or return to the one already open."""
     try:
-        attempt_id = services.start_attempt(get_db(), current().id, slug, clock.now())
+        attempt_id = services.start_attempt(
+            get_db(), current().id, slug, clock.now(), zone=clock.zone()
+        )
     except NotFound:
         abort(404, description="There is no activity at this address.")
     except services.AttemptRefused as refused:

@@ -15,6 +15,7 @@ from quizapp.certificates.wording import credit_line
 from quizapp.content.credits import (
     CERTIFYING_BOARDS,
     CREDIT_TYPES,
+    DEGREES,
     NOT_REPORTED,
     OFFERED_TYPES,
     PARS_BOARD_CREDITS,
@@ -30,7 +31,6 @@ from quizapp.content.credits import (
 from quizapp.content.formats import LEARNING_FORMATS, learning_format
 from quizapp.content.loader import load_activity
 
-DEGREES = ("MD", "DO", "PA", "NP", "RN", "PharmD", "other")
 SAMPLE = Path(__file__).resolve().parents[2] / "content"
 
 
@@ -66,8 +66,13 @@ def test_participation_is_an_entry_authors_cannot_offer_that_stands_in_for_ama_c
     assert [d for d in DEGREES if participation.eligible(d)] == [
         "PA",
         "NP",
+        "APRN",
         "RN",
         "PharmD",
+        "DDS",
+        "DMD",
+        "DPM",
+        "PhD",
         "other",
     ]
 
@@ -75,9 +80,10 @@ def test_participation_is_an_entry_authors_cannot_offer_that_stands_in_for_ama_c
 @pytest.mark.parametrize(
     ("code", "degrees"),
     [
-        ("ama-pra-1", {"MD", "DO"}),
-        ("abim-moc", {"MD", "DO"}),
-        ("ancc", {"RN", "NP"}),
+        ("ama-pra-1", {"MD", "DO", "MBBS"}),
+        ("abim-moc", {"MD", "DO", "MBBS"}),
+        ("rems", {"MD", "DO", "MBBS"}),
+        ("ancc", {"RN", "NP", "APRN"}),
         ("acpe", {"PharmD"}),
         ("aapa", {"PA"}),
         ("ipce", set(DEGREES)),
@@ -214,7 +220,7 @@ def test_board_credit_is_for_physicians_with_that_board_in_their_profile(credit:
     another_board = next(code for code in CERTIFYING_BOARDS if code != credit.board)
 
     assert credit.board in CERTIFYING_BOARDS
-    assert {d for d in DEGREES if credit.eligible(d)} == {"MD", "DO"}
+    assert {d for d in DEGREES if credit.eligible(d)} == {"MD", "DO", "MBBS"}
     assert not credit.counts_hours
     assert credit.missing(complete) == ()
     assert credit.missing(Learner(**{**complete.__dict__, "certifying_board": another_board})) == (

@@ -26,6 +26,43 @@ def test_a_datetime_prints_its_utc_date_and_time() -> None:
     assert dates.datetime_utc(NOON) == "January 5, 2027 at 12:00 UTC"
 
 
+def test_a_time_shows_in_the_zone_asked_for_and_names_it() -> None:
+    new_york = dates.zone_named("America/New_York")
+    assert dates.date_and_time(NOON, new_york) == "January 5, 2027 at 07:00 EST"
+    summer = NOON.replace(month=7)
+    assert dates.time_of_day(summer, new_york) == "08:00 EDT"
+    assert dates.time_of_day(NOON, dates.zone_named("Asia/Kolkata")) == "17:30 IST"
+    assert dates.time_of_day(NOON, dates.zone_named("UTC")) == "12:00 UTC"
+
+
+def test_a_zone_with_no_letters_for_its_time_is_named_by_its_offset() -> None:
+    assert dates.time_of_day(NOON, dates.zone_named("Asia/Dubai")) == "16:00 UTC+04"
+
+
+def test_a_datetime_gives_its_date_in_the_zone() -> None:
+    tokyo = dates.zone_named("Asia/Tokyo")
+    late = dt.datetime(2027, 1, 5, 20, 0, tzinfo=dt.UTC)
+    assert dates.long_date(late) == "January 5, 2027"
+    assert dates.long_date(late, tokyo) == "January 6, 2027"
+    assert dates.timestamp(late, zone=tokyo) == "2027-01-06 05:00"
+
+
+def test_a_naive_datetime_is_taken_as_utc() -> None:
+    naive = dt.datetime(2027, 1, 5, 12, 0)
+    assert dates.time_of_day(naive, dates.zone_named("Europe/Paris")) == "13:00 CET"
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime", ""])
+def test_only_names_of_the_time_zone_database_are_zones(name: str) -> None:
+    with pytest.raises(ValueError, match="is not a time zone; give an IANA name"):
+        dates.zone_named(name)
+
+
+def test_a_zone_name_in_the_wrong_case_suggests_the_right_one() -> None:
+    with pytest.raises(ValueError, match="did you mean Europe/London"):
+        dates.zone_named("europe/london")
+
+
 def test_timestamps_for_admin_tables() -> None:
     assert dates.timestamp(NOON) == "2027-01-05 12:00"
     assert dates.timestamp(NOON, seconds=True) == "2027-01-05 12:00:07"
