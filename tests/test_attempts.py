@@ -678,6 +678,4 @@ def test_without_partial_credit_the_same_answers_score_all_or_nothing_and_fail(
     [attempt] = attempts_of(db)
     assert attempt.passed is False
     assert str(attempt.score_percent) == "40.00"
-    assert "You scored 2 of 5 (40%); 75% passes." in visible_text(
-        review_page(client, attempt_id)
-    )
+    assert "You scored 2 of 5 (40%); 75% passes." in visible_text(review_page(client, attempt_id))
