@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizapp import audit
+from quizapp.accounts.services import AccountProblems, Registration, register
 from quizapp.certificates.services import revoke
 from quizapp.config import ConfigurationError
 from quizapp.db import Database
@@ -287,6 +288,19 @@ def test_registration_reports_every_problem_beside_its_field_at_once(
         assert re.search(rf'aria-describedby="[^"]*\b{field}-error"', tag.group(0)), field
     assert "Please correct these 3 fields; everything else you entered is kept." in page
     assert 'value="Ann Lee"' in page
+
+
+def test_the_registration_service_names_every_problem_and_says_them_all_in_its_message(
+    db: Database,
+) -> None:
+    with pytest.raises(AccountProblems) as caught:
+        register(db, Registration("not-an-address", "short", "Ann Lee", "XYZ"), now=NOW)
+
+    assert [problem.field for problem in caught.value.problems] == ["email", "password", "degree"]
+    assert caught.value.message == (
+        "Enter an email address such as name@example.org. Use at least 10 characters. "
+        "Choose your degree."
+    )
 
 
 def test_the_profile_reports_every_problem_beside_its_field_at_once(

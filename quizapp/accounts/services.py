@@ -42,10 +42,10 @@ class AccountError(Refused):
 
 class AccountProblems(AccountError):
     """Several problems in one form, each with its field, all reported at once so the person
-    fixes them in one pass; the first is the message of the whole."""
+    fixes them in one pass; the message of the whole says them all, for the CLI."""
 
     def __init__(self, problems: Sequence[AccountError]) -> None:
-        super().__init__(problems[0].message, problems[0].field)
+        super().__init__(" ".join(p.message for p in problems), problems[0].field)
         self.problems = tuple(problems)
 
 
