@@ -50,6 +50,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "CERTIFICATE_SIGNATURE_IMAGE": "",
         "CERTIFICATE_LOGO": "",
         "PROVIDER_CONTACT": "",
+        "PROVIDER_NAME": "",
+        "CONTACT_EMAIL": "",
+        "PRIVACY_URL": "",
+        "TERMS_URL": "",
         "ADMIN_FRESH_MINUTES": 30,
         "RATELIMIT_HEADERS_ENABLED": True,
         # A moving window counts the last minute, whatever the clock says: a fixed window
@@ -80,6 +84,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         _check_whole_number(app, key, minimum)
     app.config["SITE_URL"] = site_url(str(app.config.get("SITE_URL", "")))
     app.config["TIME_ZONE"] = time_zone(app.config.get("TIME_ZONE"))
+    for key in FOOTER_LINKS:
+        app.config[key] = footer_link(key, app.config.get(key))
     app.extensions[ISSUER_EXTENSION] = certificate_issuer(app)
     app.config["SESSION_COOKIE_SECURE"] = secure_cookie(
         app.config.get("SESSION_COOKIE_SECURE"), app.config["SITE_URL"]
@@ -192,6 +198,29 @@ def site_url(value: str) -> str:
             "as https://cme.example.org (set it in instance/config.py or QUIZAPP_SITE_URL)."
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+FOOTER_LINKS = ("PRIVACY_URL", "TERMS_URL")
+"""Settings that are links in every page's footer."""
+
+
+def footer_link(key: str, value: object) -> str:
+    """A footer link's address: empty (no link), a path on this site, or an http(s) address.
+
+    Anything else (``javascript:``, a bare word) would be a broken or unsafe link on every
+    page, so it stops quizapp at start-up instead.
+    """
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    on_site = not parts.scheme and not parts.netloc and text.startswith("/")
+    if on_site or (parts.scheme in ("http", "https") and parts.netloc):
+        return text
+    raise ConfigurationError(
+        f"{key} is {value!r}; give an address starting with https://, http:// or / "
+        f"(set it in instance/config.py or QUIZAPP_{key})."
+    )
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")

@@ -18,6 +18,8 @@ from werkzeug.routing import IntegerConverter
 
 from quizapp import dates, db
 from quizapp.content.credits import credit_name, format_amount
+from quizapp.content.display import for_screen
+from quizapp.grading.presentation import score_text
 from quizapp.models import MAX_ID
 from quizapp.ratelimit import limiter
 
@@ -80,6 +82,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(db.DatabaseError, _database_error)
     app.after_request(_security_headers)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["site_footer"] = {
+        key.lower(): str(app.config.get(key) or "").strip()
+        for key in ("PROVIDER_NAME", "CONTACT_EMAIL", "PRIVACY_URL", "TERMS_URL")
+    }
     app.jinja_env.globals["logout_form"] = _logout_form
     app.jinja_env.filters["isodate"] = _as_date
     zone = zoneinfo.ZoneInfo(app.config["TIME_ZONE"])
@@ -92,6 +98,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_utc"] = app.jinja_env.filters["datetime"]
     app.jinja_env.filters["time_utc"] = app.jinja_env.filters["time"]
     app.jinja_env.filters["credits"] = format_amount
+    app.jinja_env.filters["score_of"] = score_text
+    app.jinja_env.filters["for_screen"] = for_screen
     app.jinja_env.filters["credit_name"] = credit_name
 
 

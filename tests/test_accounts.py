@@ -214,7 +214,7 @@ def test_a_registration_with_a_bad_field_says_what_to_fix_and_writes_nothing(
     page = body(response)
     assert field_errors(page, field) == [message]
     assert re.search(rf'aria-describedby="[^"]*\b{field}-error"', page)
-    assert "Please correct the fields marked below." in form_alert(page)
+    assert "Please correct this field; everything else you entered is kept." in form_alert(page)
     assert user_rows(db) == []
     assert audit_events(db, "user.register") == []
     assert not is_signed_in(client)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,11 +31,47 @@ from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
 from quizapp.models import ROLES, User
 
+T = TypeVar("T")
+
 DEFAULT_HASH_METHOD = "scrypt"
 
 
 class AccountError(Refused):
     """A problem the person can fix in the account form."""
+
+
+class AccountProblems(AccountError):
+    """Several problems in one form, each with its field, all reported at once so the person
+    fixes them in one pass; the message of the whole says them all, for the CLI."""
+
+    def __init__(self, problems: Sequence[AccountError]) -> None:
+        super().__init__(" ".join(p.message for p in problems), problems[0].field)
+        self.problems = tuple(problems)
+
+
+class _Checks:
+    """Runs a form's checks one after another, keeping every problem instead of stopping at
+    the first."""
+
+    def __init__(self) -> None:
+        self.found: list[AccountError] = []
+
+    def __call__(self, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except AccountError as problem:
+            self.found.append(problem)
+            return None
+
+    def refuse(self, problem: str | None, field: str) -> None:
+        if problem:
+            self.found.append(AccountError(problem, field))
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise AccountProblems(self.found)
 
 
 @dataclass(frozen=True)
@@ -66,17 +104,9 @@ def register(
 ) -> User:
     """A new account; ``actor`` is who created it (default: the person registering)."""
     email = normalize_email(form.email)
-    problem = email_problem(email)
-    if problem:
-        raise AccountError(problem, "email")
-    problem = password_problem(form.password, email)
-    if problem:
-        raise AccountError(problem, "password")
+    checks = _registration_checks(form, email, role)
+    checks.raise_any()
     full_name = _full_name(form.full_name)
-    if form.degree not in DEGREES:
-        raise AccountError("Choose your degree.", "degree")
-    if role not in ROLES:
-        raise AccountError(f"Unknown role '{role}'.", "role")
     skeleton = email_skeleton(email)
     try:
         with db.transaction() as session:
@@ -106,6 +136,33 @@ def register(
             "An account with this email already exists. Log in, or use another email.", "email"
         ) from None
     return user
+
+
+def _registration_checks(form: Registration, email: str, role: str) -> _Checks:
+    checks = _Checks()
+    checks.refuse(email_problem(email), "email")
+    checks.refuse(password_problem(form.password, email), "password")
+    checks(lambda: _full_name(form.full_name))
+    checks.refuse(None if form.degree in DEGREES else "Choose your degree.", "degree")
+    checks.refuse(None if role in ROLES else f"Unknown role '{role}'.", "role")
+    return checks
+
+
+def registration_problems(form: Registration) -> list[AccountError]:
+    """Every problem :func:`register` would refuse before looking at the database, so that a
+    form already refused for one field can show the others' problems too."""
+    return _registration_checks(form, normalize_email(form.email), "learner").found
+
+
+def profile_problems(form: ProfileForm) -> list[AccountError]:
+    """Every problem :func:`update_profile` would refuse, for the same reason."""
+    try:
+        _clean_profile(form)
+    except AccountProblems as problems:
+        return list(problems.problems)
+    except AccountError as problem:
+        return [problem]
+    return []
 
 
 LOOK_ALIKE = (
@@ -268,28 +325,33 @@ def _full_name(raw: str) -> str:
 
 
 def _clean_profile(form: ProfileForm) -> dict[str, object]:
-    full_name = _full_name(form.full_name)
-    if form.degree not in DEGREES:
-        raise AccountError("Choose your degree.", "degree")
+    """The profile as stored, or every problem in the form at once."""
+    checks = _Checks()
+    full_name = checks(lambda: _full_name(form.full_name))
+    checks.refuse(None if form.degree in DEGREES else "Choose your degree.", "degree")
     npi = form.npi.strip() or None
     if npi and not valid_npi(npi):
-        raise AccountError("An NPI is 10 digits with a valid check digit.", "npi")
+        checks.refuse("An NPI is 10 digits with a valid check digit.", "npi")
     state = form.license_state.strip().upper() or None
     if state and state not in US_STATES:
-        raise AccountError("Choose the state that issued your license.", "license_state")
-    month, day = _birth(form.birth_month, form.birth_day)
+        checks.refuse("Choose the state that issued your license.", "license_state")
+    month, day = checks(lambda: _birth(form.birth_month, form.birth_day)) or (None, None)
     nabp = form.nabp_eprofile_id.strip() or None
     if nabp and not (_ascii_digits(nabp) and 1 <= len(nabp) <= 10):
-        raise AccountError(
-            "An NABP e-Profile ID is a number of up to 10 digits.", "nabp_eprofile_id"
-        )
-    given_name, family_name = _board_name(form.given_name, form.family_name)
+        checks.refuse("An NABP e-Profile ID is a number of up to 10 digits.", "nabp_eprofile_id")
+    given_name, family_name = checks(lambda: _board_name(form.given_name, form.family_name)) or (
+        None,
+        None,
+    )
     board = form.certifying_board.strip() or None
     if board and board not in CERTIFYING_BOARDS:
-        raise AccountError(
+        checks.refuse(
             "Choose your certifying board from the list; quizapp reports to these boards only.",
             "certifying_board",
         )
+    license_number = checks(lambda: _limited(form.license_number, 40, "license_number"))
+    board_id = checks(lambda: _limited(form.board_id, 40, "board_id"))
+    checks.raise_any()
     return {
         "full_name": full_name,
         "given_name": given_name,
@@ -297,9 +359,9 @@ def _clean_profile(form: ProfileForm) -> dict[str, object]:
         "degree": form.degree,
         "npi": npi,
         "license_state": state,
-        "license_number": _limited(form.license_number, 40, "license_number"),
+        "license_number": license_number,
         "certifying_board": board,
-        "board_id": _limited(form.board_id, 40, "board_id"),
+        "board_id": board_id,
         "birth_month": month,
         "birth_day": day,
         "nabp_eprofile_id": nabp,

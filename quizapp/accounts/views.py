@@ -66,12 +66,7 @@ def register() -> ViewResult:
         try:
             user = services.register(
                 get_db(),
-                services.Registration(
-                    form.email.data or "",
-                    form.password.data or "",
-                    form.full_name.data or "",
-                    form.degree.data or "",
-                ),
+                _registration(form),
                 now=clock.now(),
                 hash_method=_hash_method(),
             )
@@ -81,6 +76,8 @@ def register() -> ViewResult:
             sign_in(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("catalog.catalog"))
+    elif form.is_submitted():
+        _attach_others(form, services.registration_problems(_registration(form)))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
 
@@ -152,31 +149,14 @@ def profile() -> ViewResult:
     form = forms.ProfileForm(obj=None if request.method == "POST" else _profile_data(user))
     if form.validate_on_submit():
         try:
-            services.update_profile(
-                get_db(),
-                user.id,
-                services.ProfileForm(
-                    full_name=form.full_name.data or "",
-                    degree=form.degree.data or "",
-                    npi=form.npi.data or "",
-                    license_state=form.license_state.data or "",
-                    license_number=form.license_number.data or "",
-                    certifying_board=form.certifying_board.data or "",
-                    given_name=form.given_name.data or "",
-                    family_name=form.family_name.data or "",
-                    board_id=form.board_id.data or "",
-                    birth_month=form.birth_month.data or "",
-                    birth_day=form.birth_day.data or "",
-                    nabp_eprofile_id=form.nabp_eprofile_id.data or "",
-                    board_report_consent=bool(form.board_report_consent.data),
-                ),
-                clock.now(),
-            )
+            services.update_profile(get_db(), user.id, _profile_form(form), clock.now())
         except services.AccountError as error:
             _attach(form, error)
         else:
             flash("Your profile is saved.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("accounts.profile"))
+    elif form.is_submitted():
+        _attach_others(form, services.profile_problems(_profile_form(form)))
     status = 400 if form.is_submitted() else 200
     return (
         render_template(
@@ -209,9 +189,47 @@ def _profile_data(user: User) -> _ProfileData:
     return _ProfileData(user)
 
 
+def _registration(form: forms.RegisterForm) -> services.Registration:
+    return services.Registration(
+        form.email.data or "",
+        form.password.data or "",
+        form.full_name.data or "",
+        form.degree.data or "",
+    )
+
+
+def _profile_form(form: forms.ProfileForm) -> services.ProfileForm:
+    return services.ProfileForm(
+        full_name=form.full_name.data or "",
+        degree=form.degree.data or "",
+        npi=form.npi.data or "",
+        license_state=form.license_state.data or "",
+        license_number=form.license_number.data or "",
+        certifying_board=form.certifying_board.data or "",
+        given_name=form.given_name.data or "",
+        family_name=form.family_name.data or "",
+        board_id=form.board_id.data or "",
+        birth_month=form.birth_month.data or "",
+        birth_day=form.birth_day.data or "",
+        nabp_eprofile_id=form.nabp_eprofile_id.data or "",
+        board_report_consent=bool(form.board_report_consent.data),
+    )
+
+
+def _attach_others(form: forms.FlaskForm, problems: list[services.AccountError]) -> None:
+    """The service's problems beside the fields the form's own validators let through, so a
+    form refused for one field reports every field's problem at once."""
+    for problem in problems:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is not None and not field.errors:
+            field.errors = [problem.message]
+
+
 def _attach(form: forms.FlaskForm, error: services.AccountError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Each problem the service found beside its field (or above the form)."""
+    for problem in error.problems if isinstance(error, services.AccountProblems) else (error,):
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is not None:
+            field.errors = [*field.errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)

@@ -77,25 +77,39 @@ DEFAULT_EVALUATION: tuple[EvaluationItem, ...] = (
 
 
 class EvaluationError(ValueError):
-    def __init__(self, message: str, item_id: str) -> None:
+    """Answers the evaluation cannot record: ``problems`` says, per item id, what is wrong,
+    every item at once; ``item_id`` is the first of them."""
+
+    def __init__(self, message: str, problems: Mapping[str, str]) -> None:
         super().__init__(message)
         self.message = message
-        self.item_id = item_id
+        self.problems = dict(problems)
+        self.item_id = next(iter(self.problems))
 
 
 def clean_answers(items: Sequence[EvaluationItem], raw: Mapping[str, str]) -> dict[str, str]:
-    """The learner's answers keyed by item id; raises for a missing or invented answer."""
+    """The learner's answers keyed by item id; raises for missing or invented answers,
+    naming every item that has one."""
     answers: dict[str, str] = {}
+    problems: dict[str, str] = {}
     for item in items:
         value = (raw.get(item.id) or "").strip()
         if not value:
             if item.required:
-                raise EvaluationError("Please answer this question.", item.id)
+                problems[item.id] = "Please answer this question."
             continue
         allowed = item.choices
         if allowed and value not in allowed:
-            raise EvaluationError("Choose one of the offered answers.", item.id)
-        if len(value) > MAX_TEXT:
-            raise EvaluationError(f"Keep this answer under {MAX_TEXT} characters.", item.id)
-        answers[item.id] = value
+            problems[item.id] = "Choose one of the offered answers."
+        elif len(value) > MAX_TEXT:
+            problems[item.id] = f"Keep this answer under {MAX_TEXT} characters."
+        else:
+            answers[item.id] = value
+    if problems:
+        count = len(problems)
+        raise EvaluationError(
+            f"{count} question{'s' if count != 1 else ''} below need{'s' if count == 1 else ''} "
+            "your attention; your other answers are kept.",
+            problems,
+        )
     return answers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from quizapp.content.snapshot import VersionQuestion
 
@@ -89,3 +90,16 @@ def letters_seen_and_authored(order: Sequence[str], chosen: Sequence[str]) -> st
             shown.append(letter if letter == option_id else f"{letter} [{option_id}]")
     shown += [f"[{option_id}]" for option_id in sorted(set(chosen) - set(order))]
     return ", ".join(shown)
+
+
+def score_text(percent: Decimal, questions: int) -> str:
+    """A score as a learner reads it: "2 of 3 (67%)".
+
+    The points come back from the stored percentage (2 decimals), so partial credit shows as
+    "2.5 of 3 (83%)"; the whole percentage is for reading only, as passing is decided on
+    exact fractions when the attempt is scored.
+    """
+    points = (Decimal(percent) * questions / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    shown_points = f"{points:f}".rstrip("0").rstrip(".") if "." in f"{points:f}" else f"{points}"
+    whole = Decimal(percent).quantize(Decimal(1), ROUND_HALF_UP)
+    return f"{shown_points} of {questions} ({whole}%)"

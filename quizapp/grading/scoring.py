@@ -19,12 +19,25 @@ Answers = Mapping[str, frozenset[str]]
 
 
 class SubmissionError(ValueError):
-    """The submission does not fit the attempt; the message is meant for the learner."""
+    """The submission does not fit the attempt; the message is meant for the learner.
 
-    def __init__(self, message: str, question_id: str | None = None) -> None:
+    ``problems`` holds every question that needs another look, by id, with what is wrong with
+    it, so the form can mark them all at once rather than one per submission;
+    ``question_id`` is the first of them, where the page sends the learner.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        question_id: str | None = None,
+        problems: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
-        self.question_id = question_id
+        self.problems: dict[str, str] = dict(problems or {})
+        if question_id is not None and not self.problems:
+            self.problems[question_id] = message
+        self.question_id = question_id or next(iter(self.problems), None)
 
 
 @dataclass(frozen=True)
@@ -63,8 +76,15 @@ def to_decimal(value: Fraction, *, places: int) -> Decimal:
     )
 
 
+UNANSWERED = "This question is unanswered."
+
+
 def validate_answers(questions: Sequence[VersionQuestion], answers: Answers) -> None:
-    """Refuse missing answers, unknown options and questions that are not in this version."""
+    """Refuse missing answers, unknown options and questions that are not in this version.
+
+    Every question with a problem is reported at once, numbered as the form numbers them
+    ("Questions 2 and 3 are unanswered."), so a learner fixes them all in one pass.
+    """
     known = {q.id for q in questions}
     for question_id in answers:
         if question_id not in known:
@@ -72,17 +92,44 @@ def validate_answers(questions: Sequence[VersionQuestion], answers: Answers) -> 
                 "This form does not match your attempt (the posttest may have changed). "
                 "Reload the page and answer again.",
             )
-    for question in questions:
+    problems: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    for number, question in enumerate(questions, start=1):
+        numbers[question.id] = number
         chosen = answers.get(question.id, frozenset())
         if not chosen:
-            raise SubmissionError("Answer every question before submitting.", question.id)
-        if not chosen <= question.option_ids:
-            raise SubmissionError(
-                "One of the answers is not an option of its question. Reload the page.",
-                question.id,
+            problems[question.id] = UNANSWERED
+        elif not chosen <= question.option_ids:
+            problems[question.id] = (
+                "One of the answers is not an option of its question. Reload the page."
             )
-        if question.type != "multiple" and len(chosen) != 1:
-            raise SubmissionError("Choose exactly one answer for this question.", question.id)
+        elif question.type != "multiple" and len(chosen) != 1:
+            problems[question.id] = "Choose exactly one answer for this question."
+    if problems:
+        raise SubmissionError(_summary(problems, numbers), problems=problems)
+
+
+def _summary(problems: Mapping[str, str], numbers: Mapping[str, int]) -> str:
+    unanswered = [numbers[qid] for qid, problem in problems.items() if problem == UNANSWERED]
+    sentences = []
+    if unanswered:
+        verb = "is" if len(unanswered) == 1 else "are"
+        sentences.append(f"{numbered(unanswered)} {verb} unanswered.")
+    sentences.extend(
+        f"Question {numbers[qid]}: {problem}"
+        for qid, problem in problems.items()
+        if problem != UNANSWERED
+    )
+    return " ".join(sentences)
+
+
+def numbered(numbers: Sequence[int]) -> str:
+    """Question numbers as a sentence names them: "Question 2", "Questions 2 and 3",
+    "Questions 1, 2 and 4"."""
+    if len(numbers) == 1:
+        return f"Question {numbers[0]}"
+    listed = ", ".join(str(n) for n in numbers[:-1])
+    return f"Questions {listed} and {numbers[-1]}"
 
 
 def score(

@@ -200,7 +200,7 @@ def _render_review(attempt_row: Attempt, activity: Activity, learner: services.S
             out_of_attempts=learner.out_of_attempts,
         ),
         learner=learner,
-        correct_count=sum(1 for r in responses.values() if r.correct),
+        form=EmptyForm(),
     )
 
 

@@ -69,17 +69,37 @@ def live_server(live_app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def page(browser: object, live_server: str) -> Iterator[object]:
+WIDTHS = {"desktop": 1280, "phone": 390}
+"""The screens every browser test runs on: a laptop, and a phone held upright."""
+
+
+@pytest.fixture(params=list(WIDTHS))
+def page(request: pytest.FixtureRequest, browser: object, live_server: str) -> Iterator[object]:
     # bypass_csp lets the test inject axe-core; the app's own pages carry no inline script.
-    context = browser.new_context(base_url=live_server, bypass_csp=True)  # type: ignore[attr-defined]
+    context = browser.new_context(  # type: ignore[attr-defined]
+        base_url=live_server,
+        bypass_csp=True,
+        viewport={"width": WIDTHS[request.param], "height": 900},
+    )
     page = context.new_page()
     yield page
     context.close()
 
 
+def check_page(page: object, name: str) -> None:
+    """What every page of a journey must be, at the width the test runs at: kept as a
+    screenshot, free of any violation axe-core finds, and no wider than the screen."""
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]
+    screenshot(page, f"{name}-{width}")
+    assert axe_violations(page) == [], name
+    overflow = page.evaluate(  # type: ignore[attr-defined]
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+
+
 def axe_violations(page: object) -> list[dict[str, object]]:
-    """Serious and critical accessibility violations axe-core finds on the current page."""
+    """The accessibility violations axe-core finds on the current page, of any impact."""
     import axe_playwright_python
 
     script = Path(axe_playwright_python.__file__).parent / "axe.min.js"
@@ -90,7 +110,6 @@ def axe_violations(page: object) -> list[dict[str, object]]:
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
     ]
 
 

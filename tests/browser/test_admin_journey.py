@@ -16,7 +16,7 @@ from quizapp.accounts.services import Registration, register
 from quizapp.credit.services import claim_credit
 from quizapp.db import Database
 from quizapp.learning.services import start_attempt, submit_attempt, submit_evaluation
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import check_page
 from tests.conftest import FROZEN_NOW, PASSWORD
 from tests.learner_helpers import IMATINIB, RIGHT, WRONG, posted
 
@@ -37,8 +37,7 @@ EVALUATION = {
 
 
 def check(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    screenshot(page, f"admin-{name}")
-    assert axe_violations(page) == [], name
+    check_page(page, f"admin-{name}")
 
 
 def first_attempt(db: Database, user_id: int, right: set[str]) -> None:

@@ -72,8 +72,7 @@ def test_a_required_item_left_blank_is_refused(item_id: str, blank: str | None) 
 
     error = refusal(DEFAULT_EVALUATION, raw)
 
-    assert error.message == "Please answer this question."
-    assert error.item_id == item_id
+    assert error.problems == {item_id: "Please answer this question."}
 
 
 @pytest.mark.parametrize("item_id", OPTIONAL)
@@ -98,8 +97,7 @@ def test_optional_text_may_be_left_blank_or_out(item_id: str) -> None:
 def test_an_answer_not_among_the_offered_choices_is_refused(item_id: str, invented: str) -> None:
     error = refusal(DEFAULT_EVALUATION, COMPLETE | {item_id: invented})
 
-    assert error.message == "Choose one of the offered answers."
-    assert error.item_id == item_id
+    assert error.problems == {item_id: "Choose one of the offered answers."}
 
 
 @pytest.mark.parametrize("answer", SCALE)
@@ -136,8 +134,7 @@ def test_text_over_the_limit_is_refused() -> None:
     error = refusal(DEFAULT_EVALUATION, COMPLETE | {"planned-change": "x" * (MAX_TEXT + 1)})
 
     assert MAX_TEXT == 2000
-    assert error.message == "Keep this answer under 2000 characters."
-    assert error.item_id == "planned-change"
+    assert error.problems == {"planned-change": "Keep this answer under 2000 characters."}
 
 
 def test_answers_to_items_not_in_the_evaluation_are_dropped() -> None:
@@ -164,7 +161,21 @@ def test_a_text_item_can_be_made_required() -> None:
 
     error = refusal(items, {"comments": " "})
 
-    assert error.message == "Please answer this question."
+    assert error.problems == {"comments": "Please answer this question."}
+
+
+def test_every_problem_is_reported_at_once_in_the_order_of_the_form() -> None:
+    raw = COMPLETE | {"objectives-met": "", "commercial-bias": "Unsure", "relevance": " "}
+
+    error = refusal(DEFAULT_EVALUATION, raw)
+
+    assert error.problems == {
+        "objectives-met": "Please answer this question.",
+        "relevance": "Please answer this question.",
+        "commercial-bias": "Choose one of the offered answers.",
+    }
+    assert error.item_id == "objectives-met"
+    assert error.message == "3 questions below need your attention; your other answers are kept."
 
 
 def test_an_optional_choice_item_may_be_skipped_but_not_invented() -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict
+from decimal import Decimal
+
+import pytest
 
 from quizapp.content.snapshot import VersionQuestion
 from quizapp.grading.order import option_order
-from quizapp.grading.presentation import shown_questions
+from quizapp.grading.presentation import score_text, shown_questions
 from tests.snapshots import question as make_question
 
 RATIONALE_SOURCE = "Metformin is first-line unless contraindicated."
@@ -133,3 +136,20 @@ def test_nothing_is_marked_chosen_before_an_answer() -> None:
     shown = shown_questions(posttest(), ORDER)
 
     assert not any(o.chosen for q in shown for o in q.options)
+
+
+@pytest.mark.parametrize(
+    ("percent", "questions", "shown"),
+    [
+        ("66.67", 3, "2 of 3 (67%)"),
+        ("33.33", 3, "1 of 3 (33%)"),
+        ("100.00", 3, "3 of 3 (100%)"),
+        ("0.00", 5, "0 of 5 (0%)"),
+        ("83.33", 3, "2.5 of 3 (83%)"),
+        ("62.50", 8, "5 of 8 (63%)"),
+    ],
+)
+def test_a_score_reads_as_points_of_questions_and_a_whole_percentage(
+    percent: str, questions: int, shown: str
+) -> None:
+    assert score_text(Decimal(percent), questions) == shown

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from quizapp.content.snapshot import VersionQuestion
-from quizapp.grading.scoring import SubmissionError, score, validate_answers
+from quizapp.grading.scoring import SubmissionError, numbered, score, validate_answers
 from tests.snapshots import question as make_question
 
 
@@ -238,28 +238,58 @@ def refusal(questions: list[VersionQuestion], chosen: dict[str, frozenset[str]])
 def test_a_missing_answer_is_refused_and_names_the_question() -> None:
     error = refusal(three_singles(), answers(q1="b", q3="b"))
 
-    assert error.message == "Answer every question before submitting."
+    assert error.message == "Question 2 is unanswered."
+    assert error.problems == {"q2": "This question is unanswered."}
     assert error.question_id == "q2"
 
 
 def test_an_empty_choice_counts_as_a_missing_answer() -> None:
     error = refusal(three_singles(), {**answers(q1="b", q3="b"), "q2": frozenset()})
 
-    assert error.message == "Answer every question before submitting."
+    assert error.message == "Question 2 is unanswered."
     assert error.question_id == "q2"
+
+
+def test_every_unanswered_question_is_named_at_once_by_its_number() -> None:
+    error = refusal(three_singles(), answers(q1="b"))
+
+    assert error.message == "Questions 2 and 3 are unanswered."
+    assert list(error.problems) == ["q2", "q3"]
+    assert error.question_id == "q2"
+
+
+def test_unanswered_and_malformed_questions_are_reported_together() -> None:
+    error = refusal(three_singles(), answers(q1="ab"))
+
+    assert error.message == (
+        "Questions 2 and 3 are unanswered. Question 1: Choose exactly one answer for this question."
+    )
+    assert list(error.problems) == ["q1", "q2", "q3"]
+
+
+@pytest.mark.parametrize(
+    ("numbers", "named"),
+    [([4], "Question 4"), ([2, 3], "Questions 2 and 3"), ([1, 2, 5], "Questions 1, 2 and 5")],
+)
+def test_question_numbers_read_as_a_sentence(numbers: list[int], named: str) -> None:
+    assert numbered(numbers) == named
 
 
 def test_an_option_id_the_question_does_not_have_is_refused() -> None:
     error = refusal(three_singles(), answers(q1="b", q2="z", q3="b"))
 
-    assert error.message == "One of the answers is not an option of its question. Reload the page."
+    assert error.problems == {
+        "q2": "One of the answers is not an option of its question. Reload the page."
+    }
     assert error.question_id == "q2"
 
 
 def test_an_unknown_option_mixed_with_a_real_one_is_refused() -> None:
     error = refusal([multiple(correct="abc")], answers(q1="abz"))
 
-    assert error.message == "One of the answers is not an option of its question. Reload the page."
+    assert error.problems == {
+        "q1": "One of the answers is not an option of its question. Reload the page."
+    }
 
 
 def test_an_answer_to_a_question_not_in_this_version_is_refused() -> None:
@@ -276,7 +306,7 @@ def test_an_answer_to_a_question_not_in_this_version_is_refused() -> None:
 def test_two_answers_to_a_single_answer_item_are_refused(item: VersionQuestion) -> None:
     error = refusal([item], answers(q1="ab"))
 
-    assert error.message == "Choose exactly one answer for this question."
+    assert error.problems == {"q1": "Choose exactly one answer for this question."}
     assert error.question_id == "q1"
 
 
@@ -285,7 +315,7 @@ def test_several_answers_to_a_multiple_answer_item_are_accepted() -> None:
 
 
 def test_score_refuses_what_validation_refuses() -> None:
-    with pytest.raises(SubmissionError, match="Answer every question"):
+    with pytest.raises(SubmissionError, match="Questions 2 and 3 are unanswered"):
         score(three_singles(), answers(q1="b"), Decimal("70"))
 
 
