@@ -339,7 +339,10 @@ def build_test(bank: Bank, dialect: Dialect) -> ET.Element:
 
 def passing_score_of(threshold: Decimal, count: int) -> Decimal:
     """The passing score (percent) that :func:`build_test` wrote as ``threshold`` points."""
-    return (threshold * 100 / count).normalize() if count else Decimal(70)
+    if not count:
+        return Decimal(70)
+    value = threshold * 100 / count
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def _ncname(text: str) -> str:
