@@ -61,6 +61,7 @@ KEPT_ATTRIBUTES = {
     "th": ("scope",),
 }
 VOID_ELEMENTS = frozenset({"br", "hr", "img"})
+_SPACES_RE = re.compile(r"[ \t\n\r]+")
 
 
 def markdown_to_xhtml(parent: ET.Element, markdown: str, namespace: str, *, inline: bool) -> None:
@@ -110,7 +111,11 @@ class _TreeBuilder(HTMLParser):
             self.stack.pop()
 
     def handle_data(self, data: str) -> None:
+        """Text, with the line breaks of the author's wrapping made single spaces (as HTML
+        shows them), so that rewrapping a paragraph does not change an export."""
         current = self.stack[-1]
+        if not any(_local(element.tag) == "pre" for element in self.stack):
+            data = _SPACES_RE.sub(" ", data)
         if len(current):
             current[-1].tail = (current[-1].tail or "") + data
         else:
