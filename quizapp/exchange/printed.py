@@ -14,7 +14,8 @@ between, words carry soft hyphens or tabs, and a line may hold several options. 
 - Lines that are only a page number, say "Page 3 of 4" or "(continued)", and any line printed
   more than once (a running header) are dropped.
 - Options run a, b, c …: an ``a.`` starts a list, the next letter continues it; a list that
-  starts at a later letter completes the earliest list that stops just before that letter.
+  starts at a later letter completes the earliest list that stops just before that letter
+  (never a True/False list, which is complete).
   The lists, in the order they start, belong to the questions in number order, skipping the
   true-false questions printed without options ("… True or false?").
 - A question whose options are True and False, or which says "True or false", is true-false;
@@ -163,7 +164,11 @@ def _option_lists(options: list[_Piece]) -> list[list[str]]:
     for fragment in fragments:
         letter = fragment[0].label
         target = next(
-            (group for group in lists if len(group) < 26 and LETTERS[len(group)] == letter),
+            (
+                group
+                for group in lists
+                if len(group) < 26 and LETTERS[len(group)] == letter and not _true_false(group)
+            ),
             None,
         )
         if target is None:
@@ -173,6 +178,11 @@ def _option_lists(options: list[_Piece]) -> list[list[str]]:
             )
         target.extend(fragment)
     return [[piece.text for piece in group] for group in lists]
+
+
+def _true_false(group: list[_Piece]) -> bool:
+    """A True/False list is complete: a fragment never continues it."""
+    return [piece.text.lower().rstrip(".") for piece in group] == ["true", "false"]
 
 
 def _question(number: int, stem: str, texts: list[str] | None) -> Question:
