@@ -39,7 +39,7 @@ def _fail(message: str) -> SystemExit:
     return SystemExit(1)
 
 
-@click.command("export", help="Write an activity's posttest as QTI 2.1 or 3.0, Moodle XML or GIFT.")
+@click.command("export", help="Write a posttest as QTI 2.1 or 3.0, Moodle XML or GIFT.")
 @click.argument("slug")
 @click.option(
     "--format",
@@ -112,7 +112,7 @@ def _shown(problem: Problem, folder: Path) -> str:
     return str(Problem(str(shown), problem.line, problem.message))
 
 
-@click.command("import", help="Write the items of a QTI 2.1 or 3.0 package as a new activity.")
+@click.command("import", help="Start an activity from a QTI 2.1 or 3.0 package.")
 @click.argument("package", type=click.Path(path_type=Path, dir_okay=False))
 @INTO_OPTION
 def import_command(package: Path, into: Path) -> None:
@@ -143,9 +143,7 @@ def import_command(package: Path, into: Path) -> None:
     _report_check(into, f"Replace the placeholders in {into / ARTICLE} and check again.")
 
 
-@click.command(
-    "import-text", help="Rebuild a printed posttest from its PDF text as a new activity."
-)
+@click.command("import-text", help="Start an activity from a printed posttest's text.")
 @click.argument("text_file", type=click.Path(path_type=Path, dir_okay=False))
 @INTO_OPTION
 def import_text_command(text_file: Path, into: Path) -> None:
