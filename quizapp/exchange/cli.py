@@ -48,9 +48,14 @@ def _fail(message: str) -> SystemExit:
     required=True,
     help="qti21 and qti30 write a zip package; moodle-xml and gift one file.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write (default: SLUG-FORMAT.zip, .xml or .gift.txt here).",
+)
 @with_appcontext
-def export_command(slug: str, format_key: str, output: Path) -> None:
+def export_command(slug: str, format_key: str, output: Path | None) -> None:
     folder = Path(slug)
     if not (folder / ARTICLE).is_file():
         if not ID_RE.match(slug):
@@ -64,6 +69,7 @@ def export_command(slug: str, format_key: str, output: Path) -> None:
             _echo(str(problem))
         raise _fail("the activity has problems; fix them (quizapp content check) and export again")
     export = EXPORT_FORMATS[format_key]
+    output = output or Path(f"{activity.slug}-{export.key}{export.suffix}")
     try:
         output.write_bytes(export.write(bank_from_activity(activity)))
     except OSError as error:

@@ -46,7 +46,11 @@ HEADING_RE = re.compile(
 NOISE_RE = re.compile(
     r"^(?:page\s+)?\d{1,4}$|^page\s+\d{1,4}\s+of\s+\d{1,4}$|^\(?continued\)?\.?$", re.IGNORECASE
 )
-SPLIT_BEFORE_LABEL_RE = re.compile(r"(?:\t+|[ ]{2,})(?=(?:[a-z]|\d{1,3})[.)]\s)")
+SPLIT_BEFORE_LABEL_RE = re.compile(
+    r"(?<![ \t])(?=[ ]*+\t|[ ]{2})[ \t]++(?=(?:[a-z]|\d{1,3})[.)]\s)"
+)
+"""A tab, or two spaces or more, before an option letter or a question number. Only the start
+of a run of blanks is tried, so a line of many blanks costs one pass, not one per blank."""
 TAB_IN_WORD_RE = re.compile(r"(?<=[^\W\d_])\t+(?=[^\W\d_])")
 SOFT_HYPHEN_RE = re.compile(r"\u00ad[ \t]*(?:\n[ \t]*)?")
 TRUE_FALSE_MARK_RE = re.compile(

@@ -26,6 +26,7 @@ from quizapp.exchange.qti import MANIFEST_FILE, passing_score_of, question_id_of
 from quizapp.exchange.safezip import read_zip
 from quizapp.exchange.xhtml import Lost, inline_markdown, xhtml_to_markdown
 
+MAX_DEPTH = 60
 UNSHOWN_IN_STEM = frozenset(
     {"feedbackBlock", "qti-feedback-block", "rubricBlock", "qti-rubric-block", "templateBlock"}
 )
@@ -153,6 +154,11 @@ def _read_item(
     used_ids: set[str],
 ) -> None:
     name = _attr(root, "identifier") or path
+    if _depth(root) > MAX_DEPTH:
+        result.skipped.append(
+            Skipped(name, f"it nests elements more than {MAX_DEPTH} deep; no question needs that")
+        )
+        return
     if not _is(root, "assessmentItem"):
         result.skipped.append(Skipped(name, f"{path} is not a QTI assessment item"))
         return
@@ -202,8 +208,7 @@ def _read_item(
 
     lost = Lost()
     base = posixpath.dirname(path)
-    for element in [root]:
-        _bring_figures(element, base, files, result, name)
+    _bring_figures(root, base, files, result, name)
     stem_parts = [xhtml_to_markdown(_body(root), lost, skip=frozenset({_local(interaction.tag)}))]
     for prompt in interaction:
         if _is(prompt, "prompt"):
@@ -255,6 +260,16 @@ def _read_item(
             line=0,
         )
     )
+
+
+def _depth(root: ET.Element) -> int:
+    """How deep the elements nest, counted without recursion (the Markdown writer recurses)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
 
 
 def _correct_values(root: ET.Element, response_id: str | None) -> set[str]:

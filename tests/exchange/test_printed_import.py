@@ -288,3 +288,13 @@ def test_import_text_refuses_bad_input_with_exit_1_and_writes_nothing(tmp_path: 
     assert result.exit_code == 1
     assert "Error: no numbered questions" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "page.txt"]
+
+
+def test_long_runs_of_blanks_are_read_in_one_pass() -> None:
+    """PDF text can hold lines of thousands of blanks; splitting options at blanks must not try
+    every blank of a run (20,000 blanks took over a minute before the pattern looked at the
+    start of a run only)."""
+    padded = ONE_PIECE_PER_LINE_WITH_NOISE.replace(
+        "b. False", "b. False" + " \t" * 40_000 + "\n" + " " * 60_000
+    )
+    assert rebuilt(padded) == EXPECTED

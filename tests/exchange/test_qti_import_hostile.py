@@ -183,3 +183,12 @@ def test_importing_into_an_existing_folder_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{into} already exists; import into a new folder" in result.output
     assert list(into.iterdir()) == []
+
+
+def test_an_item_nested_deeper_than_any_question_needs_is_reported(tmp_path: Path) -> None:
+    (item,) = [name for name in GOOD if name.startswith("items/")]
+    deep = GOOD[item].replace(b"<itemBody>", b"<itemBody>" + b"<div>" * 5000 + b"</div>" * 5000)
+    result, into = run_import(tmp_path, zip_of({**GOOD, item: deep}))
+    assert result.exit_code == 1
+    assert "not imported: it nests elements more than 60 deep" in result.output
+    assert list(into.parent.iterdir()) == []

@@ -105,6 +105,17 @@ def test_a_figure_comes_back_into_the_new_folders_figures(tmp_path: Path) -> Non
     assert problems == []
 
 
+def test_export_writes_slug_and_format_named_file_when_no_output_is_given(
+    runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(args=["content", "export", "imatinib-bone-edema", "--format", "gift"])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "imatinib-bone-edema-gift.gift.txt"
+    assert f"to {written.name}." in result.output
+    assert written.read_text(encoding="utf-8").count("::") == 6  # three ::id:: titles
+
+
 def test_export_refuses_an_activity_with_problems(runner: FlaskCliRunner, tmp_path: Path) -> None:
     broken = REPO_BROKEN / "missing-rationale"
     result = runner.invoke(
