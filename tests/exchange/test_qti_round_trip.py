@@ -14,6 +14,7 @@ from flask.testing import FlaskCliRunner
 from quizapp.authoring.cli import content_cli
 from quizapp.content import load_activity
 from quizapp.content.posttest import parse_posttest
+from quizapp.content.render import render_inline, render_markdown
 from quizapp.exchange.bank import Bank, bank_from_activity
 from quizapp.exchange.posttest_writer import posttest_markdown
 from quizapp.exchange.qti import DIALECTS, write_package
@@ -128,3 +129,42 @@ def test_export_refuses_an_activity_with_problems(runner: FlaskCliRunner, tmp_pa
 
 
 REPO_BROKEN = CORPUS_GOOD.parent / "broken"
+
+
+RICH = """\
+### rich-formatting
+`type: single`
+
+![ECG strip](figures/ecg.png "Figure 1. The ECG")
+
+Which *rhythm* is **this**? Give `5 mg`; see [the guideline](https://example.org/guide).
+
+- [x] Sinus, with H<sub>2</sub>O
+- [ ] Atrial_fib \\* with a star
+- [ ] None of the above `pin`
+
+> **Rationale:** Because.
+>
+> - one reason
+> - another reason
+"""
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_formatting_a_caption_and_a_figure_survive_the_round_trip(dialect: str) -> None:
+    (question,), problems = parse_posttest(RICH, "posttest.md")
+    assert problems == []
+    bank = Bank("rich", "Rich", (question,), {"figures/ecg.png": b"\x89PNG fake"})
+    imported = read_qti_package(write_package(bank, DIALECTS[dialect]))
+    (back,) = imported.questions
+    assert imported.notes == [] and imported.figures == {"figures/ecg.png": b"\x89PNG fake"}
+    for original, returned in [(question.stem, back.stem), (question.rationale, back.rationale)]:
+        assert render_markdown(returned) == render_markdown(original)
+    assert [render_inline(o.text) for o in back.options] == [
+        render_inline(o.text) for o in question.options
+    ]
+    assert [(o.correct, o.pinned) for o in back.options] == [
+        (True, False),
+        (False, False),
+        (False, True),
+    ]
