@@ -27,6 +27,7 @@ from tests.exchange.helpers import (
     activity,
     content,
     unzip,
+    zip_of,
 )
 
 
@@ -168,3 +169,71 @@ def test_formatting_a_caption_and_a_figure_survive_the_round_trip(dialect: str) 
         (False, False),
         (False, True),
     ]
+
+
+FOREIGN_MANIFEST = b"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="BANK">
+  <organizations/>
+  <resources>
+    <resource identifier="R1" type="imsqti_item_xmlv2p1" href="q/Item_7.xml">
+      <file href="q/Item_7.xml"/><file href="img/chart.png"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+FOREIGN_ITEM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="Item_7"
+  title="Anticoagulant reversal" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+    <correctResponse><value>ChoiceB</value></correctResponse>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>
+  <itemBody>
+    <p><img src="../img/chart.png" alt="INR chart"/></p>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="true" maxChoices="1">
+      <prompt>Which agent reverses dabigatran?</prompt>
+      <simpleChoice identifier="ChoiceA">Protamine</simpleChoice>
+      <simpleChoice identifier="ChoiceB">Idarucizumab</simpleChoice>
+      <simpleChoice identifier="ChoiceC" fixed="true">None of these</simpleChoice>
+    </choiceInteraction>
+  </itemBody>
+  <responseProcessing
+    template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+  <modalFeedback outcomeIdentifier="FEEDBACK" identifier="ChoiceB" showHide="show">
+    <p>Right: it binds dabigatran.</p></modalFeedback>
+  <modalFeedback outcomeIdentifier="FEEDBACK" identifier="ChoiceA" showHide="show">
+    <p>Protamine reverses heparin.</p></modalFeedback>
+</assessmentItem>
+"""
+
+
+def test_an_item_written_by_another_tool_is_imported_with_what_it_lost_listed() -> None:
+    package = zip_of(
+        {
+            "imsmanifest.xml": FOREIGN_MANIFEST,
+            "q/Item_7.xml": FOREIGN_ITEM,
+            "img/chart.png": b"\x89PNG chart",
+        }
+    )
+    imported = read_qti_package(package)
+    (question,) = imported.questions
+    assert content(question) == (
+        "item-7",
+        "single",
+        True,
+        "![INR chart](figures/chart.png)\n\nWhich agent reverses dabigatran?",
+        (
+            ("a", "Protamine", False, False),
+            ("b", "Idarucizumab", True, False),
+            ("c", "None of these", False, True),
+        ),
+        "Right: it binds dabigatran.\n\nProtamine reverses heparin.",
+    )
+    assert imported.figures == {"figures/chart.png": b"\x89PNG chart"}
+    assert imported.notes == [
+        "Item_7: its 2 feedbacks, each shown for some answers, were joined into one rationale "
+        "that every learner sees"
+    ]
+    _, problems = parse_posttest(posttest_markdown(imported.questions), "posttest.md")
+    assert problems == []
