@@ -21,7 +21,7 @@ import click
 COMMANDS: dict[str, tuple[str, str]] = {
     "content": (
         "quizapp.authoring.cli:content_cli",
-        "Check, sync and scaffold activities written in Markdown.",
+        "Check, sync, scaffold, export and import activities written in Markdown.",
     ),
     "db": ("quizapp.migrate:db_cli", "Database schema migrations, backups and restores."),
     "demo-admin": (

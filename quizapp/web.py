@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     from quizapp.catalog.views import blueprint as catalog
     from quizapp.certificates.views import blueprint as certificates
     from quizapp.credit.views import blueprint as credit
+    from quizapp.exchange.views import blueprint as exchange
     from quizapp.health import blueprint as health
     from quizapp.learning.views import blueprint as learning
     from quizapp.migrate import db_cli
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(reports)
     app.register_blueprint(preview)
+    app.register_blueprint(exchange)
     app.cli.add_command(content_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)

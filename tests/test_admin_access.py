@@ -61,6 +61,7 @@ AUTHOR_PAGES = [
     "/author/preview",
     "/author/preview/{slug}",
     "/author/preview/{slug}/figures/clinical-course.svg",
+    "/author/preview/{slug}/export/qti21",
 ]
 EXPECTED_STATUS = {
     "admin pages": {"learner": 403, "author": 403, "admin": 200},
@@ -302,6 +303,9 @@ def test_who_may_open_each_page(people: World, path: str, role: str, status: int
         assert response.headers["Content-Disposition"].startswith("attachment;")
     elif path.endswith(".svg"):
         assert response.mimetype == "image/svg+xml"
+    elif "/export/" in path:
+        assert response.mimetype == "application/zip"
+        assert response.headers["Content-Disposition"].startswith("attachment;")
     else:
         assert response.mimetype == "text/html"
 

@@ -1,4 +1,5 @@
-"""``quizapp content check|sync|new``: the author's commands."""
+"""``quizapp content check|sync|new``: the author's commands, with ``export``, ``import`` and
+``import-text`` from :mod:`quizapp.exchange.cli`."""
 
 from __future__ import annotations
 
@@ -23,13 +24,20 @@ from quizapp.content import Problem, load_tree
 from quizapp.content.posttest import ID_RE
 from quizapp.db import get_db
 from quizapp.errors import NotFound
+from quizapp.exchange.cli import export_command, import_command, import_text_command
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(path_type=Path))
 
 
-@click.group("content", help="Check, sync and scaffold activities written in Markdown.")
+@click.group(
+    "content", help="Check, sync, scaffold, export and import activities written in Markdown."
+)
 def content_cli() -> None:
     pass
+
+
+for _command in (export_command, import_command, import_text_command):
+    content_cli.add_command(_command)
 
 
 def _content_path(path: Path | None) -> Path:
