@@ -1,8 +1,10 @@
 """Write imported questions as a new activity folder that the checker can read at once.
 
 The folder gets a ``posttest.md`` with the questions, their figures, and an ``article.md``
-whose front matter passes the checker (the author replaces its placeholders), so that
-``quizapp content check`` reports only what the import could not supply. The folder is
+whose front matter the checker can read: a draft (``draft: true``, so a sync never publishes
+it by accident) holding the scaffold's placeholders, which the checker names line by line
+until the author replaces them. ``quizapp content check`` then reports only what the import
+could not supply. The folder is
 written under a hidden name and renamed into place, so a failed import leaves nothing behind.
 """
 
@@ -26,6 +28,7 @@ ARTICLE_STUB = """\
 ---
 id: {slug}
 title: {title}
+draft: true
 summary: Imported from {origin}; replace this with one or two sentences for the catalog.
 provider: Your Accredited Provider
 learning_format: journal-based
