@@ -23,7 +23,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from quizapp import create_app
 from quizapp.authoring.services import sync_content
 from quizapp.db import Database
+from quizapp.mail.settings import MAIL_EXTENSION, SmtpSettings
 from tests.databases import PostgresDatabases, SavedState, SqliteDatabases, TestDatabases
+from tests.smtp_server import SmtpServer
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CONTENT = REPO / "content"
@@ -176,3 +178,17 @@ def csrf_token(html: str) -> str:
 
 def url_quote(value: str) -> str:
     return quote(value, safe="")
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SmtpServer]:
+    """A real SMTP server on a free local port, and the app sending to it."""
+    server = SmtpServer()
+    server.start()
+    app.extensions[MAIL_EXTENSION] = SmtpSettings(
+        server="127.0.0.1", port=server.port, sender="cme@example.org", timeout=5
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
