@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     from quizapp.credit.views import blueprint as credit
     from quizapp.health import blueprint as health
     from quizapp.learning.views import blueprint as learning
-    from quizapp.mail import views as mail
+    from quizapp.mail import web as mail
     from quizapp.mail.cli import mail_cli
     from quizapp.migrate import db_cli
     from quizapp.reports.cli import report_cli

@@ -134,8 +134,9 @@ class AuthActions:
         full_name: str = "Ann Lee",
         degree: str = "MD",
     ):  # type: ignore[no-untyped-def]
+        """Registration, then the login that follows it (registering signs no one in)."""
         token = csrf_token(self.client.get("/register").get_data(as_text=True))
-        return self.client.post(
+        response = self.client.post(
             "/register",
             data={
                 "csrf_token": token,
@@ -145,6 +146,9 @@ class AuthActions:
                 "degree": degree,
             },
         )
+        if response.status_code == 302:
+            self.login(email, password)
+        return response
 
     def login(self, email: str = "ann.lee@example.org", password: str = PASSWORD, next_: str = ""):  # type: ignore[no-untyped-def]
         token = csrf_token(self.client.get("/login").get_data(as_text=True))

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from quizapp import clock
 from quizapp.db import get_db
 from quizapp.mail import services
-from quizapp.mail.views import mail_site, smtp_of
+from quizapp.mail.web import mail_site, smtp_of
 
 
 @click.group("mail", help="Send the queued email; queue the daily approval digest.")

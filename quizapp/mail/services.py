@@ -28,12 +28,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from quizapp.certificates.document import CertificateData
 from quizapp.db import Database, retry_when_locked
 from quizapp.mail.compose import ApprovalDigest, Composed, Mail, Site, UnknownMessage, compose
 from quizapp.mail.compose import stored as stored_mail
 from quizapp.mail.settings import SmtpSettings
-from quizapp.models import Certificate, OutboxMessage, User
+from quizapp.models import Activity, ActivityVersion, Certificate, OutboxMessage, User
 
 LEASE = dt.timedelta(minutes=10)
 """How long a sender holds the rows it claimed; longer than a batch takes to send."""
@@ -257,17 +256,16 @@ def queue_approval_digest(db: Database, *, now: dt.datetime) -> int:
         if recent is not None:
             return 0
         waiting = session.execute(
-            select(Certificate.snapshot, User.full_name, User.email)
+            select(User.full_name, User.email, ActivityVersion.title)
             .join(User, Certificate.user_id == User.id)
+            .join(Activity, Certificate.activity_id == Activity.id)
+            .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
             .where(Certificate.status == "pending")
             .order_by(Certificate.id)
         ).all()
         if not waiting:
             return 0
-        lines = tuple(
-            f"{name} ({email}): {CertificateData.from_json(snapshot).activity_title}"
-            for snapshot, name, email in waiting
-        )
+        lines = tuple(f"{name} ({email}): {title}" for name, email, title in waiting)
         for admin in admins:
             queue_message(session, to=admin.email, mail=ApprovalDigest(lines), now=now)
         return len(admins)

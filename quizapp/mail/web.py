@@ -1,26 +1,19 @@
-"""The outbox page, and delivery right after a request that queued mail has committed.
-
-Who may use the page: administrators only. It shows every message as it would be sent, so a
-site without an SMTP server (``make run``) still shows the password-reset link.
-"""
+"""The mail settings of the running site, and delivery right after a request that queued
+mail has committed. (The outbox page is the administrators': quizapp.admin.views.)"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, abort, current_app, g, render_template, request
+from flask import Flask, current_app, g
 from werkzeug.wrappers import Response
 
 from quizapp import clock
-from quizapp.accounts.login import admin_required
-from quizapp.db import committed_in_request, get_db, request_session
+from quizapp.db import committed_in_request, get_db
 from quizapp.mail import services
-from quizapp.mail.compose import Link, Site, UnknownMessage
-from quizapp.mail.compose import stored as stored_mail
+from quizapp.mail.compose import Site
 from quizapp.mail.settings import MAIL_EXTENSION, SmtpSettings
-from quizapp.models import MAX_ID
 
-blueprint = Blueprint("mail", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
 
 
@@ -40,7 +33,6 @@ def smtp_of(app: Flask) -> SmtpSettings:
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(blueprint)
     app.before_request(_note_queued)
     app.after_request(_deliver_after_commit)
     if not smtp_of(app).configured and not app.config.get("TESTING"):
@@ -71,34 +63,3 @@ def _deliver_after_commit(response: Response) -> Response:
 
         response.call_on_close(deliver)
     return response
-
-
-@blueprint.get("/admin/outbox")
-@admin_required
-def outbox() -> str:
-    """Administrators. Every message, newest first, with its links; all text escaped."""
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        abort(400, description="The page must be a number.")
-    if not 1 <= page <= MAX_ID:
-        abort(400, description="The outbox has no page with this number.")
-    site = mail_site(current_app._get_current_object())  # type: ignore[attr-defined]
-    rows = services.outbox_rows(request_session(), page=page)
-    messages = []
-    for row in rows:
-        try:
-            mail = stored_mail(row.kind, row.context)
-        except UnknownMessage as problem:
-            messages.append((row, None, [str(problem)]))
-            continue
-        messages.append((row, mail.subject(site), list(mail.parts(site))))
-    return render_template(
-        "mail/outbox.html",
-        messages=messages,
-        page=page,
-        more=len(rows) == services.OUTBOX_PAGE,
-        site=site,
-        smtp=smtp_of(current_app._get_current_object()),  # type: ignore[attr-defined]
-        is_link=lambda part: isinstance(part, Link),
-    )
