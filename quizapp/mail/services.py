@@ -257,6 +257,7 @@ def queue_approval_digest(db: Database, *, now: dt.datetime) -> int:
             return 0
         waiting = session.execute(
             select(User.full_name, User.email, ActivityVersion.title)
+            .select_from(Certificate)
             .join(User, Certificate.user_id == User.id)
             .join(Activity, Certificate.activity_id == Activity.id)
             .join(ActivityVersion, Activity.current_version_id == ActivityVersion.id)
