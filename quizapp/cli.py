@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "quizapp.accounts.cli:demo_admin_command",
         "Create a demo administrator if the site has none.",
     ),
+    "mail": (
+        "quizapp.mail.cli:mail_cli",
+        "Send the queued email; queue the daily approval digest.",
+    ),
     "report": (
         "quizapp.reports.cli:report_cli",
         "Write reports to standard output; record PARS and CPE Monitor batches.",

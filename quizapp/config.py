@@ -24,6 +24,7 @@ from quizapp.certificates.issuer import (
     read_image,
 )
 from quizapp.dates import zone_named
+from quizapp.mail.settings import MAIL_EXTENSION, MailSettingError, smtp_settings
 
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_SQLITE_NAME = "quizapp.sqlite"
@@ -66,6 +67,18 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "PASSWORD_RATE_LIMIT": "10 per hour",
         "PASSWORD_HASH_METHOD": "scrypt",
         "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_SERVER": "",
+        "MAIL_PORT": "",
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_FROM": "",
+        "MAIL_TIMEOUT": 10,
+        "REQUIRE_VERIFIED_EMAIL": False,
+        "PASSWORD_RESET_MINUTES": 60,
+        "EMAIL_VERIFICATION_DAYS": 7,
+        "PASSWORD_RESET_RATE_LIMIT": "5 per hour",
     }
 
 
@@ -86,6 +99,14 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["TIME_ZONE"] = time_zone(app.config.get("TIME_ZONE"))
     for key in FOOTER_LINKS:
         app.config[key] = footer_link(key, app.config.get(key))
+    app.config["REQUIRE_VERIFIED_EMAIL"] = flag(app, "REQUIRE_VERIFIED_EMAIL")
+    app.config["CONTACT_EMAIL"] = " ".join(str(app.config.get("CONTACT_EMAIL") or "").split())
+    try:
+        app.extensions[MAIL_EXTENSION] = smtp_settings(app.config)
+    except MailSettingError as problem:
+        raise ConfigurationError(
+            f"{problem} (set it in instance/config.py or as a QUIZAPP_MAIL_* variable)."
+        ) from None
     app.extensions[ISSUER_EXTENSION] = certificate_issuer(app)
     app.config["SESSION_COOKIE_SECURE"] = secure_cookie(
         app.config.get("SESSION_COOKIE_SECURE"), app.config["SITE_URL"]
@@ -148,6 +169,8 @@ WHOLE_NUMBERS = {
     "SQLITE_BUSY_TIMEOUT_MS": 0,
     "DATABASE_POOL_SIZE": 1,
     "DATABASE_MAX_OVERFLOW": -1,
+    "PASSWORD_RESET_MINUTES": 1,
+    "EMAIL_VERIFICATION_DAYS": 1,
 }
 """Settings that are whole numbers, with their smallest value; unset ones keep their
 default (SQLAlchemy's for the pool)."""
@@ -245,6 +268,19 @@ def secure_cookie(value: object, site: str) -> bool:
     raise ConfigurationError(
         f"SESSION_COOKIE_SECURE is {value!r}; use true or false (set it in instance/config.py "
         "or QUIZAPP_SESSION_COOKIE_SECURE)."
+    )
+
+
+def flag(app: Flask, key: str) -> bool:
+    """An on/off setting; from the environment it arrives as a word."""
+    value = app.config.get(key)
+    if isinstance(value, bool):
+        return value
+    word = str(value if value is not None else "").strip().lower()
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise ConfigurationError(
+        f"{key} is {value!r}; use true or false (set it in instance/config.py or QUIZAPP_{key})."
     )
 
 

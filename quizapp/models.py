@@ -123,6 +123,11 @@ class User(Base):
         server_default="0",
         doc="carried by every signed-in session; adding one signs out every older session",
     )
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(),
+        doc="when the owner followed the link mailed to this address; unset again "
+        "when the address changes",
+    )
 
 
 class Asset(Base):
@@ -368,6 +373,31 @@ class ReportBatchRow(Base):
     cells: Mapped[list[str]] = mapped_column(JSONDocument)
 
 
+class OutboxMessage(Base):
+    """An email quizapp owes someone, written in the transaction of the event that causes it.
+
+    A row is queued until ``sent_at`` is set; ``claimed_until`` is the lease of the sender
+    delivering it, so two senders never take the same row. ``kind`` and ``context`` name a
+    message of :mod:`quizapp.mail.compose`, which composes the text when it is read or sent.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index(None, "sent_at", "send_after"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(254))
+    context: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    send_after: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), doc="not delivered before this moment: scheduled mail, or a retry's backoff"
+    )
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
 class AuditEvent(Base):
     """Append-only record of who did what; admin actions and certificate events land here."""
 
@@ -396,6 +426,7 @@ __all__ = [
     "CertificateClaim",
     "CreditClaim",
     "Evaluation",
+    "OutboxMessage",
     "ReportBatch",
     "ReportBatchRow",
     "Response",

@@ -47,6 +47,8 @@ def init_app(app: Flask) -> None:
     from quizapp.exchange.views import blueprint as exchange
     from quizapp.health import blueprint as health
     from quizapp.learning.views import blueprint as learning
+    from quizapp.mail import web as mail
+    from quizapp.mail.cli import mail_cli
     from quizapp.migrate import db_cli
     from quizapp.reports.cli import report_cli
     from quizapp.reports.views import blueprint as reports
@@ -74,11 +76,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(reports)
     app.register_blueprint(preview)
     app.register_blueprint(exchange)
+    mail.init_app(app)
     app.cli.add_command(content_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_admin_command)
     app.cli.add_command(report_cli)
+    app.cli.add_command(mail_cli)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(db.DatabaseError, _database_error)

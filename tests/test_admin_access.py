@@ -43,6 +43,7 @@ ADMIN_PAGES = [
     "/admin/learners/{learner}",
     "/admin/certificates",
     "/admin/audit",
+    "/admin/outbox",
     "/admin/reports/",
     "/admin/reports/completions",
     "/admin/reports/completions.csv",

@@ -38,6 +38,11 @@ ROUTE_USER = {
     "accounts.logout": "leaving",
     "accounts.change_password": "learner",
     "accounts.profile": "learner",
+    "accounts.forgot_password": "anonymous",
+    "accounts.reset_password": "anonymous",
+    "accounts.verify_email": "anonymous",
+    "accounts.resend_verification": "learner",
+    "accounts.change_email": "learner",
     "learning.start": "learner",
     "learning.submit": "learner",
     "learning.evaluation": "evaluating",
@@ -293,6 +298,7 @@ def _populate(app: Flask, database: Database) -> Site:
         "attempt_id": attempt_id,
         "user_id": learner_id,
         "certificate_id": certificate_id,
+        "token": "not-a-signed-token",
     }
     urls = {}
     for rule in app.url_map.iter_rules():

@@ -44,6 +44,21 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password (at least 10 characters)", validators=[DataRequired()]
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField("New email address", validators=[DataRequired(), Length(max=254)])
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+
+
 class ProfileForm(FlaskForm):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     degree = SelectField("Degree", choices=DEGREE_CHOICES, validators=[DataRequired()])

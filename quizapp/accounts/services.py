@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp import audit
+from quizapp.accounts import tokens
+from quizapp.accounts.tokens import LinkSettings
 from quizapp.accounts.validation import (
     US_STATES,
     clean_text,
@@ -29,6 +31,14 @@ from quizapp.accounts.validation import (
 from quizapp.content.credits import CERTIFYING_BOARDS, DEGREES
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
+from quizapp.mail.compose import (
+    EmailChanged,
+    PasswordChanged,
+    PasswordReset,
+    RegistrationAttempt,
+    VerifyEmail,
+)
+from quizapp.mail.services import queue_message
 from quizapp.models import ROLES, User
 
 T = TypeVar("T")
@@ -101,12 +111,11 @@ def register(
     role: str = "learner",
     hash_method: str = DEFAULT_HASH_METHOD,
     actor: audit.Actor | None = None,
+    links: LinkSettings | None = None,
 ) -> User:
-    """A new account; ``actor`` is who created it (default: the person registering)."""
-    email = normalize_email(form.email)
-    checks = _registration_checks(form, email, role)
-    checks.raise_any()
-    full_name = _full_name(form.full_name)
+    """A new account; ``actor`` is who created it (default: the person registering). With
+    ``links``, a link to confirm the address is mailed in the same transaction."""
+    email, full_name = _checked_registration(form, role)
     skeleton = email_skeleton(email)
     try:
         with db.transaction() as session:
@@ -131,6 +140,8 @@ def register(
                 audit.record(
                     session, actor, "user.create", "user", user.id, now=now, email=email, role=role
                 )
+            if links is not None:
+                _queue_verification(session, user, links, now)
     except IntegrityError:
         raise AccountError(
             "An account with this email already exists. Log in, or use another email.", "email"
@@ -163,6 +174,68 @@ def profile_problems(form: ProfileForm) -> list[AccountError]:
     except AccountError as problem:
         return [problem]
     return []
+
+
+def _checked_registration(form: Registration, role: str = "learner") -> tuple[str, str]:
+    """The normalised email and the cleaned name, or every problem with the form at once."""
+    email = normalize_email(form.email)
+    _registration_checks(form, email, role).raise_any()
+    return email, _full_name(form.full_name)
+
+
+@retry_when_locked
+def sign_up(
+    db: Database,
+    form: Registration,
+    links: LinkSettings,
+    *,
+    now: dt.datetime,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> None:
+    """Registration from the web page, which answers the same whether the address is new or
+    already has an account, so the page tells no one which addresses have accounts.
+
+    A new address gets its account and a link to confirm it; an address in use gets a
+    message to its owner instead ("someone tried to register with your address"), and no
+    account. The password is hashed either way, so both take as long.
+    """
+    email, _ = _checked_registration(form)
+    with db.transaction() as session:
+        owner = session.scalar(select(User).where(User.email == email))
+        if owner is not None:
+            hash_password(form.password, hash_method)
+            queue_message(
+                session,
+                to=owner.email,
+                mail=RegistrationAttempt(name=owner.full_name, forgot_path="/password/forgot"),
+                now=now,
+            )
+            audit.record(
+                session, audit.Actor(email), "user.register_existing", "user", owner.id, now=now
+            )
+            return
+    try:
+        register(db, form, now=now, hash_method=hash_method, links=links)
+    except AccountError as error:
+        if error.field == "email" and error.message.startswith("An account with this email"):
+            return  # registered by someone else a moment ago: the same answer
+        raise
+
+
+def _queue_verification(
+    session: Session, user: User, links: LinkSettings, now: dt.datetime
+) -> None:
+    token = tokens.verification_token(links, user.id, user.email, now)
+    queue_message(
+        session,
+        to=user.email,
+        mail=VerifyEmail(
+            name=user.full_name,
+            path=f"/verify-email/{token}",
+            days=links.verification_days,
+        ),
+        now=now,
+    )
 
 
 LOOK_ALIKE = (
@@ -263,6 +336,188 @@ def reset_password(
         user.session_version += 1
         audit.record(session, actor, "user.password_reset", "user", user.id, now=now)
         return user
+
+
+RESET_LINK_DEAD = (
+    "This link has expired or was already used. Ask for a new one below; it is valid for "
+    "{minutes} minutes."
+)
+
+
+@retry_when_locked
+def request_password_reset(
+    db: Database, email: str, links: LinkSettings, *, now: dt.datetime
+) -> None:
+    """Mail a reset link to the account that uses ``email``, if one does; the caller answers
+    the same either way."""
+    address = normalize_email(email)
+    if email_problem(address):
+        return
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.email == address))
+        if user is None:
+            return
+        token = tokens.reset_token(links, user.id, user.password_hash, now)
+        queue_message(
+            session,
+            to=user.email,
+            mail=PasswordReset(
+                name=user.full_name,
+                path=f"/password/reset/{token}",
+                minutes=links.reset_minutes,
+            ),
+            now=now,
+        )
+        audit.record(
+            session,
+            audit.Actor(user.email, user.id),
+            "user.password_reset_request",
+            "user",
+            user.id,
+            now=now,
+        )
+
+
+def reset_link_user(
+    session: Session, token: str, links: LinkSettings, *, now: dt.datetime
+) -> User | None:
+    """The account a reset link is for, while the link works."""
+    claim = tokens.read_reset_token(links, token, now)
+    if claim is None:
+        return None
+    user = session.get(User, claim.user_id)
+    if user is None or tokens.password_fingerprint(user.password_hash) != claim.fingerprint:
+        return None
+    return user
+
+
+@retry_when_locked
+def reset_password_by_link(
+    db: Database,
+    token: str,
+    new_password: str,
+    links: LinkSettings,
+    *,
+    now: dt.datetime,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> User:
+    """The new password chosen through a mailed link, which then stops working; every
+    session of the account is signed out, and the owner is told by mail."""
+    with db.transaction() as session:
+        user = reset_link_user(session, token, links, now=now)
+        if user is None:
+            raise AccountError(RESET_LINK_DEAD.format(minutes=links.reset_minutes))
+        session.refresh(user, with_for_update=True)
+        if reset_link_user(session, token, links, now=now) is None:  # used meanwhile
+            raise AccountError(RESET_LINK_DEAD.format(minutes=links.reset_minutes))
+        problem = password_problem(new_password, user.email)
+        if problem:
+            raise AccountError(problem, "new_password")
+        user.password_hash = hash_password(new_password, hash_method)
+        user.session_version += 1
+        if user.email_verified_at is None:
+            user.email_verified_at = now  # the link reached this mailbox
+        audit.record(
+            session,
+            audit.Actor(user.email, user.id),
+            "user.password_reset_by_email",
+            "user",
+            user.id,
+            now=now,
+        )
+        queue_message(session, to=user.email, mail=PasswordChanged(name=user.full_name), now=now)
+        return user
+
+
+@retry_when_locked
+def verify_email(db: Database, token: str, links: LinkSettings, *, now: dt.datetime) -> User:
+    """Record that the owner of the address the link was sent to followed it."""
+    claim = tokens.read_verification_token(links, token, now)
+    with db.transaction() as session:
+        user = session.get(User, claim.user_id) if claim is not None else None
+        if claim is None or user is None or user.email != claim.email:
+            raise AccountError(
+                "This link has expired, or was sent to an address your account no longer "
+                "uses. Log in and ask for a new one from your account page."
+            )
+        if user.email_verified_at is None:
+            user.email_verified_at = now
+            audit.record(
+                session,
+                audit.Actor(user.email, user.id),
+                "user.email_verify",
+                "user",
+                user.id,
+                now=now,
+                email=user.email,
+            )
+        return user
+
+
+@retry_when_locked
+def resend_verification(
+    db: Database, user_id: int, links: LinkSettings, *, now: dt.datetime
+) -> User:
+    with db.transaction() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("Your account no longer exists.")
+        if user.email_verified_at is not None:
+            raise AccountError("Your address is already confirmed.")
+        _queue_verification(session, user, links, now)
+        return user
+
+
+@retry_when_locked
+def change_email(
+    db: Database,
+    user_id: int,
+    current_password: str,
+    new_email: str,
+    links: LinkSettings,
+    *,
+    now: dt.datetime,
+) -> User:
+    """A new address, unconfirmed until its owner follows the link mailed there; the old
+    address is told, so a stolen session cannot move an account away unnoticed."""
+    email = normalize_email(new_email)
+    problem = email_problem(email)
+    if problem:
+        raise AccountError(problem, "email")
+    skeleton = email_skeleton(email)
+    try:
+        with db.transaction() as session:
+            user = session.get(User, user_id, with_for_update=True)
+            if user is None:
+                raise AccountError("Your account no longer exists.")
+            if not check_password_hash(user.password_hash, current_password):
+                raise AccountError("Your current password is not correct.", "current_password")
+            if email == user.email:
+                raise AccountError("This is already your address.", "email")
+            if skeleton != email and _look_alike_taken(session, email, skeleton):
+                raise AccountError(LOOK_ALIKE, "email")
+            old = user.email
+            user.email = email
+            user.email_skeleton = skeleton
+            user.email_verified_at = None
+            session.flush()
+            audit.record(
+                session,
+                audit.Actor(email, user.id),
+                "user.email_change",
+                "user",
+                user.id,
+                now=now,
+                old=old,
+                new=email,
+            )
+            queue_message(
+                session, to=old, mail=EmailChanged(name=user.full_name, new_address=email), now=now
+            )
+            _queue_verification(session, user, links, now)
+            return user
+    except IntegrityError:
+        raise AccountError("Another account uses this address. Use another one.", "email") from None
 
 
 @dataclass(frozen=True)

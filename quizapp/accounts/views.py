@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from quizapp import clock
 from quizapp.accounts import forms, services
 from quizapp.accounts.login import current, safe_next, sign_in, sign_out
+from quizapp.accounts.tokens import LinkSettings
 from quizapp.accounts.validation import normalize_email, suggested_name_parts
 from quizapp.content.credits import CERTIFYING_BOARDS
 from quizapp.db import get_db, request_session
@@ -36,6 +37,19 @@ def _failed_login_limit() -> str:
 
 def _password_limit() -> str:
     return str(current_app.config.get("PASSWORD_RATE_LIMIT", "10 per hour"))
+
+
+def _reset_limit() -> str:
+    return str(current_app.config.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour"))
+
+
+def links() -> LinkSettings:
+    """The settings of the links mailed to account owners."""
+    return LinkSettings(
+        secret=str(current_app.config["SECRET_KEY"]),
+        reset_minutes=int(current_app.config["PASSWORD_RESET_MINUTES"]),
+        verification_days=int(current_app.config["EMAIL_VERIFICATION_DAYS"]),
+    )
 
 
 def _typed_account() -> str:
@@ -64,18 +78,24 @@ def register() -> ViewResult:
     form = forms.RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(
+            services.sign_up(
                 get_db(),
                 _registration(form),
+                links(),
                 now=clock.now(),
                 hash_method=_hash_method(),
             )
         except services.AccountError as error:
             _attach(form, error)
         else:
-            sign_in(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("catalog.catalog"))
+            # The same answer when the address already has an account (its owner is mailed
+            # instead): signing in here would tell anyone which addresses are taken.
+            flash(
+                f"Thank you. We sent a message to {normalize_email(form.email.data or '')}: "
+                "follow its link to confirm your address. Log in with your password now.",
+                "success",
+            )
+            return redirect(url_for("accounts.login", next=safe_next(request.args.get("next"))))
     elif form.is_submitted():
         _attach_others(form, services.registration_problems(_registration(form)))
     status = 400 if form.is_submitted() else 200
@@ -140,6 +160,125 @@ def change_password() -> ViewResult:
     return render_template("accounts/password.html", form=form), status
 
 
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_typed_account)
+def forgot_password() -> ViewResult:
+    """Anyone. The same answer whether an account uses the address or not."""
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(get_db(), form.email.data or "", links(), now=clock.now())
+        flash(
+            f"If an account uses {normalize_email(form.email.data or '')}, we have sent it a "
+            f"link to choose a new password. The link works once, within "
+            f"{links().reset_minutes} minutes.",
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/forgot.html", form=form), status
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str) -> ViewResult:
+    """Anyone holding a reset link that still works; the link is the authorization."""
+    user = services.reset_link_user(request_session(), token, links(), now=clock.now())
+    if user is None:
+        flash(services.RESET_LINK_DEAD.format(minutes=links().reset_minutes), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password_by_link(
+                get_db(),
+                token,
+                form.new_password.data or "",
+                links(),
+                now=clock.now(),
+                hash_method=_hash_method(),
+            )
+        except services.AccountError as error:
+            if error.field is None:
+                flash(error.message, "error")
+                return redirect(url_for("accounts.forgot_password"))
+            _attach(form, error)
+        else:
+            flash(
+                "Your password is changed, and every session of your account is signed out. "
+                "Log in with your new password.",
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset.html", form=form, email=user.email), status
+
+
+@blueprint.route("/verify-email/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def verify_email(token: str) -> ViewResult:
+    """Anyone holding a confirmation link; a button, so that a mail scanner that opens the
+    link does not confirm the address on its own."""
+    form = forms.EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.verify_email(get_db(), token, links(), now=clock.now())
+        except services.AccountError as error:
+            flash(error.message, "error")
+            return redirect(url_for("accounts.login"))
+        flash("Thank you: your email address is confirmed.", "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("accounts.profile"))
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/verify.html", form=form), 400 if form.is_submitted() else 200
+
+
+@blueprint.post("/account/verify-email")
+@login_required
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_signed_in_account)
+def resend_verification() -> Response:
+    """Signed-in users, for their own address."""
+    try:
+        user = services.resend_verification(get_db(), current().id, links(), now=clock.now())
+    except services.AccountError as error:
+        flash(error.message, "warning")
+    else:
+        flash(
+            f"We sent a new link to {user.email}. It works for {links().verification_days} days.",
+            "success",
+        )
+    return redirect(safe_next(request.form.get("back")) or url_for("accounts.profile"))
+
+
+@blueprint.route("/account/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_password_limit, methods=["POST"], key_func=_signed_in_account)
+def change_email() -> ViewResult:
+    """Signed-in users, for their own account; the current password is asked again."""
+    form = forms.EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_email(
+                get_db(),
+                current().id,
+                form.current_password.data or "",
+                form.email.data or "",
+                links(),
+                now=clock.now(),
+            )
+        except services.AccountError as error:
+            _attach(form, error)
+        else:
+            flash(
+                f"Your address is now {user.email}. We sent a link there to confirm it, and a "
+                "note to your old address.",
+                "success",
+            )
+            return redirect(url_for("accounts.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/email.html", form=form), status
+
+
 @blueprint.route("/account", methods=["GET", "POST"])
 @login_required
 def profile() -> ViewResult:
@@ -160,7 +299,11 @@ def profile() -> ViewResult:
     status = 400 if form.is_submitted() else 200
     return (
         render_template(
-            "accounts/profile.html", form=form, user=user, known_boards=CERTIFYING_BOARDS
+            "accounts/profile.html",
+            form=form,
+            user=user,
+            known_boards=CERTIFYING_BOARDS,
+            verify_form=forms.EmptyForm(),
         ),
         status,
     )

@@ -16,6 +16,8 @@ from quizapp.dates import DateRange
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
 from quizapp.learning.services import extra_attempts_by_activity, responses_for
+from quizapp.mail.compose import AttemptGranted
+from quizapp.mail.services import queue_message
 from quizapp.models import (
     MAX_ID,
     Activity,
@@ -81,6 +83,22 @@ def grant_extra_attempt(
             activity=activity.slug,
             extra=extra,
             reason=reason,
+        )
+        version = (
+            session.get(ActivityVersion, activity.current_version_id)
+            if activity.current_version_id is not None
+            else None
+        )
+        queue_message(
+            session,
+            to=user.email,
+            mail=AttemptGranted(
+                name=user.full_name,
+                activity_title=version.title if version is not None else activity.slug,
+                slug=activity.slug,
+                extra=extra,
+            ),
+            now=now,
         )
         return grant
 

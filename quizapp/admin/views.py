@@ -28,6 +28,10 @@ from quizapp.certificates.issuer import site_issuer
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.grading.presentation import letters_seen_and_authored
+from quizapp.mail import services as mail_services
+from quizapp.mail.compose import Link, UnknownMessage
+from quizapp.mail.compose import stored as stored_mail
+from quizapp.mail.web import mail_site, smtp_of
 from quizapp.models import MAX_ID
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -209,4 +213,35 @@ def audit_log() -> str:
         page=page,
         filters=filters,
         actions=services.audit_actions(session),
+    )
+
+
+@blueprint.get("/outbox")
+@admin_required
+def outbox() -> str:
+    """Administrators. Every message, newest first, with its links; all text escaped."""
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        abort(400, description="The page must be a number.")
+    if not 1 <= page <= MAX_ID:
+        abort(400, description="The outbox has no page with this number.")
+    site = mail_site(current_app._get_current_object())  # type: ignore[attr-defined]
+    rows = mail_services.outbox_rows(request_session(), page=page)
+    messages = []
+    for row in rows:
+        try:
+            mail = stored_mail(row.kind, row.context)
+        except UnknownMessage as problem:
+            messages.append((row, None, [str(problem)]))
+            continue
+        messages.append((row, mail.subject(site), list(mail.parts(site))))
+    return render_template(
+        "admin/outbox.html",
+        messages=messages,
+        page=page,
+        more=len(rows) == mail_services.OUTBOX_PAGE,
+        site=site,
+        smtp=smtp_of(current_app._get_current_object()),  # type: ignore[attr-defined]
+        is_link=lambda part: isinstance(part, Link),
     )

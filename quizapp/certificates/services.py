@@ -23,6 +23,14 @@ from quizapp.content.credits import CREDIT_TYPES, credit_name, format_amount
 from quizapp.content.snapshot import VersionMeta, VersionSnapshot
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
+from quizapp.mail.compose import (
+    CertificateApproved,
+    CertificateIssued,
+    CertificatePending,
+    CertificateReissued,
+    CertificateRevoked,
+)
+from quizapp.mail.services import queue_message
 from quizapp.models import (
     Activity,
     ActivityVersion,
@@ -196,6 +204,17 @@ def issue_for_claims(
         learner=user.email,
         activity=activity.slug,
     )
+    title = snapshot.meta.title
+    queue_message(
+        session,
+        to=user.email,
+        mail=(
+            CertificatePending(name=user.full_name, activity_title=title)
+            if manual_approval
+            else CertificateIssued(name=user.full_name, activity_title=title, code=code)
+        ),
+        now=now,
+    )
     return certificate
 
 
@@ -228,7 +247,23 @@ def approve(db: Database, certificate_id: int, actor: audit.Actor, now: dt.datet
             now=now,
             code=certificate.code,
         )
+        learner, title = _learner_and_title(session, certificate)
+        queue_message(
+            session,
+            to=learner.email,
+            mail=CertificateApproved(
+                name=learner.full_name, activity_title=title, code=certificate.code
+            ),
+            now=now,
+        )
         return certificate
+
+
+def _learner_and_title(session: Session, certificate: Certificate) -> tuple[User, str]:
+    """Whom to tell about ``certificate``, and the activity title printed on it."""
+    learner = session.get(User, certificate.user_id)
+    assert learner is not None
+    return learner, CertificateData.from_json(certificate.snapshot).activity_title
 
 
 @retry_when_locked
@@ -257,6 +292,15 @@ def revoke(
             now=now,
             code=certificate.code,
             reason=reason,
+        )
+        learner, title = _learner_and_title(session, certificate)
+        queue_message(
+            session,
+            to=learner.email,
+            mail=CertificateRevoked(
+                name=learner.full_name, activity_title=title, code=certificate.code, reason=reason
+            ),
+            now=now,
         )
         return certificate
 
@@ -329,6 +373,17 @@ def reissue(
             now=now,
             code=code,
             supersedes=old.code,
+        )
+        queue_message(
+            session,
+            to=user.email,
+            mail=CertificateReissued(
+                name=user.full_name,
+                activity_title=snapshot.meta.title,
+                code=code,
+                old_code=old.code,
+            ),
+            now=now,
         )
         return new
 

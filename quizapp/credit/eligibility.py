@@ -43,6 +43,7 @@ __all__ = [
     "eligible_by_degree",
     "eligible_credits",
     "parse_amount",
+    "unverified_email_message",
 ]
 
 STEP = Decimal("0.25")
@@ -86,6 +87,21 @@ def another_degree_message(kinds: Sequence[str]) -> str:
         f"You already claimed {listed(wording)} for this activity under another degree; "
         "contact the provider to correct your record."
     )
+
+
+UNVERIFIED_EMAIL = (
+    "Confirm your email address before claiming credit: follow the link we sent to {email}. "
+    "This provider sends certificates and notices about them by email, so it needs an "
+    "address that reaches you."
+)
+
+
+def unverified_email_message(*, required: bool, verified: bool, email: str) -> str | None:
+    """Why credit may not be claimed yet, when the site requires a confirmed address
+    (``REQUIRE_VERIFIED_EMAIL``) and the learner's is not."""
+    if required and not verified:
+        return UNVERIFIED_EMAIL.format(email=email)
+    return None
 
 
 def eligible_credits(offers: Sequence[CreditDesignation], profile: Profile) -> list[EligibleCredit]:

@@ -28,6 +28,7 @@ from quizapp.credit.eligibility import (
     claimed_under_another_degree,
     eligible_credits,
     parse_amount,
+    unverified_email_message,
 )
 from quizapp.dates import DateRange
 from quizapp.db import Database, retry_when_locked
@@ -49,15 +50,24 @@ class ClaimPage:
     claimed: dict[str, CreditClaim]
     conflict: str | None = None
     """Why nothing more may be claimed: a claim held was made under another degree."""
+    unverified: str | None = None
+    """Why nothing may be claimed yet: the site requires a confirmed address."""
 
     @property
     def open_credits(self) -> list[EligibleCredit]:
-        if self.conflict:
+        if self.conflict or self.unverified:
             return []
         return [c for c in self.credits if c.type not in self.claimed]
 
 
-def claim_options(session: Session, db: Database, user: User, activity: Activity) -> ClaimPage:
+def claim_options(
+    session: Session,
+    db: Database,
+    user: User,
+    activity: Activity,
+    *,
+    require_verified_email: bool = False,
+) -> ClaimPage:
     assert activity.current_version_id is not None
     version = versions_for(db).get(session, activity.current_version_id)
     claimed = {
@@ -73,6 +83,11 @@ def claim_options(session: Session, db: Database, user: User, activity: Activity
         credits=eligible_credits(version.meta.credits, user),
         claimed=claimed,
         conflict=another_degree_message(foreign) if foreign else None,
+        unverified=unverified_email_message(
+            required=require_verified_email,
+            verified=user.email_verified_at is not None,
+            email=user.email,
+        ),
     )
 
 
@@ -87,6 +102,7 @@ def claim_credit(
     now: dt.datetime,
     manual_approval: bool = False,
     issuer: Issuer = NO_ISSUER,
+    require_verified_email: bool = False,
 ) -> list[CreditClaim]:
     """Record the claimed amounts (blank ones skipped) all together, or none of them.
 
@@ -112,7 +128,11 @@ def claim_credit(
                 raise ClaimError("Pass the posttest before claiming credit.")
             if not learner.evaluated:
                 raise ClaimError("Complete the evaluation before claiming credit.")
-            page = claim_options(session, db, user, activity)
+            page = claim_options(
+                session, db, user, activity, require_verified_email=require_verified_email
+            )
+            if page.unverified:
+                raise ClaimError(page.unverified)
             if page.conflict:
                 raise ClaimError(page.conflict)
             by_type = {credit.type: credit for credit in page.credits}

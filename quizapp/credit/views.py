@@ -72,13 +72,20 @@ def claim(slug: str) -> str | WerkzeugResponse | tuple[str, int]:
                 now=clock.now(),
                 manual_approval=current_app.config["CERTIFICATE_APPROVAL"] == "manual",
                 issuer=site_issuer(current_app.extensions),
+                require_verified_email=current_app.config["REQUIRE_VERIFIED_EMAIL"],
             )
         except ClaimError as problem:
             error = problem
         else:
             flash("Your credit is recorded. This activity is complete.", "success")
             return redirect(url_for("credit.transcript"))
-    page = services.claim_options(session, get_db(), user, activity)
+    page = services.claim_options(
+        session,
+        get_db(),
+        user,
+        activity,
+        require_verified_email=current_app.config["REQUIRE_VERIFIED_EMAIL"],
+    )
     html = render_template(
         "credit/claim.html",
         activity=activity,

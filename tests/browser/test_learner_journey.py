@@ -44,7 +44,15 @@ def test_a_clinician_goes_from_the_catalog_to_recorded_credit(page) -> None:  # 
     page.get_by_label("Full name as it should appear on certificates").fill("Ann Lee")
     page.get_by_label("Degree").select_option("MD")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_text("Welcome! Your account is ready.").is_visible()
+    assert page.get_by_text(
+        "Thank you. We sent a message to dr.ann.lee@example.org: follow its link to confirm "
+        "your address. Log in with your password now."
+    ).is_visible()
+    page.get_by_label("Email").fill("dr.ann.lee@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("heading", name="My activities").is_visible()
+    page.goto("/")
 
     page.get_by_role("link", name="Reversible Bone Marrow Edema During Adjuvant Imatinib").click()
     assert "Read" in current_step(page)

@@ -1,0 +1,1 @@
+"""Email: the transactional outbox, the messages quizapp sends and their delivery over SMTP."""
