@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from quizapp.accounts.validation import US_STATES
 from quizapp.content.credits import CERTIFYING_BOARDS
 from quizapp.dates import MONTHS
-from quizapp.models import DEGREES
+from quizapp.roles import DEGREES
 
 DEGREE_CHOICES = [SelectChoice("", "Choose…")] + [SelectChoice(d, d) for d in DEGREES]
 STATE_CHOICES = [SelectChoice("", "—")] + [SelectChoice(s, s) for s in US_STATES]

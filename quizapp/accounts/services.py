@@ -27,7 +27,8 @@ from quizapp.accounts.validation import (
 from quizapp.content.credits import CERTIFYING_BOARDS
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
-from quizapp.models import DEGREES, ROLES, User
+from quizapp.models import User
+from quizapp.roles import DEGREES, ROLES
 
 DEFAULT_HASH_METHOD = "scrypt"
 

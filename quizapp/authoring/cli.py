@@ -1,21 +1,21 @@
-"""``quizapp content check|sync|new``: the author's commands."""
+"""``quizapp content check|sync|new``: the author's commands.
+
+The checker, the sync service and Flask are imported inside the commands, so that
+``quizapp content --help`` and a usage error start in a fraction of a second."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 
-from quizapp import clock
-from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
-from quizapp.authoring.services import ContentRejected, sync_content
-from quizapp.content import Problem, load_tree
-from quizapp.content.posttest import ID_RE
-from quizapp.db import get_db
+from quizapp.cli import with_appcontext
+
+if TYPE_CHECKING:
+    from quizapp.content import Problem
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(path_type=Path))
 
@@ -26,6 +26,8 @@ def content_cli() -> None:
 
 
 def _content_path(path: Path | None) -> Path:
+    from flask import current_app
+
     return path if path is not None else Path(current_app.config["CONTENT_DIR"])
 
 
@@ -44,6 +46,8 @@ def _echo_problem(problem: Problem) -> None:
 @PATH_ARGUMENT
 @with_appcontext
 def check_command(path: Path | None) -> None:
+    from quizapp.content import load_tree
+
     tree = load_tree(_content_path(path))
     for problem in sorted(tree.problems + tree.warnings):
         _echo_problem(problem)
@@ -59,6 +63,10 @@ def check_command(path: Path | None) -> None:
 @PATH_ARGUMENT
 @with_appcontext
 def sync_command(path: Path | None) -> None:
+    from quizapp import clock
+    from quizapp.authoring.services import ContentRejected, sync_content
+    from quizapp.db import get_db
+
     try:
         report = sync_content(get_db(), _content_path(path), now=clock.now())
     except ContentRejected as rejected:
@@ -78,6 +86,9 @@ def sync_command(path: Path | None) -> None:
 )
 @with_appcontext
 def new_command(slug: str, root: Path | None) -> None:
+    from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
+    from quizapp.content.posttest import ID_RE
+
     if not ID_RE.match(slug):
         raise click.BadParameter("use lower-case letters, digits and hyphens", param_hint="SLUG")
     try:
