@@ -4,7 +4,10 @@ A posttest is what a learner's browser sends at a deadline: POST start (answered
 redirect to the new attempt) and POST submit of three graded items (answered with a redirect
 to the review). The server is gunicorn with 2 sync workers, as the issue measured it; the
 load comes from a few client processes on the same machine, each running learners in threads,
-every learner signed in with its own session and CSRF token. ``/healthz`` (one statement) and
+every learner signed in with its own session and CSRF token. The option values a form posts
+are opaque and drawn for each attempt, so the client reads the new attempt's values from the
+database (a primary-key read, as a browser would read them from the form it was shown) and
+answers each question with its first shown option. ``/healthz`` (one statement) and
 the posttest alternate in the same run, round after round, so the ratio holds however busy
 the machine is.
 
@@ -37,13 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SLUG = "imatinib-bone-edema"
-ANSWERS = {
-    "q-bone-events-cml-gist": "b",
-    "q-most-common-adverse-events": "a",
-    "q-dose-reduction-bone-edema": "a",
-}
-"""Posted as the form would be; the values are not this attempt's (they are opaque and differ
-per attempt), so every item is graded, as wrong."""
 
 CLIENT_PROCESSES = 4
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -70,18 +66,18 @@ def run(
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
     try:
         settings = prepare(workdir, database_url, max(learner_counts))
-        server = Server.start(settings, workdir)
+        server = Server.start(settings)
         try:
             sessions = [
                 server.sign_in(f"learner{n}@example.org") for n in range(max(learner_counts))
             ]
             figures: dict[str, Any] = {"engine": settings["engine"], "by_learners": {}}
             for count in learner_counts:
-                drive(server.port, sessions[:count], "posttest", 1.0)  # warm both workers
+                drive(server, sessions[:count], "posttest", 1.0)  # warm both workers
                 rows = []
                 for _ in range(rounds):
-                    health = drive(server.port, sessions[:count], "healthz", seconds)
-                    posttest = drive(server.port, sessions[:count], "posttest", seconds)
+                    health = drive(server, sessions[:count], "healthz", seconds)
+                    posttest = drive(server, sessions[:count], "posttest", seconds)
                     rows.append({"healthz": health, "posttest": posttest})
                 figures["by_learners"][str(count)] = rows
             return figures
@@ -134,12 +130,13 @@ def prepare(workdir: Path, database_url: str, learners: int) -> dict[str, Any]:
 class Server:
     """gunicorn with 2 sync workers, as a deployment runs it."""
 
-    def __init__(self, port: int, process: subprocess.Popen[bytes]) -> None:
+    def __init__(self, port: int, process: subprocess.Popen[bytes], database_url: str) -> None:
         self.port = port
         self.process = process
+        self.database_url = database_url
 
     @classmethod
-    def start(cls, settings: dict[str, Any], workdir: Path) -> Server:
+    def start(cls, settings: dict[str, Any]) -> Server:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -163,9 +160,9 @@ class Server:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            cwd=workdir,
+            cwd=ROOT,
         )
-        server = cls(port, process)
+        server = cls(port, process, settings["DATABASE_URL"])
         for _ in range(200):
             try:
                 if request(port, "GET", "/healthz", {})[0] == 200:
@@ -218,7 +215,9 @@ def request(
         connection.close()
 
 
-def drive(port: int, sessions: list[dict[str, str]], what: str, seconds: float) -> dict[str, Any]:
+def drive(
+    server: Server, sessions: list[dict[str, str]], what: str, seconds: float
+) -> dict[str, Any]:
     """Every learner repeats ``what`` for ``seconds``; the completed count, errors and latencies."""
     shares = [sessions[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
     shares = [share for share in shares if share]
@@ -226,7 +225,11 @@ def drive(port: int, sessions: list[dict[str, str]], what: str, seconds: float) 
     start_at = time.time() + 0.3
     with context.Pool(len(shares)) as pool:
         parts = pool.starmap(
-            _client_process, [(port, share, what, start_at, seconds) for share in shares]
+            _client_process,
+            [
+                (server.port, server.database_url, share, what, start_at, seconds)
+                for share in shares
+            ],
         )
     latencies = sorted(lat for part in parts for lat in part["latencies"])
     done = len(latencies)
@@ -239,8 +242,16 @@ def drive(port: int, sessions: list[dict[str, str]], what: str, seconds: float) 
 
 
 def _client_process(
-    port: int, sessions: list[dict[str, str]], what: str, start_at: float, seconds: float
+    port: int,
+    database_url: str,
+    sessions: list[dict[str, str]],
+    what: str,
+    start_at: float,
+    seconds: float,
 ) -> dict[str, Any]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(database_url, pool_size=len(sessions))
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -255,7 +266,7 @@ def _client_process(
             if time.time() >= stop_at:
                 return
             try:
-                ok = _one(port, cookies, token, what)
+                ok = _one(port, engine, cookies, token, what)
             except OSError:
                 ok = False
             took = time.perf_counter() - began
@@ -272,10 +283,11 @@ def _client_process(
         thread.start()
     for thread in threads:
         thread.join()
+    engine.dispose()
     return {"latencies": latencies, "errors": errors[0]}
 
 
-def _one(port: int, cookies: dict[str, str], token: str, what: str) -> bool:
+def _one(port: int, engine: Any, cookies: dict[str, str], token: str, what: str) -> bool:
     if what == "healthz":
         return request(port, "GET", "/healthz", cookies)[0] == 200
     status, attempt, _ = request(
@@ -283,9 +295,21 @@ def _one(port: int, cookies: dict[str, str], token: str, what: str) -> bool:
     )
     if status != 302 or not attempt.startswith("/attempts/"):
         return False
-    form = {"csrf_token": token, "version_id": "1", **ANSWERS}
+    form = {"csrf_token": token, "version_id": "1"}
+    form |= {f"q-{question}": shown[0] for question, shown in _values(engine, attempt).items()}
     status, review, _ = request(port, "POST", attempt, cookies, form)
     return status == 302 and review == attempt
+
+
+def _values(engine: Any, attempt_path: str) -> dict[str, list[str]]:
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        values = connection.execute(
+            text("SELECT option_values FROM attempts WHERE id = :id"),
+            {"id": int(attempt_path.rsplit("/", 1)[1])},
+        ).scalar_one()
+    return json.loads(values) if isinstance(values, str) else values
 
 
 def summary(figures: dict[str, Any]) -> dict[str, dict[str, list[float]]]:
