@@ -17,6 +17,7 @@ renders everything it accepts, so what passes the checker renders in a sync or a
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
@@ -80,7 +81,21 @@ def render_markdown(text: str, resolve_link: LinkResolver | None = None) -> str:
     return sanitize(html, resolve_link)
 
 
+_converters = threading.local()
+
+
 def _converter() -> markdown.Markdown:
+    """This thread's converter, reset for a new text. Building one registers every extension
+    and compiles their patterns, which cost more than converting a question or an option: a
+    tree of 1,000 activities converts about 60,000 texts."""
+    converter: markdown.Markdown | None = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = _converters.converter = _new_converter()
+    converter.reset()
+    return converter
+
+
+def _new_converter() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             "tables",
@@ -103,7 +118,11 @@ def _convert(converter: markdown.Markdown, text: str) -> str:
     try:
         html = converter.convert(text)
     except RecursionError:
+        _converters.converter = None  # left half-way through a text: build a new one
         raise RenderError(f"{TOO_DEEP}; simplify it") from None
+    except BaseException:
+        _converters.converter = None
+        raise
     if _html_depth(html) > MAX_HTML_DEPTH:
         raise RenderError(f"{TOO_DEEP} (more than {MAX_HTML_DEPTH} levels); simplify it")
     return html
