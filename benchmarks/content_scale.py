@@ -2,8 +2,8 @@
 
 Each figure is the time of the command as an author runs it (a new process, so the
 interpreter's start is included), in CPU seconds (user + system, which another program's load
-on the machine changes little) and in wall seconds: the check; a first sync into an empty database; a sync
-with nothing changed; and a sync after one posttest file changed.
+on the machine changes little) and in wall seconds: the check; a first sync into an empty
+database; a sync with nothing changed; and a sync after one posttest file changed.
 
     .venv/bin/python benchmarks/content_scale.py [--activities 1000] [--repeat 3]
         [--json FILE]
@@ -58,8 +58,9 @@ def run(activities: int, repeat: int) -> dict[str, list[float]]:
             _quizapp(["db", "upgrade"], url)
             _timed(figures, "first", ["content", "sync", str(content)], url)
             _timed(figures, "noop", ["content", "sync", str(content)], url)
-            changed = content / slugs[round_ % len(slugs)] / "posttest.md"
-            changed.write_text(corpus.posttest(variant=round_ + 1), encoding="utf-8")
+            slug = slugs[round_ % len(slugs)]
+            changed = content / slug / "posttest.md"
+            changed.write_text(corpus.posttest(slug, variant=round_ + 1), encoding="utf-8")
             _timed(figures, "one", ["content", "sync", str(content)], url)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -15,7 +15,7 @@ from quizapp.content import Activity as ContentActivity
 from quizapp.content import Problem, load_tree
 from quizapp.content.folder import ARTICLE, FIGURE_TYPES, read_figure
 from quizapp.content.publish import build_snapshot
-from quizapp.content.render import LinkResolver
+from quizapp.content.render import LinkResolver, remembering
 from quizapp.content.snapshot import VersionSnapshot
 from quizapp.db import Database, retry_when_locked
 from quizapp.links import activity_path, figure_path
@@ -73,21 +73,22 @@ def sync_content(
     before the write transaction opens, so on SQLite the write lock is held only for the
     lookups and inserts, and learners' requests are not kept waiting by a large sync.
     """
-    tree = load_tree(root)
-    if tree.problems:
-        raise ContentRejected(tree.problems)
-    with db.read_session() as session:
-        known = set(
-            session.execute(
-                select(Activity.content_id, ActivityVersion.content_hash).join(
-                    ActivityVersion, ActivityVersion.activity_id == Activity.id
-                )
-            ).tuples()
-        )
-    prepared = [
-        prepare(activity, render=(activity.meta.id, activity.content_hash) not in known)
-        for activity in tree.activities
-    ]
+    with remembering():  # the checker's conversions serve the new versions too
+        tree = load_tree(root)
+        if tree.problems:
+            raise ContentRejected(tree.problems)
+        with db.read_session() as session:
+            known = set(
+                session.execute(
+                    select(Activity.content_id, ActivityVersion.content_hash).join(
+                        ActivityVersion, ActivityVersion.activity_id == Activity.id
+                    )
+                ).tuples()
+            )
+        prepared = [
+            prepare(activity, render=(activity.meta.id, activity.content_hash) not in known)
+            for activity in tree.activities
+        ]
     report = SyncReport()
     with db.transaction() as session:
         for item in prepared:
