@@ -263,12 +263,12 @@ def _table(rows: list[Row]) -> str:
 
 
 def _machine(load_before: float, load_after: float) -> str:
-    import flask
-    import sqlalchemy
+    from importlib.metadata import version
 
     versions = (
-        f"Python {platform.python_version()}, Flask {flask.__version__}, "
-        f"SQLAlchemy {sqlalchemy.__version__}, SQLite {_sqlite_version()}"
+        f"Python {platform.python_version()}, Flask {version('flask')}, "
+        f"SQLAlchemy {version('sqlalchemy')}, gunicorn {version('gunicorn')}, "
+        f"SQLite {_sqlite_version()}"
     )
     return (
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
