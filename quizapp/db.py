@@ -4,7 +4,9 @@ Reads run in the request's session with an ordinary (deferred) transaction. Writ
 :meth:`Database.transaction`, which on SQLite starts with ``BEGIN IMMEDIATE``: a deferred
 transaction that reads and then writes fails at once with "database is locked" when another
 connection wrote in between, and ``busy_timeout`` cannot help it. Every SQLite connection
-also gets WAL, a busy timeout and foreign keys.
+also gets WAL, a busy timeout and foreign keys. A request's read transaction ends when the
+request starts a write (what it read stays loaded), so no open read pins SQLite's log while
+the write commits.
 
 SQLite still has one writer at a time: a write that waited the whole busy timeout fails with
 "database is locked". The write services are decorated with :func:`retry_when_locked`, which
@@ -25,7 +27,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -91,6 +93,9 @@ class Database:
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        self.before_write: Callable[[], None] = _nothing
+        """Run as each write transaction begins (the web app ends the request's read
+        transaction there, see :func:`init_app`)."""
 
     def read_session(self) -> Session:
         return self._read_sessions()
@@ -102,6 +107,7 @@ class Database:
         Each commit is counted, so that :func:`retry_when_locked` never runs again a unit of
         work that already committed something, and a request can tell whether it wrote.
         """
+        self.before_write()
         with self._write_sessions() as session:
             with session.begin():
                 yield session
@@ -120,6 +126,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _nothing() -> None:
+    pass
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -231,6 +241,7 @@ def init_app(app: Flask) -> Database:
         **_pool_options(app),
     )
     app.extensions["quizapp.db"] = database
+    database.before_write = _end_request_read
     app.before_request(_note_commits)
     app.teardown_appcontext(_close_request_session)
     return database
@@ -268,6 +279,17 @@ def request_session() -> Session:
         g.db_session = get_db().read_session()
     session: Session = g.db_session
     return session
+
+
+def _end_request_read() -> None:
+    """End the request's read transaction before it writes: what it read stays loaded, and its
+    next read sees the write. On SQLite an open read transaction pins the write-ahead log, and
+    a commit while the log is over its checkpoint size then checkpoints again (with an fsync)
+    without being able to restart the log, so every posttest paid for a disk flush."""
+    if has_app_context():
+        session: Session | None = g.get("db_session")
+        if session is not None:
+            session.commit()
 
 
 def _close_request_session(_exc: BaseException | None) -> None:

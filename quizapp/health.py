@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from quizapp.db import RETRY_AFTER_SECONDS, get_db
-from quizapp.migrate import script_heads
+from quizapp.schema import script_heads
 
 blueprint = Blueprint("health", __name__)
 

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from quizapp.content.snapshot import VersionMeta, VersionSnapshot
+from quizapp.roles import ROLES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -41,7 +42,6 @@ NAMING_CONVENTION = {
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
-ROLES = ("learner", "author", "admin")
 MAX_ID = 2**31 - 1
 """The largest id an ``integer`` primary key holds on PostgreSQL; a larger one names no row."""
 

@@ -482,6 +482,47 @@ def test_a_submit_issues_three_statements_once_the_version_is_cached(
     assert work == ["SELECT", "UPDATE", "INSERT"], statements
 
 
+def test_a_start_issues_three_statements_whatever_the_number_of_past_attempts(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    """The activity with the learner's granted attempts, the few columns of their attempts the
+    rules read (never the option orders of past attempts), and the insert."""
+    with db.read_session() as session:
+        user_id = session.scalar(select(User.id))
+    first = services.start_attempt(db, user_id, IMATINIB, _now())
+    services.submit_attempt(db, user_id, first, posted(db, first, WRONG), _now())
+    statements: list[str] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    second = services.start_attempt(db, user_id, IMATINIB, _now())
+    event.remove(db.engine, "before_cursor_execute", count)
+    work = [s for s in statements if s.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert [s.split()[0].upper() for s in work] == ["SELECT", "SELECT", "INSERT"], statements
+    assert "option_order" not in work[1]
+    assert second != first
+    with db.read_session() as session:
+        assert session.get(Attempt, second).number == 2  # type: ignore[union-attr]
+
+
+def test_a_write_ends_the_requests_read_transaction_and_later_reads_see_it(
+    learner: AuthActions, synced: Flask, db: Database
+) -> None:
+    """On SQLite an open read transaction pins the write-ahead log: a commit then checkpoints
+    (with a disk flush) without being able to restart the log, on every posttest."""
+    from quizapp.db import request_session
+
+    with synced.test_request_context():
+        session = request_session()
+        user_id = session.scalar(select(User.id))
+        assert session.in_transaction()
+        attempt_id = services.start_attempt(db, user_id, IMATINIB, _now())
+        assert not session.in_transaction()
+        assert session.get(Attempt, attempt_id) is not None
+
+
 def _now():  # type: ignore[no-untyped-def]
     import datetime as dt
 

@@ -249,12 +249,17 @@ def test_the_console_script_lists_each_command_with_the_commands_own_help() -> N
 
 
 def test_help_and_usage_errors_load_neither_flask_nor_the_database(tmp_path: Path) -> None:
-    """They build no application: nothing is opened, no instance secret is written. (A
-    subcommand's own help still imports its module, which imports its services.)"""
+    """They build no application: nothing is opened, no instance secret is written; and each
+    command group's help, and a subcommand's, imports the command's module alone, not its
+    services, so it starts as fast as the top-level help."""
     program = (
         "import sys\n"
         "from quizapp.cli import cli\n"
-        "for args in (['--help'], ['nosuch']):\n"
+        "for args in (['--help'], ['nosuch'], ['user', '--help'], ['user', 'create', '--help'],\n"
+        "             ['user', 'create'], ['content', '--help'], ['content', 'sync', '--help'],\n"
+        "             ['db', '--help'], ['db', 'backup', '--help'], ['report', '--help'],\n"
+        "             ['report', 'pars', '--help'], ['report', 'completions'],\n"
+        "             ['demo-admin', '--help']):\n"
         "    try:\n"
         "        cli(args, prog_name='quizapp')\n"
         "    except SystemExit as done:\n"

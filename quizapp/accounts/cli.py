@@ -1,23 +1,26 @@
-"""``quizapp user create|role|password`` and ``quizapp demo-admin``."""
+"""``quizapp user create|role|password`` and ``quizapp demo-admin``.
+
+Flask, the services and the database are imported inside the commands, so that
+``quizapp user --help`` and a usage error start in a fraction of a second."""
 
 from __future__ import annotations
 
 import secrets
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 
-from quizapp import audit, clock
-from quizapp.accounts import services
+from quizapp.cli import with_appcontext
 from quizapp.content.credits import DEGREES
-from quizapp.db import get_db
-from quizapp.models import ROLES
+from quizapp.roles import ROLES
 
 DEMO_ADMIN_EMAIL = "admin@quizapp.example.org"
 
 
 def _hash_method() -> str:
+    from flask import current_app
+
+    from quizapp.accounts import services
+
     return str(current_app.config.get("PASSWORD_HASH_METHOD", services.DEFAULT_HASH_METHOD))
 
 
@@ -36,6 +39,10 @@ def user_cli() -> None:
 def create_command(
     email: str, full_name: str, degree: str, make_admin: bool, role: str | None
 ) -> None:
+    from quizapp import audit, clock
+    from quizapp.accounts import services
+    from quizapp.db import get_db
+
     chosen_role = "admin" if make_admin else (role or "learner")
     password = secrets.token_urlsafe(12)
     try:
@@ -57,6 +64,10 @@ def create_command(
 @click.argument("role", type=click.Choice(ROLES))
 @with_appcontext
 def role_command(email: str, role: str) -> None:
+    from quizapp import audit, clock
+    from quizapp.accounts import services
+    from quizapp.db import get_db
+
     try:
         user = services.set_role(get_db(), email, role, audit.CLI, now=clock.now())
     except services.AccountError as error:
@@ -68,6 +79,10 @@ def role_command(email: str, role: str) -> None:
 @click.argument("email")
 @with_appcontext
 def password_command(email: str) -> None:
+    from quizapp import audit, clock
+    from quizapp.accounts import services
+    from quizapp.db import get_db
+
     password = secrets.token_urlsafe(12)
     try:
         user = services.reset_password(
@@ -84,6 +99,10 @@ def password_command(email: str) -> None:
 @click.command("demo-admin", help="Create a demo administrator if the site has none.")
 @with_appcontext
 def demo_admin_command() -> None:
+    from quizapp import audit, clock
+    from quizapp.accounts import services
+    from quizapp.db import get_db
+
     with get_db().read_session() as session:
         existing = services.an_admin_email(session)
         demo_role = services.role_of(session, DEMO_ADMIN_EMAIL)

@@ -39,7 +39,8 @@ from quizapp.mail.compose import (
     VerifyEmail,
 )
 from quizapp.mail.services import queue_message
-from quizapp.models import ROLES, User
+from quizapp.models import User
+from quizapp.roles import ROLES
 
 T = TypeVar("T")
 

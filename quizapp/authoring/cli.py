@@ -1,30 +1,23 @@
-"""``quizapp content check|sync|new``: the author's commands, with ``export``, ``import`` and
-``import-text`` from :mod:`quizapp.exchange.cli`."""
+"""``quizapp content check|sync|new|withdraw|reinstate``: the author's commands, with ``export``,
+``import`` and ``import-text`` from :mod:`quizapp.exchange.cli`.
+
+The checker, the sync service and Flask are imported inside the commands, so that
+``quizapp content --help`` and a usage error start in a fraction of a second."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 
-from quizapp import clock
-from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
-from quizapp.authoring.services import (
-    ContentRejected,
-    WithdrawalRefused,
-    reinstate_activity,
-    sync_content,
-    withdraw_activity,
-)
-from quizapp.content import Problem, load_tree
-from quizapp.content.posttest import ID_RE
-from quizapp.db import get_db
-from quizapp.errors import NotFound
+from quizapp.cli import with_appcontext
 from quizapp.exchange.cli import export_command, import_command, import_text_command
+
+if TYPE_CHECKING:
+    from quizapp.content import Problem
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(path_type=Path))
 
@@ -41,6 +34,8 @@ for _command in (export_command, import_command, import_text_command):
 
 
 def _content_path(path: Path | None) -> Path:
+    from flask import current_app
+
     return path if path is not None else Path(current_app.config["CONTENT_DIR"])
 
 
@@ -59,6 +54,8 @@ def _echo_problem(problem: Problem) -> None:
 @PATH_ARGUMENT
 @with_appcontext
 def check_command(path: Path | None) -> None:
+    from quizapp.content import load_tree
+
     tree = load_tree(_content_path(path))
     for problem in sorted(tree.problems + tree.warnings):
         _echo_problem(problem)
@@ -84,6 +81,10 @@ def check_command(path: Path | None) -> None:
 )
 @with_appcontext
 def sync_command(path: Path | None, keep_going: bool) -> None:
+    from quizapp import clock
+    from quizapp.authoring.services import ContentRejected, sync_content
+    from quizapp.db import get_db
+
     try:
         report = sync_content(get_db(), _content_path(path), now=clock.now(), keep_going=keep_going)
     except ContentRejected as rejected:
@@ -109,6 +110,9 @@ def sync_command(path: Path | None, keep_going: bool) -> None:
 )
 @with_appcontext
 def new_command(slug: str, root: Path | None) -> None:
+    from quizapp.authoring.scaffold import ScaffoldError, scaffold_activity
+    from quizapp.content.posttest import ID_RE
+
     if not ID_RE.match(slug):
         raise click.BadParameter("use lower-case letters, digits and hyphens", param_hint="SLUG")
     try:
@@ -131,6 +135,11 @@ def new_command(slug: str, root: Path | None) -> None:
 @click.option("--reason", required=True, help="Why, for the audit log.")
 @with_appcontext
 def withdraw_command(slug: str, reason: str) -> None:
+    from quizapp import clock
+    from quizapp.authoring.services import WithdrawalRefused, withdraw_activity
+    from quizapp.db import get_db
+    from quizapp.errors import NotFound
+
     try:
         withdraw_activity(get_db(), slug, reason, now=clock.now())
     except NotFound:
@@ -147,6 +156,11 @@ def withdraw_command(slug: str, reason: str) -> None:
 @click.argument("slug")
 @with_appcontext
 def reinstate_command(slug: str) -> None:
+    from quizapp import clock
+    from quizapp.authoring.services import WithdrawalRefused, reinstate_activity
+    from quizapp.db import get_db
+    from quizapp.errors import NotFound
+
     try:
         reinstate_activity(get_db(), slug, now=clock.now())
     except NotFound:

@@ -15,7 +15,7 @@ from quizapp.content import Activity as ContentActivity
 from quizapp.content import Problem, load_tree
 from quizapp.content.folder import ARTICLE, FIGURE_TYPES, read_figure
 from quizapp.content.publish import build_snapshot
-from quizapp.content.render import LinkResolver
+from quizapp.content.render import LinkResolver, remembering
 from quizapp.content.snapshot import VersionSnapshot
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
@@ -90,36 +90,37 @@ def sync_content(
     before the write transaction opens, so on SQLite the write lock is held only for the
     lookups and inserts, and learners' requests are not kept waiting by a large sync.
     """
-    tree = load_tree(root)
-    if tree.problems and not keep_going:
-        raise ContentRejected(tree.problems)
-    report = SyncReport(problems=list(tree.problems))
-    with db.read_session() as session:
-        known = set(
-            session.execute(
-                select(Activity.content_id, ActivityVersion.content_hash).join(
-                    ActivityVersion, ActivityVersion.activity_id == Activity.id
-                )
-            ).tuples()
-        )
-        slug_holders = {
-            slug: content_id
-            for slug, content_id in session.execute(select(Activity.slug, Activity.content_id))
-        }
-    publishable = []
-    for activity in tree.activities:
-        if activity.meta.draft:
-            report.drafts.append(activity.slug)
-            continue
-        holder = slug_holders.get(activity.slug)
-        if keep_going and holder is not None and holder != activity.meta.id:
-            report.problems.append(_slug_taken(activity, holder))
-            continue
-        publishable.append(activity)
-    prepared = [
-        prepare(activity, render=(activity.meta.id, activity.content_hash) not in known)
-        for activity in publishable
-    ]
+    with remembering():  # the checker's conversions serve the new versions too
+        tree = load_tree(root)
+        if tree.problems and not keep_going:
+            raise ContentRejected(tree.problems)
+        report = SyncReport(problems=list(tree.problems))
+        with db.read_session() as session:
+            known = set(
+                session.execute(
+                    select(Activity.content_id, ActivityVersion.content_hash).join(
+                        ActivityVersion, ActivityVersion.activity_id == Activity.id
+                    )
+                ).tuples()
+            )
+            slug_holders = {
+                slug: content_id
+                for slug, content_id in session.execute(select(Activity.slug, Activity.content_id))
+            }
+        publishable = []
+        for activity in tree.activities:
+            if activity.meta.draft:
+                report.drafts.append(activity.slug)
+                continue
+            holder = slug_holders.get(activity.slug)
+            if keep_going and holder is not None and holder != activity.meta.id:
+                report.problems.append(_slug_taken(activity, holder))
+                continue
+            publishable.append(activity)
+        prepared = [
+            prepare(activity, render=(activity.meta.id, activity.content_hash) not in known)
+            for activity in publishable
+        ]
     report.problems.sort()
     report.skipped = sorted({_folder_of(problem, root) for problem in report.problems})
     with db.transaction() as session:

@@ -56,7 +56,7 @@ class _Refused(Exception):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
+class _Checks:
     """PyYAML's safe loader, except that the constructs front matter never needs are refused,
     a value PyYAML cannot convert stays text, and a repeated key is noted.
 
@@ -68,10 +68,13 @@ class _Loader(yaml.SafeLoader):
     not have meant.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.repeated: list[RepeatedKey] = []
-        self._checked: set[int] = set()
+    repeated: list[RepeatedKey]
+    _checked: set[int]
+    _depth: int
+
+    def _start_checks(self) -> None:
+        self.repeated = []
+        self._checked = set()
         self._depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
@@ -168,11 +171,6 @@ class _Loader(yaml.SafeLoader):
                 )
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_yaml_str)
-
-
 class FrontMatterError(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -202,6 +200,45 @@ class FrontMatter:
         return self.start_line
 
 
+class _Loader(_Checks, yaml.SafeLoader):
+    """The checks on PyYAML's pure-Python parser: the reference, and what reports a problem."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self._start_checks()
+
+
+if yaml.__with_libyaml__:
+
+    class _FastLoader(
+        _Checks,
+        yaml.composer.Composer,
+        yaml.cyaml.CParser,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """The same checks on libyaml's parser, five times faster: libyaml only reads the
+        events, and the nodes are composed by PyYAML's composer through :class:`_Checks`, so
+        aliases, anchors, tags and depth are refused exactly as above (``CSafeLoader`` would
+        compose in C, past every check)."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._start_checks()
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastLoader = _Loader  # type: ignore[misc, assignment]
+
+
+for _loader in {_Loader, _FastLoader}:
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _Checks.construct_yaml_timestamp)
+    _loader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)
+    _loader.add_constructor("tag:yaml.org,2002:value", _loader.construct_yaml_str)
+
+
 def split(text: str) -> FrontMatter:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
@@ -218,8 +255,19 @@ def split(text: str) -> FrontMatter:
 
 
 def _parse_yaml(text: str, *, first_line: int) -> FrontMatter:
+    """Parsed with libyaml when it reads the text without a problem; any problem is then
+    found again by the pure-Python parser, so its report is the same whichever parser ran."""
+    if yaml.reader.Reader.NON_PRINTABLE.search(text) is None:
+        try:
+            return _parse_with(_FastLoader, text, first_line=first_line)
+        except (FrontMatterError, yaml.YAMLError, ValueError):
+            pass
+    return _parse_with(_Loader, text, first_line=first_line)
+
+
+def _parse_with(loader_class: type[_Loader], text: str, *, first_line: int) -> FrontMatter:
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
     except yaml.reader.ReaderError as error:
         line = first_line + text.count("\n", 0, max(error.position, 0))
         raise RefusedFrontMatter(

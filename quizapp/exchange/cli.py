@@ -9,20 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 
-from quizapp.content import Problem, load_activity
-from quizapp.content.folder import ARTICLE
-from quizapp.content.posttest import ID_RE
-from quizapp.exchange.bank import ExchangeError, bank_from_activity
-from quizapp.exchange.folder_writer import write_activity_folder
-from quizapp.exchange.formats import EXPORT_FORMATS
-from quizapp.exchange.printed import NOTE, parse_printed_posttest
-from quizapp.exchange.qti_reader import read_qti_package
-from quizapp.exchange.safezip import MAX_PACKAGE_BYTES
+from quizapp.cli import with_appcontext
+
+if TYPE_CHECKING:
+    from quizapp.content import Problem
+
+FORMAT_KEYS = ("gift", "moodle-xml", "qti21", "qti30")
+"""The keys of :data:`quizapp.exchange.formats.EXPORT_FORMATS` (a test keeps them equal), named
+here so that ``--help`` and a usage error need not import the writers."""
 
 MAX_TEXT_BYTES = 1024 * 1024
 
@@ -44,7 +42,7 @@ def _fail(message: str) -> SystemExit:
 @click.option(
     "--format",
     "format_key",
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    type=click.Choice(FORMAT_KEYS),
     required=True,
     help="qti21 and qti30 write a zip package; moodle-xml and gift one file.",
 )
@@ -56,6 +54,14 @@ def _fail(message: str) -> SystemExit:
 )
 @with_appcontext
 def export_command(slug: str, format_key: str, output: Path | None) -> None:
+    from flask import current_app
+
+    from quizapp.content import load_activity
+    from quizapp.content.folder import ARTICLE
+    from quizapp.content.posttest import ID_RE
+    from quizapp.exchange.bank import bank_from_activity
+    from quizapp.exchange.formats import EXPORT_FORMATS
+
     folder = Path(slug)
     if not (folder / ARTICLE).is_file():
         if not ID_RE.match(slug):
@@ -102,6 +108,8 @@ def _read_input(path: Path, limit: int) -> bytes:
 
 
 def _report_check(folder: Path, advice: str) -> None:
+    from quizapp.content import load_activity
+
     _, problems = load_activity(folder)
     if not problems:
         _echo(f"quizapp content check {folder}: no problems.")
@@ -113,6 +121,8 @@ def _report_check(folder: Path, advice: str) -> None:
 
 
 def _shown(problem: Problem, folder: Path) -> str:
+    from quizapp.content import Problem
+
     path = Path(problem.path)
     shown = path.relative_to(folder.parent) if path.is_relative_to(folder.parent) else path
     return str(Problem(str(shown), problem.line, problem.message))
@@ -122,6 +132,12 @@ def _shown(problem: Problem, folder: Path) -> str:
 @click.argument("package", type=click.Path(path_type=Path, dir_okay=False))
 @INTO_OPTION
 def import_command(package: Path, into: Path) -> None:
+    from quizapp.content.folder import ARTICLE
+    from quizapp.exchange.bank import ExchangeError
+    from quizapp.exchange.folder_writer import write_activity_folder
+    from quizapp.exchange.qti_reader import read_qti_package
+    from quizapp.exchange.safezip import MAX_PACKAGE_BYTES
+
     try:
         bank = read_qti_package(_read_input(package, MAX_PACKAGE_BYTES))
         for skipped in bank.skipped:
@@ -153,6 +169,11 @@ def import_command(package: Path, into: Path) -> None:
 @click.argument("text_file", type=click.Path(path_type=Path, dir_okay=False))
 @INTO_OPTION
 def import_text_command(text_file: Path, into: Path) -> None:
+    from quizapp.content.folder import ARTICLE
+    from quizapp.exchange.bank import ExchangeError
+    from quizapp.exchange.folder_writer import write_activity_folder
+    from quizapp.exchange.printed import NOTE, parse_printed_posttest
+
     data = _read_input(text_file, MAX_TEXT_BYTES)
     try:
         text = data.decode("utf-8-sig")

@@ -13,6 +13,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -54,12 +55,31 @@ class AlreadySubmitted(Exception):
     """The attempt already has its result; a second submission of it changes nothing."""
 
 
+class AttemptFacts(Protocol):
+    """What the attempt rules read of an attempt: an :class:`Attempt`, or a row of only these
+    columns (a start reads no more)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def activity_version_id(self) -> int: ...
+    @property
+    def submitted_at(self) -> dt.datetime | None: ...
+    @property
+    def passed(self) -> bool | None: ...
+
+
+AttemptT = TypeVar("AttemptT", bound=AttemptFacts)
+
+
 @dataclass
-class Standing:
+class Standing(Generic[AttemptT]):
     """Where a learner stands in one activity, computed from their rows."""
 
     version: PinnedVersion
-    attempts: list[Attempt]
+    attempts: Sequence[AttemptT]
     evaluated: bool
     claims: list[CreditClaim]
     extra_attempts: int = 0
@@ -68,11 +88,11 @@ class Standing:
     """The version each attempt was pinned to, by version id."""
 
     @property
-    def open_attempt(self) -> Attempt | None:
+    def open_attempt(self) -> AttemptT | None:
         return next((a for a in self.attempts if a.submitted_at is None), None)
 
     @property
-    def submitted(self) -> list[Attempt]:
+    def submitted(self) -> list[AttemptT]:
         return [a for a in self.attempts if a.submitted_at is not None]
 
     @property
@@ -141,7 +161,7 @@ class Standing:
             return f"failed, {self.attempts_left} {plural} left"
         return "not started"
 
-    def review(self, attempt: Attempt) -> Visibility:
+    def review(self, attempt: AttemptFacts) -> Visibility:
         """What this attempt's review may show: under the policy of the version it was pinned
         to, so a later edit of the content never reveals more of an earlier attempt."""
         pinned = self.attempt_versions.get(attempt.activity_version_id, self.version)
@@ -159,7 +179,7 @@ def current_version(session: Session, db: Database, slug: str) -> tuple[Activity
 
 def learner_in(
     session: Session, db: Database, user_id: int, slug: str, today: dt.date
-) -> tuple[Activity, Standing]:
+) -> tuple[Activity, Standing[Attempt]]:
     """The released activity at ``slug`` and where the learner stands in it; NotFound if none."""
     activity, version = current_version(session, db, slug)
     if not version.released(today):
@@ -169,7 +189,7 @@ def learner_in(
 
 def standing(
     session: Session, db: Database, user_id: int, activity: Activity, today: dt.date
-) -> Standing:
+) -> Standing[Attempt]:
     assert activity.current_version_id is not None
     found = standings(session, db, user_id, {activity.id: activity.current_version_id}, today)
     return found[activity.id]
@@ -181,7 +201,7 @@ def standings(
     user_id: int,
     current_versions: Mapping[int, int],
     today: dt.date,
-) -> dict[int, Standing]:
+) -> dict[int, Standing[Attempt]]:
     """Where the learner stands in each activity (activity id → id of its current version).
 
     Five statements at most, however many activities: one each for the attempts, the
@@ -244,7 +264,7 @@ def extra_attempts_by_activity(
 
 def my_activities(
     session: Session, db: Database, user_id: int, today: dt.date
-) -> list[tuple[ActivityListing, Standing]]:
+) -> list[tuple[ActivityListing, Standing[Attempt]]]:
     """The activities the learner started, current ones first, with where the learner stands
     in each (the catalog lists the rest; a withdrawn one stays here for those who started it);
     a fixed number of statements however many there are.
@@ -307,14 +327,56 @@ def _start(
     rng: random.Random,
     zone: dt.tzinfo,
 ) -> int:
-    activity, version = current_version(session, db, slug)
+    """Three statements: the activity with the learner's granted attempts, the columns of their
+    attempts the rules read (never the option orders of past attempts), and the insert."""
+    activities, attempts, grants = (
+        Activity.__table__,
+        Attempt.__table__,
+        AttemptGrant.__table__,
+    )
+    granted = (
+        select(func.coalesce(func.sum(grants.c.extra), 0))
+        .where(grants.c.user_id == user_id, grants.c.activity_id == activities.c.id)
+        .scalar_subquery()
+    )
+    found = session.execute(
+        select(
+            activities.c.id, activities.c.current_version_id, activities.c.withdrawn_at, granted
+        ).where(activities.c.slug == slug)
+    ).first()
+    if found is None or found.current_version_id is None:
+        raise NotFound(slug)
+    activity_id, version_id, withdrawn_at, extra = found
+    version = versions_for(db).get(session, version_id)
     today = now.date()
     if not version.released(today):
         raise NotFound(slug)
-    learner = standing(session, db, user_id, activity, today)
+    rows: list[AttemptFacts] = list(
+        session.execute(
+            select(
+                attempts.c.id,
+                attempts.c.number,
+                attempts.c.activity_version_id,
+                attempts.c.submitted_at,
+                attempts.c.passed,
+            )
+            .where(attempts.c.user_id == user_id, attempts.c.activity_id == activity_id)
+            .order_by(attempts.c.number)
+        )
+    )
+    pinned = {row.activity_version_id for row in rows} - {version.id}
+    learner: Standing[AttemptFacts] = Standing(
+        version=version,
+        attempts=rows,
+        evaluated=False,
+        claims=[],
+        extra_attempts=int(extra),
+        today=today,
+        attempt_versions={version.id: version, **versions_for(db).get_many(session, pinned)},
+    )
     if learner.open_attempt is not None:
         return learner.open_attempt.id
-    if activity.withdrawn_at is not None:
+    if withdrawn_at is not None:
         raise AttemptRefused(WITHDRAWN)
     if version.expired(today):
         raise AttemptRefused(
@@ -335,18 +397,20 @@ def _start(
                 f"You can start your next attempt after {date_and_time(ready, zone)}."
             )
     order = option_order(version.questions, rng)
-    attempt = Attempt(
-        user_id=user_id,
-        activity_id=activity.id,
-        activity_version_id=version.id,
-        number=max((a.number for a in learner.attempts), default=0) + 1,
-        option_order=order,
-        option_values=option_values(order, rng),
-        started_at=now,
+    inserted = session.execute(
+        attempts.insert()
+        .values(
+            user_id=user_id,
+            activity_id=activity_id,
+            activity_version_id=version.id,
+            number=max((a.number for a in rows), default=0) + 1,
+            option_order=order,
+            option_values=option_values(order, rng),
+            started_at=now,
+        )
+        .returning(attempts.c.id)
     )
-    session.add(attempt)
-    session.flush()
-    return attempt.id
+    return int(inserted.scalar_one())
 
 
 @dataclass(frozen=True)
@@ -434,7 +498,7 @@ def load_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt:
 
 def attempt_in(
     session: Session, db: Database, user_id: int, attempt_id: int, today: dt.date
-) -> tuple[Attempt, Activity, Standing]:
+) -> tuple[Attempt, Activity, Standing[Attempt]]:
     """The learner's attempt, its activity and where the learner stands in it; NotFound if
     the attempt is not theirs."""
     attempt = load_attempt(session, user_id, attempt_id)

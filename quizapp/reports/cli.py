@@ -6,6 +6,9 @@ Reports hold what learners typed. Written to a file or a pipe, a report keeps it
 written to a terminal, every control character (and bidi control) is shown escaped, so that a
 name holding an escape sequence cannot retitle the window, rewrite what the screen shows, or
 reorder a line.
+
+The report modules, Flask and the database are imported inside the commands, so that
+``quizapp report --help`` and a usage error start in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -14,25 +17,17 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
-from flask.cli import with_appcontext
 
-from quizapp import audit, clock
-from quizapp.catalog.queries import activity_by_slug
-from quizapp.csvstream import csv_lines
-from quizapp.dates import DateRange
-from quizapp.db import Session, get_db
-from quizapp.errors import NotFound, Refused
-from quizapp.models import Activity
-from quizapp.reports import services
-from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
-from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows
-from quizapp.reports.files import guidance, render
-from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
-from quizapp.reports.kinds import CPE_MONITOR, PARS, ReportKind
-from quizapp.reports.pars import pars_activity_id
+from quizapp.cli import with_appcontext
+
+if TYPE_CHECKING:
+    from quizapp.db import Session
+    from quizapp.models import Activity
+    from quizapp.reports import services
+    from quizapp.reports.kinds import ReportKind
 
 
 @click.group(
@@ -43,6 +38,8 @@ def report_cli() -> None:
 
 
 def _activity(session: Session, slug: str) -> Activity:
+    from quizapp.catalog.queries import activity_by_slug
+
     activity = activity_by_slug(session, slug)
     if activity is None:
         raise click.ClickException(f"There is no activity '{slug}'.")
@@ -76,6 +73,8 @@ def _for(stream: TextIO, text: str) -> str:
 
 
 def _write(header: list[str], rows: Iterable[Sequence[object]]) -> None:
+    from quizapp.csvstream import csv_lines
+
     for chunk in csv_lines(header, rows):
         sys.stdout.write(_for(sys.stdout, chunk))
 
@@ -86,6 +85,10 @@ def _write(header: list[str], rows: Iterable[Sequence[object]]) -> None:
 @click.option("--activity", "slug", default=None, help="Only this activity's slug.")
 @with_appcontext
 def completions_command(start: dt.datetime, end: dt.datetime, slug: str | None) -> None:
+    from quizapp.dates import DateRange
+    from quizapp.db import get_db
+    from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows
+
     if end < start:
         raise click.BadParameter("--to is before --from")
     with get_db().read_session() as session:
@@ -99,6 +102,13 @@ def _board_command(
     kind: ReportKind, slug: str, batch: bool, batch_id: int | None, fmt: str, output: str | None
 ) -> None:
     """The full export, a new batch (recorded, by ``cli``), or a batch recorded before."""
+    from quizapp import audit, clock
+    from quizapp.db import get_db
+    from quizapp.errors import Refused
+    from quizapp.reports import services
+    from quizapp.reports.kinds import PARS
+    from quizapp.reports.pars import pars_activity_id
+
     if fmt not in kind.formats:
         raise click.BadParameter(f"{kind.title} comes as {', '.join(kind.formats)}")
     if fmt == "xlsx" and not output:
@@ -143,6 +153,10 @@ def _write_batch(
     fmt: str,
     output: str | None,
 ) -> list[tuple[str, ...]]:
+    from quizapp.errors import NotFound
+    from quizapp.reports import services
+    from quizapp.reports.files import guidance, render
+
     try:
         batch, rows = services.batch_file_rows(session, kind, activity_id, batch_id)
     except NotFound:
@@ -161,6 +175,9 @@ def _write_full_export(
     output: str | None,
 ) -> None:
     """Streamed, for a CSV on standard output; the exceptions come after the rows."""
+    from quizapp.reports import services
+    from quizapp.reports.files import guidance, render
+
     exceptions: list[services.ReportException] = []
 
     def rows() -> Iterator[tuple[str, ...]]:
@@ -224,6 +241,8 @@ def _board_options(command: Callable[..., None]) -> Callable[..., None]:
 def pars_command(
     slug: str, batch: bool, batch_id: int | None, fmt: str, output: str | None
 ) -> None:
+    from quizapp.reports.kinds import PARS
+
     _board_command(PARS, slug, batch, batch_id, fmt, output)
 
 
@@ -231,6 +250,8 @@ def pars_command(
 @_board_options
 @with_appcontext
 def cpe_command(slug: str, batch: bool, batch_id: int | None, fmt: str, output: str | None) -> None:
+    from quizapp.reports.kinds import CPE_MONITOR
+
     _board_command(CPE_MONITOR, slug, batch, batch_id, fmt, output)
 
 
@@ -240,6 +261,9 @@ def cpe_command(slug: str, batch: bool, batch_id: int | None, fmt: str, output: 
 @click.option("--all-attempts", is_flag=True, help="Use every attempt, not only first ones.")
 @with_appcontext
 def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
+    from quizapp.db import get_db
+    from quizapp.reports.items import ITEM_COLUMNS, activity_versions, item_analysis, item_row
+
     with get_db().read_session() as session:
         versions = activity_versions(session, _activity(session, slug))
         version = (
@@ -260,5 +284,8 @@ def items_command(slug: str, number: int | None, all_attempts: bool) -> None:
 @click.argument("slug")
 @with_appcontext
 def evaluations_command(slug: str) -> None:
+    from quizapp.db import get_db
+    from quizapp.reports.evaluations import EVALUATION_COLUMNS, evaluation_rows
+
     with get_db().read_session() as session:
         _write(EVALUATION_COLUMNS, evaluation_rows(session, _activity(session, slug)))
