@@ -93,7 +93,7 @@ def test_too_many_entries_are_refused(tmp_path: Path) -> None:
 def test_a_package_file_over_the_size_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("quizapp.exchange.cli.MAX_PACKAGE_BYTES", 1024)
+    monkeypatch.setattr("quizapp.exchange.safezip.MAX_PACKAGE_BYTES", 1024)
     result, into = run_import(tmp_path, zip_of(GOOD) + bytes(2048))
     assert_refused(result, into, "package.zip is larger than 0 MB")
 

@@ -247,3 +247,10 @@ def test_an_item_written_by_another_tool_is_imported_with_what_it_lost_listed() 
     ]
     _, problems = parse_posttest(posttest_markdown(imported.questions), "posttest.md")
     assert problems == []
+
+
+def test_the_command_offers_exactly_the_formats_there_are_writers_for() -> None:
+    from quizapp.exchange.cli import FORMAT_KEYS
+    from quizapp.exchange.formats import EXPORT_FORMATS
+
+    assert sorted(FORMAT_KEYS) == sorted(EXPORT_FORMATS)
