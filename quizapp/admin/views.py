@@ -105,7 +105,7 @@ def learner(user_id: int) -> str:
 
 @blueprint.post("/learners/<int:user_id>/grants")
 @admin_required
-@fresh_login_required
+@fresh_login_required("grant extra attempts")
 def grant(user_id: int) -> Response:
     """Administrators, fresh login. One or more extra attempts, with a reason."""
     try:
@@ -157,7 +157,7 @@ def _certificate_action(certificate_id: int, action: str) -> Response:
 
 @blueprint.post("/certificates/<int:certificate_id>/approve")
 @admin_required
-@fresh_login_required
+@fresh_login_required("approve the certificate")
 def approve(certificate_id: int) -> Response:
     """Administrators, fresh login."""
     return _certificate_action(certificate_id, "approve")
@@ -165,7 +165,7 @@ def approve(certificate_id: int) -> Response:
 
 @blueprint.post("/certificates/<int:certificate_id>/revoke")
 @admin_required
-@fresh_login_required
+@fresh_login_required("revoke the certificate")
 def revoke(certificate_id: int) -> Response:
     """Administrators, fresh login. A reason is required."""
     return _certificate_action(certificate_id, "revoke")
@@ -173,7 +173,7 @@ def revoke(certificate_id: int) -> Response:
 
 @blueprint.post("/certificates/<int:certificate_id>/reissue")
 @admin_required
-@fresh_login_required
+@fresh_login_required("reissue the certificate")
 def reissue(certificate_id: int) -> Response:
     """Administrators, fresh login."""
     return _certificate_action(certificate_id, "reissue")

@@ -174,7 +174,7 @@ def pars_file(slug: str, fmt: str) -> Response:
 
 @blueprint.post("/pars/<slug>/batches")
 @admin_required
-@fresh_login_required
+@fresh_login_required("record the next PARS batch")
 def pars_batch(slug: str) -> WerkzeugResponse:
     """Administrators, fresh login. Records the next PARS batch (audited), then downloads it."""
     return _record_batch(PARS, slug)
@@ -197,7 +197,7 @@ def cpe_monitor_csv(slug: str) -> Response:
 
 @blueprint.post("/cpe-monitor/<slug>/batches")
 @admin_required
-@fresh_login_required
+@fresh_login_required("record the next CPE Monitor batch")
 def cpe_monitor_batch(slug: str) -> WerkzeugResponse:
     """Administrators, fresh login. Records the next CPE Monitor batch (audited), then
     downloads it."""
