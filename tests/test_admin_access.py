@@ -43,6 +43,7 @@ ADMIN_PAGES = [
     "/admin/learners",
     "/admin/learners/{learner}",
     "/admin/certificates",
+    "/admin/certificates/{issued}/revoke",
     "/admin/audit",
     "/admin/reports/",
     "/admin/reports/completions",
@@ -283,15 +284,17 @@ def test_the_matrix_lists_every_admin_report_and_preview_route(app: Flask) -> No
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES + AUTHOR_PAGES)
-def test_anonymous_visitors_are_sent_to_the_login_page_and_back(people: World, path: str) -> None:
-    url = people.fill(path)
-    response = people.anonymous.get(url)
+def test_anonymous_visitors_are_sent_to_the_login_page_and_back(
+    certified: World, path: str
+) -> None:
+    url = certified.fill(path)
+    response = certified.anonymous.get(url)
     assert login_redirect_target(response) == url
 
 
 @pytest.mark.parametrize(("path", "role", "status"), PAGE_CASES)
-def test_who_may_open_each_page(people: World, path: str, role: str, status: int) -> None:
-    with people.client(role).get(people.fill(path)) as response:
+def test_who_may_open_each_page(certified: World, path: str, role: str, status: int) -> None:
+    with certified.client(role).get(certified.fill(path)) as response:
         response.get_data()
     assert response.status_code == status
     if status == 403:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from quizapp import audit
 from quizapp.accounts.services import Registration, register
+from quizapp.authoring.services import sync_content
+from quizapp.certificates.services import CertificateError, reissue, revoke
 from quizapp.db import Database
+from quizapp.migrate import alembic_config, upgrade
 from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, User
-from tests.conftest import NOW, AuthActions
+from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions, make_app
 from tests.learner_helpers import IMATINIB, claim, evaluate, start, take
+from tests.migration_helpers import revision_before
 from tests.staff_helpers import sign_in_as
 
 ADMIN = "boss@example.org"
@@ -214,3 +221,154 @@ def test_a_revoked_certificate_can_be_reissued_and_stays_revoked_itself(
     assert [r.status for r in rows] == ["revoked", "issued"]
     assert rows[0].revocation_reason == "Revoked by mistake"
     assert rows[1].supersedes_id == rows[0].id
+
+
+# --- reissue and revoke bookkeeping -------------------------------------------------------------
+
+
+def codes(db: Database) -> list[str]:
+    with db.read_session() as session:
+        return list(session.scalars(select(Certificate.code).order_by(Certificate.id)))
+
+
+def learner_page(admin: AuthActions, learner_id: int) -> str:
+    return admin.client.get(f"/admin/learners/{learner_id}").get_data(as_text=True)
+
+
+def test_reissuing_an_issued_certificate_says_it_is_superseded(
+    admin: AuthActions, certificate_id: int, learner_id: int, db: Database
+) -> None:
+    act(admin, certificate_id, "reissue")
+    old, new = codes(db)
+    page = learner_page(admin, learner_id)
+    assert f"Reissued as {new}. The old certificate {old} is marked superseded;" in page
+
+
+def test_reissuing_a_revoked_certificate_says_it_stays_revoked_and_links_both_ways(
+    admin: AuthActions, certificate_id: int, learner_id: int, db: Database
+) -> None:
+    act(admin, certificate_id, "revoke", reason="Revoked by mistake")
+    act(admin, certificate_id, "reissue")
+    old, new = codes(db)
+    page = learner_page(admin, learner_id)
+    assert f"Reissued as {new}. The old certificate {old} stays revoked, with its reason;" in page
+    assert "marked superseded" not in page
+    assert f'Replaced by <a href="/verify/{new}">{new}</a>' in page
+    assert f'Replaces <a href="/verify/{old}">{old}</a>' in page
+    # Only the new certificate can be reissued again: the old row has no button that would fail.
+    assert page.count("/reissue") == 1
+    assert f"/admin/certificates/{certificate_id}/reissue" not in page
+
+    old_page = admin.client.get(f"/verify/{old}").get_data(as_text=True)
+    assert "Revoked" in old_page and f'<a href="/verify/{new}">{new}</a>' in old_page
+    new_page = admin.client.get(f"/verify/{new}").get_data(as_text=True)
+    assert "Valid." in new_page
+    assert f'replaces <a href="/verify/{old}">{old}</a>, which was revoked.' in new_page
+
+
+def test_the_verification_page_of_a_superseded_certificate_names_its_replacement(
+    admin: AuthActions, certificate_id: int, db: Database, client: FlaskClient
+) -> None:
+    act(admin, certificate_id, "reissue")
+    old, new = codes(db)
+    page = client.get(f"/verify/{old}").get_data(as_text=True)
+    assert "Superseded." in page and f'replaced by <a href="/verify/{new}">{new}</a>' in page
+    assert "which was superseded by it." in client.get(f"/verify/{new}").get_data(as_text=True)
+
+
+def test_revoking_asks_for_confirmation_on_a_page_of_its_own(
+    admin: AuthActions, certificate_id: int, learner_id: int, db: Database
+) -> None:
+    [code] = codes(db)
+    page = learner_page(admin, learner_id)
+    assert f'href="/admin/certificates/{certificate_id}/revoke"' in page
+    assert 'name="reason"' not in page.split("<h2>Certificates</h2>")[1].split("<h2>")[0]
+
+    confirm = admin.client.get(f"/admin/certificates/{certificate_id}/revoke")
+    text = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert "Revoke this certificate?" in text and code in text and "Ann Lee" in text
+    assert "Revoking cannot be undone." in text and 'name="reason"' in text
+    with db.read_session() as session:
+        certificate = session.get(Certificate, certificate_id)
+        assert certificate is not None and certificate.status == "issued"
+    assert events(db, "certificate.revoke") == []
+
+    act(admin, certificate_id, "revoke", reason="Claimed twice")
+    after = admin.client.get(f"/admin/certificates/{certificate_id}/revoke").get_data(as_text=True)
+    assert "Only an issued or pending certificate can be revoked; this one is revoked." in after
+    assert 'name="reason"' not in after
+
+
+def test_a_revocation_without_a_reason_returns_to_the_confirmation_page(
+    admin: AuthActions, certificate_id: int
+) -> None:
+    response = act(admin, certificate_id, "revoke", reason=" ")
+    assert response.headers["Location"] == f"/admin/certificates/{certificate_id}/revoke"
+    page = admin.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Give the reason for revoking" in page
+
+
+def test_the_revocation_page_of_an_unknown_certificate_is_not_found(admin: AuthActions) -> None:
+    assert admin.client.get("/admin/certificates/9999/revoke").status_code == 404
+
+
+def test_the_learner_sees_revoked_with_the_reason_on_the_transcript(
+    admin: AuthActions, certificate_id: int, client: FlaskClient
+) -> None:
+    act(admin, certificate_id, "revoke", reason="Attendance could not be verified")
+    page = client.get("/my/transcript").get_data(as_text=True)
+    assert "<strong>Revoked</strong> on January 15, 2027: Attendance could not be verified" in page
+
+
+REPLACED_ONCE = "0010"
+"""The migration that makes ``certificates.supersedes_id`` unique."""
+
+
+def test_certificates_reissued_before_the_unique_replacement_index_keep_their_links(
+    database_url: str,
+) -> None:
+    app = make_app(database_url)
+    database: Database = app.extensions["quizapp.db"]
+    try:
+        command.upgrade(alembic_config(database), revision_before(database, REPLACED_ONCE))
+        sync_content(database, SAMPLE_CONTENT, now=NOW)
+        learner = AuthActions(app.test_client())
+        assert learner.register().status_code == 302
+        take(learner.client, right=3)
+        evaluate(learner)
+        claim(learner, {"ama-pra-1": "1.0"})
+        with database.read_session() as session:
+            first = session.scalar(select(Certificate.id))
+        assert first is not None
+        revoke(database, first, "Issued in error", audit.CLI, NOW)
+        second = reissue(database, first, audit.CLI, NOW)
+
+        upgrade(database)
+
+        client = app.test_client()
+        with database.read_session() as session:
+            old = session.get(Certificate, first)
+            assert old is not None and old.status == "revoked"
+            assert old.revocation_reason == "Issued in error"
+            old_code = old.code
+        assert second.code in client.get(f"/verify/{old_code}").get_data(as_text=True)
+        assert old_code in client.get(f"/verify/{second.code}").get_data(as_text=True)
+        with pytest.raises(CertificateError, match="already reissued"):
+            reissue(database, first, audit.CLI, NOW)
+        with pytest.raises(IntegrityError), database.transaction() as session:
+            copy = session.get(Certificate, second.id)
+            assert copy is not None
+            session.add(
+                Certificate(
+                    code="another-code",
+                    user_id=copy.user_id,
+                    activity_id=copy.activity_id,
+                    snapshot=copy.snapshot,
+                    status="issued",
+                    created_at=NOW,
+                    supersedes_id=first,
+                )
+            )
+    finally:
+        database.dispose()

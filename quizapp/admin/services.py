@@ -212,6 +212,10 @@ def audit_actions(session: Session) -> list[str]:
     return list(session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))
 
 
+def learner_name(session: Session, user_id: int) -> str:
+    return session.scalar(select(User.full_name).where(User.id == user_id)) or ""
+
+
 def pending_certificates(session: Session) -> list[tuple[Certificate, User]]:
     """Certificates waiting for approval, oldest first, with their learner."""
     rows = session.execute(

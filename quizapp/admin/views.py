@@ -88,6 +88,7 @@ def learner(user_id: int) -> str:
     record = services.learner_record(request_session(), user_id)
     if record is None:
         abort(404, description="There is no such learner.")
+    by_id = {c.id: c for c in record.certificates}
     return render_template(
         "admin/learner.html",
         user=record.user,
@@ -95,6 +96,8 @@ def learner(user_id: int) -> str:
         responses=record.responses,
         claims=record.claims,
         certificates=[(c, CertificateData.from_json(c.snapshot)) for c in record.certificates],
+        replaced_by={c.supersedes_id: c for c in record.certificates if c.supersedes_id},
+        replaces={c.id: by_id.get(c.supersedes_id or 0) for c in record.certificates},
         activities=record.activities,
         grants=record.grants,
         seen_letters=letters_seen_and_authored,
@@ -131,6 +134,8 @@ def _certificate_action(certificate_id: int, action: str) -> Response:
     row = certificates.find(request_session(), certificate_id)
     if row is None:
         abort(404, description="There is no such certificate.")
+    was_revoked = row.status == "revoked"
+    back = safe_next(request.form.get("back")) or url_for("admin.learner", user_id=row.user_id)
     try:
         if action == "approve":
             certificates.approve(get_db(), certificate_id, actor(), clock.now())
@@ -148,11 +153,28 @@ def _certificate_action(certificate_id: int, action: str) -> Response:
                 clock.now(),
                 site_issuer(current_app.extensions),
             )
-            flash(f"Reissued as {new.code}; the old certificate is marked superseded.", "success")
+            flash(reissued_message(row.code, new.code, was_revoked=was_revoked), "success")
     except certificates.CertificateError as error:
         flash(error.message, "error")
-    back = safe_next(request.form.get("back"))
-    return redirect(back or url_for("admin.learner", user_id=row.user_id))
+        if action == "revoke" and row.status in REVOCABLE:
+            return redirect(url_for("admin.revoke_form", certificate_id=certificate_id))
+    return redirect(back)
+
+
+REVOCABLE = ("issued", "pending")
+
+
+def reissued_message(old: str, new: str, *, was_revoked: bool) -> str:
+    """What a reissue did to the old certificate: a revoked one stays revoked."""
+    if was_revoked:
+        return (
+            f"Reissued as {new}. The old certificate {old} stays revoked, with its reason; "
+            "its verification page now links to the new one."
+        )
+    return (
+        f"Reissued as {new}. The old certificate {old} is marked superseded; "
+        "its verification page now links to the new one."
+    )
 
 
 @blueprint.post("/certificates/<int:certificate_id>/approve")
@@ -161,6 +183,26 @@ def _certificate_action(certificate_id: int, action: str) -> Response:
 def approve(certificate_id: int) -> Response:
     """Administrators, fresh login."""
     return _certificate_action(certificate_id, "approve")
+
+
+@blueprint.get("/certificates/<int:certificate_id>/revoke")
+@admin_required
+def revoke_form(certificate_id: int) -> str:
+    """Administrators. What revoking this certificate means, and the reason to give, before
+    anything is done."""
+    session = request_session()
+    certificate = certificates.find(session, certificate_id)
+    if certificate is None:
+        abort(404, description="There is no such certificate.")
+    return render_template(
+        "admin/revoke.html",
+        certificate=certificate,
+        data=CertificateData.from_json(certificate.snapshot),
+        learner=services.learner_name(session, certificate.user_id),
+        revocable=certificate.status in REVOCABLE,
+        form=EmptyForm(),
+        max_reason=audit.MAX_REASON,
+    )
 
 
 @blueprint.post("/certificates/<int:certificate_id>/revoke")

@@ -51,6 +51,7 @@ def verify(code: str) -> str:
         certificate=certificate,
         data=data,
         replacement=services.superseded_by(session, certificate),
+        replaces=services.replaces(session, certificate),
     )
 
 
