@@ -17,7 +17,7 @@ from quizapp.db import Database
 from quizapp.migrate import alembic_config, upgrade
 from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, User
 from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions, make_app
-from tests.learner_helpers import IMATINIB, claim, evaluate, start, take
+from tests.learner_helpers import IMATINIB, METHOTREXATE, claim, evaluate, start, take
 from tests.migration_helpers import revision_before
 from tests.staff_helpers import sign_in_as
 
@@ -372,3 +372,65 @@ def test_certificates_reissued_before_the_unique_replacement_index_keep_their_li
             )
     finally:
         database.dispose()
+
+
+# --- the context of a grant ----------------------------------------------------------------------
+
+
+def methotrexate_id(db: Database) -> int:
+    with db.read_session() as session:
+        activity_id = session.scalar(select(Activity.id).where(Activity.slug == METHOTREXATE))
+    assert activity_id is not None
+    return activity_id
+
+
+def grant_section(page: str) -> str:
+    return page.split("<h2>Attempts and extra attempts</h2>")[1]
+
+
+def test_the_grant_form_shows_attempts_allowed_granted_and_used(
+    admin: AuthActions, learner_id: int, client: FlaskClient, db: Database
+) -> None:
+    take(client, right=0)
+    grant(admin, learner_id, imatinib_id(db), "Power cut", extra="2")
+    section = grant_section(learner_page(admin, learner_id))
+    table = section.split("</table>")[0]
+    [imatinib_row] = [row for row in table.split("</tr>") if "Reversible Bone Marrow" in row]
+    assert [cell.split("<")[0] for cell in imatinib_row.split("<td>")[1:]] == [
+        "3",
+        "2",
+        "1 of 5",
+        "No",
+    ]
+    assert "1 of 5 attempts used (2 extra so far)" in section
+
+
+def test_no_grant_is_offered_or_accepted_on_an_activity_with_unlimited_attempts(
+    admin: AuthActions, learner_id: int, db: Database
+) -> None:
+    section = grant_section(learner_page(admin, learner_id))
+    assert "unlimited" in section
+    options = section.split('<select id="activity_id"')[1].split("</select>")[0]
+    assert f'value="{imatinib_id(db)}"' in options
+    assert f'value="{methotrexate_id(db)}"' not in options
+
+    response = grant(admin, learner_id, methotrexate_id(db), "Asked for one")
+    assert "This activity allows unlimited attempts: there is no extra attempt to grant." in (
+        admin.client.get(response.headers["Location"]).get_data(as_text=True)
+    )
+    with db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(AttemptGrant)) == 0
+    assert events(db, "attempt.grant") == []
+
+
+def test_the_grant_form_says_when_the_learner_has_seen_the_answers(
+    admin: AuthActions, learner_id: int, client: FlaskClient, db: Database
+) -> None:
+    take(client, right=0)
+    assert "already seen the correct answers" not in learner_page(admin, learner_id)
+    for _ in range(2):
+        take(client, right=0)  # the last attempt: the default review policy shows the key
+    section = grant_section(learner_page(admin, learner_id))
+    assert "Ann Lee has already seen the correct answers of <em>" in section
+    assert "<strong>Yes</strong>: the review showed the correct answers" in section
+    assert "answers seen</option>" in section

@@ -15,7 +15,7 @@ from quizapp.certificates.services import certificates_of
 from quizapp.dates import DateRange
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
-from quizapp.learning.services import extra_attempts_by_activity, responses_for
+from quizapp.learning.services import Standing, responses_for, standings
 from quizapp.models import (
     MAX_ID,
     Activity,
@@ -61,6 +61,11 @@ def grant_extra_attempt(
         activity = session.get(Activity, activity_id)
         if user is None or activity is None:
             raise AdminError("There is no such learner or activity.")
+        version = session.get(ActivityVersion, activity.current_version_id)
+        if version is not None and version.meta().attempts_allowed is None:
+            raise AdminError(
+                "This activity allows unlimited attempts: there is no extra attempt to grant."
+            )
         grant = AttemptGrant(
             user_id=user.id,
             activity_id=activity.id,
@@ -239,14 +244,60 @@ class LearnerRecord:
     claims: list[tuple[CreditClaim, str]]
     """Each claim with the title of the version it was claimed for."""
     certificates: list[Certificate]
-    activities: list[tuple[Activity, str]]
-    grants: dict[int, int]
-    """Extra attempts granted so far, by activity id (0 when none)."""
+    attempt_limits: list[AttemptLimit]
+    """Each published activity, by title, with the learner's attempts against its limit."""
+
+    @property
+    def grantable(self) -> list[AttemptLimit]:
+        return [limit for limit in self.attempt_limits if limit.limited]
 
 
-def learner_record(session: Session, user_id: int) -> LearnerRecord | None:
+@dataclass(frozen=True)
+class AttemptLimit:
+    """What an administrator weighs before granting an extra attempt on one activity: how
+    many attempts it allows, how many were granted and used, and whether the learner's review
+    has already shown them the answers (a further attempt would then test their memory of the
+    key more than their knowledge)."""
+
+    activity: Activity
+    title: str
+    standing: Standing
+
+    @property
+    def limit(self) -> int | None:
+        """The attempts the activity allows; ``None`` when unlimited (nothing to grant)."""
+        return self.standing.version.attempts_allowed
+
+    @property
+    def limited(self) -> bool:
+        return self.limit is not None
+
+    @property
+    def granted(self) -> int:
+        return self.standing.extra_attempts
+
+    @property
+    def allowed(self) -> int | None:
+        return self.standing.allowed
+
+    @property
+    def used(self) -> int:
+        return len(self.standing.attempts)
+
+    @property
+    def passed(self) -> bool:
+        return self.standing.passed
+
+    @property
+    def seen_answers(self) -> bool:
+        return any(self.standing.review(attempt).answers for attempt in self.standing.submitted)
+
+
+def learner_record(
+    session: Session, db: Database, user_id: int, today: dt.date
+) -> LearnerRecord | None:
     """The learner's record in a fixed number of statements, however many attempts and
-    activities: the responses and the grants are read for all of them at once."""
+    activities: the responses and the standings are read for all of them at once."""
     user = session.get(User, user_id)
     if user is None:
         return None
@@ -271,13 +322,24 @@ def learner_record(session: Session, user_id: int) -> LearnerRecord | None:
         )
     ]
     activities = published_activities(session)
-    granted = extra_attempts_by_activity(session, user.id)
+    found = standings(
+        session,
+        db,
+        user.id,
+        {
+            activity.id: version_id
+            for activity, _ in activities
+            if (version_id := activity.current_version_id) is not None
+        },
+        today,
+    )
     return LearnerRecord(
         user=user,
         attempts=attempts,
         responses={attempt.id: responses.get(attempt.id, {}) for attempt, *_ in attempts},
         claims=claims,
         certificates=certificates_of(session, user.id),
-        activities=activities,
-        grants={activity.id: granted.get(activity.id, 0) for activity, _ in activities},
+        attempt_limits=[
+            AttemptLimit(activity, title, found[activity.id]) for activity, title in activities
+        ],
     )

@@ -85,7 +85,7 @@ def learners() -> str:
 @admin_required
 def learner(user_id: int) -> str:
     """Administrators. A learner's attempts, responses, claims and certificates."""
-    record = services.learner_record(request_session(), user_id)
+    record = services.learner_record(request_session(), get_db(), user_id, clock.today())
     if record is None:
         abort(404, description="There is no such learner.")
     by_id = {c.id: c for c in record.certificates}
@@ -98,8 +98,8 @@ def learner(user_id: int) -> str:
         certificates=[(c, CertificateData.from_json(c.snapshot)) for c in record.certificates],
         replaced_by={c.supersedes_id: c for c in record.certificates if c.supersedes_id},
         replaces={c.id: by_id.get(c.supersedes_id or 0) for c in record.certificates},
-        activities=record.activities,
-        grants=record.grants,
+        limits=record.attempt_limits,
+        grantable=record.grantable,
         seen_letters=letters_seen_and_authored,
         form=EmptyForm(),
         max_reason=audit.MAX_REASON,
