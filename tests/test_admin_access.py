@@ -45,6 +45,7 @@ ADMIN_PAGES = [
     "/admin/certificates",
     "/admin/certificates/{issued}/revoke",
     "/admin/audit",
+    "/admin/audit.csv",
     "/admin/reports/",
     "/admin/reports/completions",
     "/admin/reports/completions.csv",
@@ -540,7 +541,9 @@ def test_a_login_is_fresh_for_exactly_admin_fresh_minutes_and_again_after_the_pa
         ("/admin/reports/completions?start=bad", "Dates must be written YYYY-MM-DD."),
         ("/admin/reports/completions.csv?end=soon", "Dates must be written YYYY-MM-DD."),
         ("/admin/audit?start=bad", "Dates must be written YYYY-MM-DD"),
-        ("/admin/audit?page=two", "the page must be a number"),
+        ("/admin/audit?page=two", "The page must be a whole number from 1."),
+        ("/admin/audit.csv?start=2027-02-30", "Dates must be written YYYY-MM-DD"),
+        ("/admin/learners?page=0", "The page must be a whole number from 1."),
     ],
 )
 def test_a_malformed_filter_is_a_400_that_says_what_to_write(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+
 import pytest
 from alembic import command
 from flask import Flask
@@ -174,11 +178,98 @@ def test_the_audit_log_page_lists_and_filters_the_events(
 ) -> None:
     act(admin, certificate_id, "revoke", reason="Duplicate registration")
     page = admin.client.get("/admin/audit?action=certificate.revoke").get_data(as_text=True)
-    assert "certificate.revoke" in page and "Duplicate registration" in page
-    assert "credit.claim" not in page.split("<tbody>")[1]
-    everything = admin.client.get("/admin/audit").get_data(as_text=True)
-    for action in ("certificate.issue", "certificate.revoke", "credit.claim", "content.sync"):
+    rows = page.split("<tbody>")[1]
+    assert "Certificate revoked" in rows and "Duplicate registration" in rows
+    assert "Credit claimed" not in rows
+    assert "1 event match these filters." in page
+    everything = admin.client.get("/admin/audit").get_data(as_text=True).split("<tbody>")[1]
+    for action in ("Certificate issued", "Certificate revoked", "Credit claimed"):
         assert action in everything
+    assert "Activity version published" in everything
+
+
+def only_row(page: str) -> str:
+    [row] = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    return row
+
+
+def test_the_audit_log_reads_as_words_with_names_and_links(
+    admin: AuthActions, certificate_id: int, learner_id: int, db: Database
+) -> None:
+    act(admin, certificate_id, "revoke", reason="Duplicate registration")
+    [code] = codes(db)
+    with db.read_session() as session:
+        admin_id = session.scalar(select(User.id).where(User.email == ADMIN))
+    row = only_row(
+        admin.client.get("/admin/audit?action=certificate.revoke").get_data(as_text=True)
+    )
+    assert "certificate.revoke" not in row and "certificate " + str(certificate_id) not in row
+    assert f'<a href="/admin/learners/{admin_id}">Staff Member</a>' in row
+    assert f'<a href="/verify/{code}">Ann Lee’s certificate {code}</a>' in row
+    assert "<dt>Reason</dt><dd>Duplicate registration</dd>" in row
+
+    grant(admin, learner_id, imatinib_id(db), "Power cut", extra="2")
+    row = only_row(admin.client.get("/admin/audit?action=attempt.grant").get_data(as_text=True))
+    assert "Extra attempts granted" in row
+    assert f'<a href="/admin/learners/{learner_id}">Ann Lee</a>' in row
+    assert "<dt>Extra attempts</dt><dd>2</dd>" in row and f"<dd>{IMATINIB}</dd>" in row
+
+    claim_row = admin.client.get("/admin/audit?action=credit.claim").get_data(as_text=True)
+    assert "<dt>Credit</dt><dd>AMA PRA Category 1 Credit™</dd>" in only_row(claim_row)
+
+
+def test_a_list_in_the_details_reads_as_words(
+    admin: AuthActions, learner_id: int, auth: AuthActions, db: Database
+) -> None:
+    from tests.test_accounts import VALID_NPI, profile_form
+
+    auth.post_form("/account", profile_form(npi=VALID_NPI, license_state="NY"))
+    row = only_row(
+        admin.client.get("/admin/audit?action=user.profile_update").get_data(as_text=True)
+    )
+    assert "<dt>Fields changed</dt><dd>License state, Npi</dd>" in row
+    assert "[" not in row
+
+
+def test_the_audit_log_pages_and_counts_its_events(admin: AuthActions, db: Database) -> None:
+    register_many(db, 119)  # and the administrator's own registration: 120
+    first = admin.client.get("/admin/audit?action=user.register").get_data(as_text=True)
+    assert "120 events match these filters; page 1 of 2." in first
+    assert first.split("<tbody>")[1].count("<tr>") == 100
+    assert 'href="/admin/audit?page=2&amp;action=user.register"' in first
+    second = admin.client.get("/admin/audit?action=user.register&page=2").get_data(as_text=True)
+    assert second.split("<tbody>")[1].count("<tr>") == 20
+
+
+def test_the_audit_log_downloads_as_csv_with_the_filters_and_formulas_neutralised(
+    admin: AuthActions, certificate_id: int, db: Database
+) -> None:
+    act(admin, certificate_id, "revoke", reason='Duplicate;=HYPERLINK("http://x")')
+    [code] = codes(db)
+    page = admin.client.get("/admin/audit?action=certificate.revoke").get_data(as_text=True)
+    assert 'href="/admin/audit.csv?action=certificate.revoke"' in page
+    response = admin.client.get("/admin/audit.csv?action=certificate.revoke")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert lines[0] == [
+        "When (UTC)", "Actor", "Actor email", "Action", "Action code",
+        "Target", "Target type", "Target id", "Details",
+    ]  # fmt: skip
+    assert lines[1][1:] == [
+        "Staff Member", ADMIN, "Certificate revoked", "certificate.revoke",
+        f"Ann Lee’s certificate {code}", "certificate", str(certificate_id),
+        f"Code: {code}; Reason: Duplicate;'=HYPERLINK(\"http://x\")",
+    ]  # fmt: skip
+    assert len(lines) == 2
+
+
+def test_the_audit_csv_holds_every_event_past_one_batch(admin: AuthActions, db: Database) -> None:
+    register_many(db, 509)  # and the administrator: 510
+    response = admin.client.get("/admin/audit.csv?action=user.register")
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(lines) == 1 + 510
+    assert len({line[2] for line in lines[1:]}) == 510
 
 
 def test_learner_search_matches_accented_capitals(admin: AuthActions, db: Database) -> None:
@@ -434,3 +525,42 @@ def test_the_grant_form_says_when_the_learner_has_seen_the_answers(
     assert "Ann Lee has already seen the correct answers of <em>" in section
     assert "<strong>Yes</strong>: the review showed the correct answers" in section
     assert "answers seen</option>" in section
+
+
+# --- lists and logs for people -------------------------------------------------------------------
+
+
+def register_many(db: Database, count: int) -> None:
+    for number in range(1, count + 1):
+        register(
+            db,
+            Registration(f"person{number:03}@example.org", "correct horse battery staple",
+                         f"Person {number:03}", "MD"),
+            now=NOW + dt.timedelta(minutes=number), hash_method="scrypt:1024:8:1",
+        )  # fmt: skip
+
+
+def test_the_learner_list_pages_through_everyone_and_says_how_many(
+    admin: AuthActions, db: Database
+) -> None:
+    register_many(db, 55)  # and the administrator: 56 people
+    first = admin.client.get("/admin/learners").get_data(as_text=True)
+    assert "56 people in all, newest accounts first; showing 1–50." in first
+    assert "Page 1 of 2" in first and first.count("/admin/learners/") == 50
+    assert "Person 055" in first and "Person 005" not in first
+    second = admin.client.get("/admin/learners?page=2").get_data(as_text=True)
+    assert "showing 51–56." in second and second.count("/admin/learners/") == 6
+    assert "Person 005" in second and "Person 001" in second and "Staff Member" in second
+
+    search = admin.client.get("/admin/learners?q=person+0").get_data(as_text=True)
+    assert "55 people match “person 0”; showing 1–50." in search
+    last = admin.client.get("/admin/learners?q=person+0&page=2").get_data(as_text=True)
+    assert "Person 051" in last and "Person 055" in last and "Person 050" not in last
+    assert 'href="/admin/learners?q=person+0&amp;page=1"' in last
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "1e3", "99999999999999999999"])
+def test_a_learner_page_number_that_is_not_a_page_is_refused(admin: AuthActions, page: str) -> None:
+    response = admin.client.get(f"/admin/learners?page={page}")
+    assert response.status_code == 400
+    assert "The page must be a whole number from 1." in response.get_data(as_text=True)

@@ -22,7 +22,6 @@ from quizapp.models import (
     ActivityVersion,
     Attempt,
     AttemptGrant,
-    AuditEvent,
     Certificate,
     CreditClaim,
     Evaluation,
@@ -159,62 +158,56 @@ def contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_learners(session: Session, query: str, limit: int = 50) -> list[User]:
-    query = query.strip()
-    if not query:
-        return list(session.scalars(select(User).order_by(User.created_at.desc()).limit(limit)))
-    pattern = contains(query.lower())
-    return list(
-        session.scalars(
-            select(User)
-            .where(
-                or_(
-                    func.lower(User.full_name).like(pattern, escape="\\"),
-                    User.email.like(pattern, escape="\\"),
-                    User.npi == query,
-                )
-            )
-            .order_by(User.full_name)
-            .limit(limit)
-        )
-    )
+LEARNERS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
-class AuditFilter:
-    action: str = ""
-    actor: str = ""
-    target_type: str = ""
-    start: dt.date | None = None
-    end: dt.date | None = None
+class LearnerPage:
+    """One page of the learner list, and how many people the search found in all."""
+
+    users: list[User]
+    total: int
+    page: int
+    per_page: int = LEARNERS_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the first person shown, counting from 1 (0 when none is)."""
+        return (self.page - 1) * self.per_page + 1 if self.users else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.users) - 1 if self.users else 0
 
 
-def audit_events(
-    session: Session, filters: AuditFilter, page: int, per_page: int = 100
-) -> tuple[list[AuditEvent], bool]:
-    query = select(AuditEvent)
-    if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
-    if filters.actor:
-        query = query.where(
-            func.lower(AuditEvent.actor_label).like(contains(filters.actor.lower()), escape="\\")
+def search_learners(
+    session: Session, query: str, page: int = 1, per_page: int = LEARNERS_PER_PAGE
+) -> LearnerPage:
+    """Everyone whose name or email contains ``query`` (in any capitals), or whose NPI is
+    ``query``; the newest accounts first when there is no query. A page at a time."""
+    query = query.strip()
+    found = select(User)
+    if query:
+        pattern = contains(query.lower())
+        found = found.where(
+            or_(
+                func.lower(User.full_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                User.npi == query,
+            )
         )
-    if filters.target_type:
-        query = query.where(AuditEvent.target_type == filters.target_type)
-    if filters.start:
-        query = query.where(AuditEvent.created_at >= DateRange(filters.start, filters.start).since)
-    if filters.end:
-        query = query.where(AuditEvent.created_at < DateRange(filters.end, filters.end).until)
-    rows = list(
-        session.scalars(
-            query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
-        )
+    total = session.scalar(select(func.count()).select_from(found.subquery())) or 0
+    ordered = (
+        found.order_by(User.full_name, User.id)
+        if query
+        else found.order_by(User.created_at.desc(), User.id.desc())
     )
-    return rows[:per_page], len(rows) > per_page
-
-
-def audit_actions(session: Session) -> list[str]:
-    return list(session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))
+    users = list(session.scalars(ordered.offset((page - 1) * per_page).limit(per_page)))
+    return LearnerPage(users, total, page, per_page)
 
 
 def learner_name(session: Session, user_id: int) -> str:

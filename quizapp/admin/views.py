@@ -21,10 +21,11 @@ from werkzeug.wrappers import Response
 from quizapp import audit, clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import admin_required, current, fresh_login_required, safe_next
-from quizapp.admin import services
+from quizapp.admin import audit_log, services
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
 from quizapp.certificates.issuer import site_issuer
+from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.grading.presentation import letters_seen_and_authored
@@ -74,11 +75,22 @@ def pending_certificates() -> str:
 @blueprint.get("/learners")
 @admin_required
 def learners() -> str:
-    """Administrators. Search by name, email or NPI."""
+    """Administrators. Search by name, email or NPI; 50 a page, with the number found."""
     query = request.args.get("q", "")
+    page = page_number()
     return render_template(
-        "admin/learners.html", query=query, users=services.search_learners(request_session(), query)
+        "admin/learners.html",
+        query=query,
+        found=services.search_learners(request_session(), query, page),
     )
+
+
+def page_number() -> int:
+    """``?page=``, from 1; anything else is a 400 with a plain message."""
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        abort(400, description="The page must be a whole number from 1.")
+    return int(raw)
 
 
 @blueprint.get("/learners/<int:user_id>")
@@ -221,34 +233,49 @@ def reissue(certificate_id: int) -> Response:
     return _certificate_action(certificate_id, "reissue")
 
 
-@blueprint.get("/audit")
-@admin_required
-def audit_log() -> str:
-    """Administrators. Every admin action and certificate event, newest first."""
+def audit_filters() -> audit_log.AuditFilter:
+    """The audit log's filters from the address; a bad date is a 400 with a plain message."""
+    args = request.args
     try:
-        start = dt.date.fromisoformat(request.args["start"]) if request.args.get("start") else None
-        end = dt.date.fromisoformat(request.args["end"]) if request.args.get("end") else None
-        page = max(1, int(request.args.get("page", "1")))
+        start = dt.date.fromisoformat(args["start"]) if args.get("start") else None
+        end = dt.date.fromisoformat(args["end"]) if args.get("end") else None
     except ValueError:
-        abort(400, description="Dates must be written YYYY-MM-DD and the page must be a number.")
+        abort(400, description="Dates must be written YYYY-MM-DD.")
     if start and end and end < start:
         abort(400, description="The end date is before the start date.")
-    if page > MAX_ID:  # beyond any row, and an offset the database would refuse
-        abort(400, description="The audit log has no page with this number.")
-    filters = services.AuditFilter(
-        action=request.args.get("action", ""),
-        actor=request.args.get("actor", ""),
-        target_type=request.args.get("target_type", ""),
+    return audit_log.AuditFilter(
+        action=args.get("action", ""),
+        actor=args.get("actor", ""),
+        target_type=args.get("target_type", ""),
         start=start,
         end=end,
     )
+
+
+@blueprint.get("/audit", endpoint="audit_log")
+@admin_required
+def audit_events() -> str:
+    """Administrators. Every admin action and certificate event, newest first, in words."""
+    filters = audit_filters()
+    page = page_number()
     session = request_session()
-    events, more = services.audit_events(session, filters, page)
     return render_template(
         "admin/audit.html",
-        events=events,
-        more=more,
-        page=page,
+        log=audit_log.audit_page(session, filters, page),
         filters=filters,
-        actions=services.audit_actions(session),
+        actions=audit_log.actions(session),
+        target_types=audit_log.TARGET_TYPES,
+    )
+
+
+@blueprint.get("/audit.csv")
+@admin_required
+def audit_csv() -> Response:
+    """Administrators. The events the filters match, all of them, as CSV."""
+    filters = audit_filters()
+    return csv_response(
+        "audit-log.csv",
+        audit_log.CSV_COLUMNS,
+        lambda: audit_log.audit_csv_rows(request_session(), filters),
+        byte_order_mark=True,
     )
