@@ -1,6 +1,7 @@
 """Admin routes. Who may use them: administrators only (anonymous users go to the login page,
 learners and authors get 403). Every POST also needs a password typed in the last
-``ADMIN_FRESH_MINUTES`` minutes, and writes the audit log through its service."""
+``ADMIN_FRESH_MINUTES`` minutes (with an older one, "Confirm it's you" asks for it and then
+carries the action out), and writes the audit log through its service."""
 
 from __future__ import annotations
 
