@@ -78,7 +78,7 @@ def pending_certificates() -> str:
 def learners() -> str:
     """Administrators. Search by name, email or NPI; 50 a page, with the number found."""
     query = request.args.get("q", "")
-    page = page_number()
+    page = page_number("learner list")
     return render_template(
         "admin/learners.html",
         query=query,
@@ -86,11 +86,14 @@ def learners() -> str:
     )
 
 
-def page_number() -> int:
-    """``?page=``, from 1; anything else is a 400 with a plain message."""
+def page_number(listing: str) -> int:
+    """``?page=``, from 1; anything else is a 400 with a plain message. A page beyond any
+    row would also be an offset the database refuses."""
     raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         abort(400, description="The page must be a whole number from 1.")
+    if int(raw) > MAX_ID:
+        abort(400, description=f"The {listing} has no page with this number.")
     return int(raw)
 
 
@@ -258,7 +261,7 @@ def audit_filters() -> audit_log.AuditFilter:
 def audit_events() -> str:
     """Administrators. Every admin action and certificate event, newest first, in words."""
     filters = audit_filters()
-    page = page_number()
+    page = page_number("audit log")
     session = request_session()
     return render_template(
         "admin/audit.html",
