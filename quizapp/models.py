@@ -317,7 +317,10 @@ class Certificate(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates.id"), unique=True, index=True
+    )
+    """The certificate this one replaces (a reissue); each is replaced at most once."""
 
 
 class CertificateClaim(Base):

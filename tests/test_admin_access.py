@@ -6,7 +6,8 @@
 - Administrators may use everything.
 
 Every admin POST also needs the CSRF token (else 400) and a password typed in the last
-``ADMIN_FRESH_MINUTES`` minutes (else back to the login page); a refused POST changes nothing.
+``ADMIN_FRESH_MINUTES`` minutes (else the "Confirm it's you" page asks for it, then carries
+the action out); a refused POST changes nothing.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from quizapp.accounts.pending import HOLD_MINUTES
 from quizapp.db import Database
 from quizapp.models import Activity, AttemptGrant, AuditEvent, Certificate, ReportBatch, User
-from tests.conftest import FROZEN_NOW, SYNCED, AuthActions, csrf_token
+from tests.conftest import FROZEN_NOW, PASSWORD, SYNCED, AuthActions, csrf_token
 from tests.databases import SavedState, TestDatabases
 from tests.learner_helpers import IMATINIB, METHOTREXATE, claim, evaluate, pass_methotrexate, take
 from tests.staff_helpers import create_account, resume, session_cookie, sign_in
@@ -35,15 +37,16 @@ AUTHOR_EMAIL = "ada.author@example.org"
 ADMIN_EMAIL = "grace.admin@example.org"
 FORBIDDEN = "Your account does not have access to this page."
 FORM_EXPIRED = "The form expired or was sent from another site."
-ENTER_AGAIN = "For your security, enter your password again to continue."
 
 ADMIN_PAGES = [
     "/admin/",
     "/admin/learners",
     "/admin/learners/{learner}",
     "/admin/certificates",
+    "/admin/certificates/{issued}/revoke",
     "/admin/audit",
     "/admin/outbox",
+    "/admin/audit.csv",
     "/admin/reports/",
     "/admin/reports/completions",
     "/admin/reports/completions.csv",
@@ -284,15 +287,17 @@ def test_the_matrix_lists_every_admin_report_and_preview_route(app: Flask) -> No
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES + AUTHOR_PAGES)
-def test_anonymous_visitors_are_sent_to_the_login_page_and_back(people: World, path: str) -> None:
-    url = people.fill(path)
-    response = people.anonymous.get(url)
+def test_anonymous_visitors_are_sent_to_the_login_page_and_back(
+    certified: World, path: str
+) -> None:
+    url = certified.fill(path)
+    response = certified.anonymous.get(url)
     assert login_redirect_target(response) == url
 
 
 @pytest.mark.parametrize(("path", "role", "status"), PAGE_CASES)
-def test_who_may_open_each_page(people: World, path: str, role: str, status: int) -> None:
-    with people.client(role).get(people.fill(path)) as response:
+def test_who_may_open_each_page(certified: World, path: str, role: str, status: int) -> None:
+    with certified.client(role).get(certified.fill(path)) as response:
         response.get_data()
     assert response.status_code == status
     if status == 403:
@@ -377,36 +382,126 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
 # --- a recent password for admin actions ----------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ACTIONS)
-def test_a_stale_login_must_enter_the_password_again_and_changes_nothing(
-    certified: World, app: Flask, db: Database, name: str
-) -> None:
-    action = ACTIONS[name]
+def confirm_page_after_stale_post(
+    certified: World, app: Flask, action: Action, *, referrer: bool = True
+) -> TestResponse:
+    """The administrator's password is older than ``ADMIN_FRESH_MINUTES`` when they send the
+    action's form; the answer sends them to the "Confirm it's you" page."""
     admin = certified.admin.client
     token = token_for(admin)
-    before = state(db)
     app.config["FROZEN_NOW"] = minutes_after_login(app.config["ADMIN_FRESH_MINUTES"] + 1)
     response = admin.post(
         certified.fill(action.path),
         data={"csrf_token": token, **certified.form(action)},
-        headers={"Referer": f"http://localhost{certified.learner_page}"},
+        headers={"Referer": f"http://localhost{certified.learner_page}"} if referrer else {},
     )
-    assert login_redirect_target(response) == certified.learner_page
-    assert ENTER_AGAIN in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/confirm"
+    return admin.get("/confirm")
+
+
+def confirm(client: FlaskClient, password: str, **extra: str) -> TestResponse:
+    return client.post(
+        "/confirm", data={"csrf_token": token_for(client), "password": password, **extra}
+    )
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_a_stale_login_asks_for_the_password_then_carries_out_the_action_as_sent(
+    certified: World, app: Flask, db: Database, name: str
+) -> None:
+    action = ACTIONS[name]
+    admin = certified.admin.client
+    before = state(db)
+    page = confirm_page_after_stale_post(certified, app, action).get_data(as_text=True)
+    assert "Confirm it’s you" in page and "Nothing has been changed yet." in page
+    assert "New here?" not in page
+    for value in certified.form(action).values():
+        if value == action.form.get("reason"):
+            assert value in page  # the typed reason is shown, kept
+    assert state(db) == before
+
+    wrong = confirm(admin, "not my password")
+    assert wrong.status_code == 400
+    assert "That is not your password. Nothing has been changed." in wrong.get_data(as_text=True)
+    assert state(db) == before
+
+    done = confirm(admin, PASSWORD)
+    assert done.status_code == 302
+    assert done.headers["Location"] == certified.learner_page
+    assert action.done in admin.get(certified.learner_page).get_data(as_text=True)
+    with db.read_session() as session:
+        assert audit_actions(session) == [*before.audit, action.audit]
+    assert confirm(admin, PASSWORD).headers["Location"] == "/admin/"  # carried out once only
+    with db.read_session() as session:
+        assert audit_actions(session) == [*before.audit, action.audit]
+
+
+def test_a_revocation_confirmed_after_a_stale_login_keeps_the_typed_reason(
+    certified: World, app: Flask, db: Database
+) -> None:
+    confirm_page_after_stale_post(certified, app, ACTIONS["revoke"])
+    confirm(certified.admin.client, PASSWORD)
+    with db.read_session() as session:
+        certificate = session.get(Certificate, certified.ids["issued"])
+        assert certificate is not None and certificate.status == "revoked"
+        assert certificate.revocation_reason == "Credit was claimed in error."
+        [event] = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "certificate.revoke")
+        )
+    assert event.details["reason"] == "Credit was claimed in error."
+
+
+def test_cancelling_the_confirmation_changes_nothing_and_forgets_the_action(
+    certified: World, app: Flask, db: Database
+) -> None:
+    before = state(db)
+    confirm_page_after_stale_post(certified, app, ACTIONS["grant"], referrer=False)
+    admin = certified.admin.client
+    cancelled = admin.post("/confirm", data={"csrf_token": token_for(admin), "cancel": "1"})
+    assert cancelled.headers["Location"] == "/admin/"  # no referrer: the dashboard
+    assert "Cancelled. Nothing was changed." in admin.get("/admin/").get_data(as_text=True)
+    assert confirm(admin, PASSWORD).headers["Location"] == "/admin/"
     assert state(db) == before
 
 
-def test_without_a_referrer_the_login_page_returns_to_the_dashboard(
-    certified: World, app: Flask
+def test_an_action_held_too_long_is_not_carried_out(
+    certified: World, app: Flask, db: Database
 ) -> None:
-    admin = certified.admin.client
-    token = token_for(admin)
-    app.config["FROZEN_NOW"] = minutes_after_login(app.config["ADMIN_FRESH_MINUTES"] + 1)
-    grant = ACTIONS["grant"]
-    response = admin.post(
-        certified.fill(grant.path), data={"csrf_token": token, **certified.form(grant)}
+    before = state(db)
+    confirm_page_after_stale_post(certified, app, ACTIONS["revoke"])
+    app.config["FROZEN_NOW"] = minutes_after_login(
+        app.config["ADMIN_FRESH_MINUTES"] + 1 + HOLD_MINUTES + 1
     )
-    assert login_redirect_target(response) == "/admin/"
+    admin = certified.admin.client
+    assert "waited too long" in admin.get("/confirm").get_data(as_text=True)
+    late = confirm(admin, PASSWORD)
+    assert late.headers["Location"] == certified.learner_page
+    page = admin.get(certified.learner_page).get_data(as_text=True)
+    assert "so nothing was changed" in page
+    assert state(db) == before
+
+
+def test_an_action_held_for_one_account_is_not_carried_out_for_another(
+    certified: World, app: Flask, db: Database
+) -> None:
+    """The held action lives in the session cookie, bound to the account (and session version)
+    that sent it: the same cookie after a logout and another login holds nothing."""
+    other = "second.admin@example.org"
+    create_account(app, db, "admin", other)
+    before = state(db)
+    confirm_page_after_stale_post(certified, app, ACTIONS["grant"])
+    cookie = session_cookie(certified.admin)
+    second = resume(app, cookie)
+    assert second.login(other).status_code == 302
+    assert "You asked to" not in second.client.get("/confirm").get_data(as_text=True)
+    assert confirm(second.client, PASSWORD).headers["Location"] == "/admin/"
+    assert state(db) == before
+
+
+def test_the_confirm_page_is_for_signed_in_people(certified: World) -> None:
+    response = certified.anonymous.get("/confirm")
+    assert urlsplit(response.headers["Location"]).path == "/login"
 
 
 def test_a_login_is_fresh_for_exactly_admin_fresh_minutes_and_again_after_the_password(
@@ -430,13 +525,13 @@ def test_a_login_is_fresh_for_exactly_admin_fresh_minutes_and_again_after_the_pa
     assert grants() == 1
 
     app.config["FROZEN_NOW"] = minutes_after_login(fresh_minutes + 0.5)
-    assert login_redirect_target(post_grant()) == "/admin/"
+    assert post_grant().headers["Location"] == "/confirm"
     assert grants() == 1
 
-    again = admin.login(ADMIN_EMAIL, next_=certified.learner_page)
-    assert again.headers["Location"] == certified.learner_page
-    assert post_grant().headers["Location"] == certified.learner_page
+    assert confirm(admin.client, PASSWORD).headers["Location"] == certified.learner_page
     assert grants() == 2
+    assert post_grant().headers["Location"] == certified.learner_page
+    assert grants() == 3
 
 
 # --- readable errors --------------------------------------------------------------------------
@@ -451,7 +546,9 @@ def test_a_login_is_fresh_for_exactly_admin_fresh_minutes_and_again_after_the_pa
         ("/admin/reports/completions?start=bad", "Dates must be written YYYY-MM-DD."),
         ("/admin/reports/completions.csv?end=soon", "Dates must be written YYYY-MM-DD."),
         ("/admin/audit?start=bad", "Dates must be written YYYY-MM-DD"),
-        ("/admin/audit?page=two", "the page must be a number"),
+        ("/admin/audit?page=two", "The page must be a whole number from 1."),
+        ("/admin/audit.csv?start=2027-02-30", "Dates must be written YYYY-MM-DD"),
+        ("/admin/learners?page=0", "The page must be a whole number from 1."),
     ],
 )
 def test_a_malformed_filter_is_a_400_that_says_what_to_write(
@@ -573,12 +670,11 @@ def test_recording_a_batch_needs_the_csrf_token_and_a_fresh_login(
         data={"csrf_token": token, "format": "csv"},
         headers={"Referer": f"http://localhost{page}"},
     )
-    assert login_redirect_target(stale) == page
+    assert stale.headers["Location"] == "/confirm"
     assert batches(db) == []
-    app.config["FROZEN_NOW"] = FROZEN_NOW
-    fresh = admin.post(certified.fill(path), data={"csrf_token": token, "format": "csv"})
+    confirmed = confirm(admin, PASSWORD)
     # The learner did not consent to board reporting and claimed no pharmacy credit.
-    assert fresh.headers["Location"] == page
+    assert confirmed.headers["Location"] == page
     assert "Nothing to report yet" in admin.get(page).get_data(as_text=True)
 
 

@@ -35,6 +35,7 @@ BOUNDARY = b"fuzzboundary"
 ROUTE_USER = {
     "accounts.register": "anonymous",
     "accounts.login": "anonymous",
+    "accounts.confirm": "learner",
     "accounts.logout": "leaving",
     "accounts.change_password": "learner",
     "accounts.profile": "learner",

@@ -221,3 +221,23 @@ def test_password_changes_are_limited_per_account(database_url: str) -> None:
         assert other.register("omar.haddad@example.org").status_code == 302
         other_right = {"current_password": PASSWORD, "new_password": "a new passphrase 42"}
         assert other.post_form("/account/password", other_right).status_code == 302
+
+
+# --- "Confirm it's you" -------------------------------------------------------------------------
+
+
+def test_wrong_passwords_on_the_confirm_page_count_like_failed_logins(database_url: str) -> None:
+    """Someone at a signed-in administrator's unlocked browser guesses the password on the
+    confirm page no faster than on the login page."""
+    with account_limited_app(database_url) as app:
+        auth = AuthActions(app.test_client())
+        assert auth.login(EMAIL).status_code == 302
+        codes = [
+            auth.post_form("/confirm", {"password": "wrong"}, form_page="/confirm").status_code
+            for _ in range(3)
+        ]
+        assert codes == [400, 400, 400]
+
+        refused = auth.post_form("/confirm", {"password": PASSWORD}, form_page="/confirm")
+
+        assert refused.status_code == 429

@@ -760,14 +760,14 @@ def test_the_evaluation_summary_counts_each_answer_and_lists_the_free_text(
     assert f"4 evaluations for <strong>{IMATINIB}</strong>" in page
     [objectives] = tables(section(page, "eval-objectives-met"))
     assert objectives == [
-        ["Strongly agree", "1"],
-        ["Agree", "2"],
-        ["Neutral", "1"],
-        ["Disagree", "0"],
-        ["Strongly disagree", "0"],
+        ["Strongly agree", "1", "25%"],
+        ["Agree", "2", "50%"],
+        ["Neutral", "1", "25%"],
+        ["Disagree", "0", "0%"],
+        ["Strongly disagree", "0", "0%"],
     ]
     [bias] = tables(section(page, "eval-commercial-bias"))
-    assert bias == [["Yes", "1"], ["No", "3"]]
+    assert bias == [["Yes", "1", "25%"], ["No", "3", "75%"]]
     planned = section(page, "eval-planned-change")
     assert re.findall(r"<li>(.*?)</li>", planned) == [
         "Order MRI before assuming metastasis.",
@@ -780,6 +780,59 @@ def test_the_evaluation_summary_counts_each_answer_and_lists_the_free_text(
 
 def test_the_evaluation_csv_has_every_count_and_free_text_answer(admin: FlaskClient) -> None:
     assert csv_of(admin, f"/admin/reports/evaluations/{IMATINIB}.csv") == EVALUATION_CSV
+
+
+def test_each_evaluation_question_with_choices_has_a_bar_chart_of_its_answers(
+    admin: FlaskClient,
+) -> None:
+    page = page_of(admin, f"/admin/reports/evaluations/{IMATINIB}")
+    objectives = section(page, "eval-objectives-met")
+    assert 'role="img" aria-labelledby="answers-1-title"' in objectives
+    assert "Strongly agree: chosen 1 time (25%); Agree: chosen 2 times (50%)" in objectives
+    assert "the correct answer" not in objectives and "✓ key" not in objectives
+    assert "<svg" not in section(page, "eval-planned-change")
+    assert page.count('role="img"') == 4  # four questions with choices, two free text
+
+
+def test_the_evaluation_summary_takes_a_date_range(admin: FlaskClient) -> None:
+    url = f"/admin/reports/evaluations/{IMATINIB}"
+    page = page_of(admin, f"{url}?start=2027-01-10&end=2027-01-12")
+    assert "2 evaluations for <strong>" in page
+    assert "submitted from January 10, 2027 to January 12, 2027 (UTC)" in page
+    [bias] = tables(section(page, "eval-commercial-bias"))
+    assert bias == [["Yes", "0", "0%"], ["No", "2", "100%"]]
+    assert re.findall(r"<li>(.*?)</li>", section(page, "eval-planned-change")) == [
+        "Stop imatinib rather than reduce the dose."
+    ]
+    assert f"{url}.csv?start=2027-01-10&amp;end=2027-01-12" in page
+    rows = csv_of(admin, f"{url}.csv?start=2027-01-10&end=2027-01-12")
+    assert [OBJECTIVES, "Strongly agree", "1"] in rows and [OBJECTIVES, "Neutral", "0"] in rows
+    assert "1 evaluation for" in page_of(admin, f"{url}?start=2027-01-13")
+    assert "3 evaluations for" in page_of(admin, f"{url}?end=2027-01-12")
+
+
+def test_a_day_with_no_evaluation_shows_no_percentages(admin: FlaskClient) -> None:
+    page = page_of(admin, f"/admin/reports/evaluations/{IMATINIB}?start=2027-01-06&end=2027-01-07")
+    assert "0 evaluations for" in page
+    [bias] = tables(section(page, "eval-commercial-bias"))
+    assert bias == [["Yes", "0", "—"], ["No", "0", "—"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=2027-13-01", "Dates must be written YYYY-MM-DD."),
+        ("end=yesterday", "Dates must be written YYYY-MM-DD."),
+        ("start=2027-01-12&end=2027-01-10", "The end date is before the start date."),
+    ],
+)
+@pytest.mark.parametrize("suffix", ["", ".csv"])
+def test_a_bad_evaluation_date_range_is_a_400_that_says_why(
+    admin: FlaskClient, query: str, message: str, suffix: str
+) -> None:
+    response = admin.get(f"/admin/reports/evaluations/{IMATINIB}{suffix}?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
 
 
 # --- the same CSVs from the command line --------------------------------------------------------

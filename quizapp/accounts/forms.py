@@ -37,6 +37,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired()])
 
 
+class ConfirmForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired()])
+
+
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField(

@@ -19,7 +19,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_url, login_
 from werkzeug.wrappers import Response
 
 from quizapp import clock
-from quizapp.accounts import services
+from quizapp.accounts import pending, services
 from quizapp.db import get_db, request_session
 from quizapp.models import MAX_ID, User
 
@@ -112,14 +112,7 @@ def _unauthorized() -> Response:
     """Send the person to log in, then back: to the page itself for a GET, and for a POST (a
     form sent after the session ended) to the page the form was on, never to a POST-only URL."""
     flash(login_manager.login_message, login_manager.login_message_category)
-    if request.method == "GET":
-        target = request.full_path.rstrip("?")
-    else:
-        referrer = urlsplit(request.referrer or "")
-        same_site = not referrer.netloc or referrer.netloc == request.host
-        target = (
-            (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else ""
-        )
+    target = request.full_path.rstrip("?") if request.method == "GET" else referring_page() or ""
     next_url = safe_next(target)
     return redirect(
         login_url("accounts.login", next_url) if next_url else url_for("accounts.login")
@@ -178,18 +171,39 @@ def mark_authenticated() -> None:
     session["authenticated_at"] = clock.now().timestamp()
 
 
-def fresh_login_required(view: F) -> F:
-    """Admin actions need a password typed in the last ``ADMIN_FRESH_MINUTES`` minutes."""
+def is_fresh() -> bool:
+    """Whether the password was typed in the last ``ADMIN_FRESH_MINUTES`` minutes."""
+    typed = session.get("authenticated_at")
+    limit = dt.timedelta(minutes=int(current_app.config["ADMIN_FRESH_MINUTES"]))
+    return typed is not None and clock.now().timestamp() - float(typed) <= limit.total_seconds()
 
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        typed = session.get("authenticated_at")
-        limit = dt.timedelta(minutes=int(current_app.config["ADMIN_FRESH_MINUTES"]))
-        if typed is None or clock.now().timestamp() - float(typed) > limit.total_seconds():
-            flash("For your security, enter your password again to continue.", "warning")
-            back = request.referrer or url_for("admin.dashboard")
-            path = back.split(request.host, 1)[-1] if request.host in back else back
-            return redirect(url_for("accounts.login", next=path))
-        return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+def fresh_login_required(label: str) -> Callable[[F], F]:
+    """Admin actions need a password typed in the last ``ADMIN_FRESH_MINUTES`` minutes.
+
+    With an older one the action is held (:mod:`quizapp.accounts.pending`) and the "Confirm
+    it's you" page asks for the password, then carries it out; ``label`` names the action
+    there ("revoke the certificate"). Put it below the role check, so only someone the route
+    serves has an action held.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if is_fresh():
+                return view(*args, **kwargs)
+            back = referring_page() or url_for("admin.dashboard")
+            pending.hold(current().get_id(), label, back, clock.now())
+            return redirect(url_for("accounts.confirm"))
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def referring_page() -> str | None:
+    """The page the form was sent from, when it is a page of this site."""
+    referrer = urlsplit(request.referrer or "")
+    same_site = not referrer.netloc or referrer.netloc == request.host
+    target = (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else ""
+    return safe_next(target)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from quizapp import clock
-from quizapp.accounts import forms, services
-from quizapp.accounts.login import current, safe_next, sign_in, sign_out
+from quizapp.accounts import forms, pending, services
+from quizapp.accounts.login import current, mark_authenticated, safe_next, sign_in, sign_out
 from quizapp.accounts.tokens import LinkSettings
 from quizapp.accounts.validation import normalize_email, suggested_name_parts
 from quizapp.content.credits import CERTIFYING_BOARDS
@@ -132,6 +142,69 @@ def logout() -> Response:
     sign_out()
     flash("You are logged out.", "success")
     return redirect(url_for("catalog.catalog"))
+
+
+@blueprint.route("/confirm", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _failed_login_limit,
+    methods=["POST"],
+    key_func=_signed_in_account,
+    deduct_when=_login_failed,
+)
+def confirm() -> ViewResult:
+    """Signed-in users: "Confirm it's you". The password again, for their own account, then
+    the admin action held for it (see :mod:`quizapp.accounts.pending`) is carried out. Wrong
+    passwords count against the account like failed logins."""
+    account = current().get_id()
+    held = pending.peek(account)
+    form = forms.ConfirmForm()
+    if request.method == "POST" and "cancel" in request.form:
+        pending.drop()
+        flash("Cancelled. Nothing was changed.", "success")
+        return redirect(held.back if held else _home())
+    if form.validate_on_submit():
+        user = services.authenticate(
+            get_db(), current().email, form.password.data or "", hash_method=_hash_method()
+        )
+        if user is not None and user.id == current().id:
+            mark_authenticated()
+            return _carry_out(pending.take(account))
+        g.login_failed = True
+        form.password.errors = ["That is not your password. Nothing has been changed."]
+    expired = held is not None and held.expired(clock.now())
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/confirm.html", form=form, held=held, expired=expired), status
+
+
+def _home() -> str:
+    return url_for("admin.dashboard") if current().is_admin else url_for("learning.my_activities")
+
+
+def _carry_out(held: pending.PendingAction | None) -> Response:
+    """Send the held form to its view again, now that the password is fresh.
+
+    The view runs in this request with the held form in place of the confirm page's, behind
+    every decorator it has (the role check, the fresh-login check), so it does exactly what
+    it would have done had the form been sent with a fresh password.
+    """
+    if held is None:
+        flash("Thank you. You can carry on.", "success")
+        return redirect(_home())
+    if held.expired(clock.now()):
+        flash(
+            f"Your password is confirmed, but the request to {held.label} waited more than "
+            f"{pending.HOLD_MINUTES} minutes, so nothing was changed. Please do it again.",
+            "warning",
+        )
+        return redirect(held.back)
+    view = current_app.view_functions.get(held.endpoint)
+    if view is None:
+        abort(404, description="The page this request was sent to no longer exists.")
+    request.form = held.form_data()  # type: ignore[misc]
+    response: Response = current_app.make_response(view(**held.view_args))
+    return response
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])

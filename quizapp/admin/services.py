@@ -15,7 +15,7 @@ from quizapp.certificates.services import certificates_of
 from quizapp.dates import DateRange
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import Refused
-from quizapp.learning.services import extra_attempts_by_activity, responses_for
+from quizapp.learning.services import Standing, responses_for, standings
 from quizapp.mail.compose import AttemptGranted
 from quizapp.mail.services import queue_message
 from quizapp.models import (
@@ -24,7 +24,6 @@ from quizapp.models import (
     ActivityVersion,
     Attempt,
     AttemptGrant,
-    AuditEvent,
     Certificate,
     CreditClaim,
     Evaluation,
@@ -63,6 +62,11 @@ def grant_extra_attempt(
         activity = session.get(Activity, activity_id)
         if user is None or activity is None:
             raise AdminError("There is no such learner or activity.")
+        version = session.get(ActivityVersion, activity.current_version_id)
+        if version is not None and version.meta().attempts_allowed is None:
+            raise AdminError(
+                "This activity allows unlimited attempts: there is no extra attempt to grant."
+            )
         grant = AttemptGrant(
             user_id=user.id,
             activity_id=activity.id,
@@ -172,62 +176,60 @@ def contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_learners(session: Session, query: str, limit: int = 50) -> list[User]:
-    query = query.strip()
-    if not query:
-        return list(session.scalars(select(User).order_by(User.created_at.desc()).limit(limit)))
-    pattern = contains(query.lower())
-    return list(
-        session.scalars(
-            select(User)
-            .where(
-                or_(
-                    func.lower(User.full_name).like(pattern, escape="\\"),
-                    User.email.like(pattern, escape="\\"),
-                    User.npi == query,
-                )
-            )
-            .order_by(User.full_name)
-            .limit(limit)
-        )
-    )
+LEARNERS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
-class AuditFilter:
-    action: str = ""
-    actor: str = ""
-    target_type: str = ""
-    start: dt.date | None = None
-    end: dt.date | None = None
+class LearnerPage:
+    """One page of the learner list, and how many people the search found in all."""
+
+    users: list[User]
+    total: int
+    page: int
+    per_page: int = LEARNERS_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the first person shown, counting from 1 (0 when none is)."""
+        return (self.page - 1) * self.per_page + 1 if self.users else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.users) - 1 if self.users else 0
 
 
-def audit_events(
-    session: Session, filters: AuditFilter, page: int, per_page: int = 100
-) -> tuple[list[AuditEvent], bool]:
-    query = select(AuditEvent)
-    if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
-    if filters.actor:
-        query = query.where(
-            func.lower(AuditEvent.actor_label).like(contains(filters.actor.lower()), escape="\\")
+def search_learners(
+    session: Session, query: str, page: int = 1, per_page: int = LEARNERS_PER_PAGE
+) -> LearnerPage:
+    """Everyone whose name or email contains ``query`` (in any capitals), or whose NPI is
+    ``query``; the newest accounts first when there is no query. A page at a time."""
+    query = query.strip()
+    found = select(User)
+    if query:
+        pattern = contains(query.lower())
+        found = found.where(
+            or_(
+                func.lower(User.full_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                User.npi == query,
+            )
         )
-    if filters.target_type:
-        query = query.where(AuditEvent.target_type == filters.target_type)
-    if filters.start:
-        query = query.where(AuditEvent.created_at >= DateRange(filters.start, filters.start).since)
-    if filters.end:
-        query = query.where(AuditEvent.created_at < DateRange(filters.end, filters.end).until)
-    rows = list(
-        session.scalars(
-            query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
-        )
+    total = session.scalar(select(func.count()).select_from(found.subquery())) or 0
+    ordered = (
+        found.order_by(User.full_name, User.id)
+        if query
+        else found.order_by(User.created_at.desc(), User.id.desc())
     )
-    return rows[:per_page], len(rows) > per_page
+    users = list(session.scalars(ordered.offset((page - 1) * per_page).limit(per_page)))
+    return LearnerPage(users, total, page, per_page)
 
 
-def audit_actions(session: Session) -> list[str]:
-    return list(session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))
+def learner_name(session: Session, user_id: int) -> str:
+    return session.scalar(select(User.full_name).where(User.id == user_id)) or ""
 
 
 def pending_certificates(session: Session) -> list[tuple[Certificate, User]]:
@@ -253,14 +255,60 @@ class LearnerRecord:
     claims: list[tuple[CreditClaim, str]]
     """Each claim with the title of the version it was claimed for."""
     certificates: list[Certificate]
-    activities: list[tuple[Activity, str]]
-    grants: dict[int, int]
-    """Extra attempts granted so far, by activity id (0 when none)."""
+    attempt_limits: list[AttemptLimit]
+    """Each published activity, by title, with the learner's attempts against its limit."""
+
+    @property
+    def grantable(self) -> list[AttemptLimit]:
+        return [limit for limit in self.attempt_limits if limit.limited]
 
 
-def learner_record(session: Session, user_id: int) -> LearnerRecord | None:
+@dataclass(frozen=True)
+class AttemptLimit:
+    """What an administrator weighs before granting an extra attempt on one activity: how
+    many attempts it allows, how many were granted and used, and whether the learner's review
+    has already shown them the answers (a further attempt would then test their memory of the
+    key more than their knowledge)."""
+
+    activity: Activity
+    title: str
+    standing: Standing
+
+    @property
+    def limit(self) -> int | None:
+        """The attempts the activity allows; ``None`` when unlimited (nothing to grant)."""
+        return self.standing.version.attempts_allowed
+
+    @property
+    def limited(self) -> bool:
+        return self.limit is not None
+
+    @property
+    def granted(self) -> int:
+        return self.standing.extra_attempts
+
+    @property
+    def allowed(self) -> int | None:
+        return self.standing.allowed
+
+    @property
+    def used(self) -> int:
+        return len(self.standing.attempts)
+
+    @property
+    def passed(self) -> bool:
+        return self.standing.passed
+
+    @property
+    def seen_answers(self) -> bool:
+        return any(self.standing.review(attempt).answers for attempt in self.standing.submitted)
+
+
+def learner_record(
+    session: Session, db: Database, user_id: int, today: dt.date
+) -> LearnerRecord | None:
     """The learner's record in a fixed number of statements, however many attempts and
-    activities: the responses and the grants are read for all of them at once."""
+    activities: the responses and the standings are read for all of them at once."""
     user = session.get(User, user_id)
     if user is None:
         return None
@@ -285,13 +333,24 @@ def learner_record(session: Session, user_id: int) -> LearnerRecord | None:
         )
     ]
     activities = published_activities(session)
-    granted = extra_attempts_by_activity(session, user.id)
+    found = standings(
+        session,
+        db,
+        user.id,
+        {
+            activity.id: version_id
+            for activity, _ in activities
+            if (version_id := activity.current_version_id) is not None
+        },
+        today,
+    )
     return LearnerRecord(
         user=user,
         attempts=attempts,
         responses={attempt.id: responses.get(attempt.id, {}) for attempt, *_ in attempts},
         claims=claims,
         certificates=certificates_of(session, user.id),
-        activities=activities,
-        grants={activity.id: granted.get(activity.id, 0) for activity, _ in activities},
+        attempt_limits=[
+            AttemptLimit(activity, title, found[activity.id]) for activity, title in activities
+        ],
     )

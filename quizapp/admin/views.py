@@ -1,6 +1,7 @@
 """Admin routes. Who may use them: administrators only (anonymous users go to the login page,
 learners and authors get 403). Every POST also needs a password typed in the last
-``ADMIN_FRESH_MINUTES`` minutes, and writes the audit log through its service."""
+``ADMIN_FRESH_MINUTES`` minutes (with an older one, "Confirm it's you" asks for it and then
+carries the action out), and writes the audit log through its service."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from werkzeug.wrappers import Response
 from quizapp import audit, clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import admin_required, current, fresh_login_required, safe_next
-from quizapp.admin import services
+from quizapp.admin import audit_log, services
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
 from quizapp.certificates.issuer import site_issuer
+from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.grading.presentation import letters_seen_and_authored
@@ -78,20 +80,35 @@ def pending_certificates() -> str:
 @blueprint.get("/learners")
 @admin_required
 def learners() -> str:
-    """Administrators. Search by name, email or NPI."""
+    """Administrators. Search by name, email or NPI; 50 a page, with the number found."""
     query = request.args.get("q", "")
+    page = page_number("learner list")
     return render_template(
-        "admin/learners.html", query=query, users=services.search_learners(request_session(), query)
+        "admin/learners.html",
+        query=query,
+        found=services.search_learners(request_session(), query, page),
     )
+
+
+def page_number(listing: str) -> int:
+    """``?page=``, from 1; anything else is a 400 with a plain message. A page beyond any
+    row would also be an offset the database refuses."""
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        abort(400, description="The page must be a whole number from 1.")
+    if int(raw) > MAX_ID:
+        abort(400, description=f"The {listing} has no page with this number.")
+    return int(raw)
 
 
 @blueprint.get("/learners/<int:user_id>")
 @admin_required
 def learner(user_id: int) -> str:
     """Administrators. A learner's attempts, responses, claims and certificates."""
-    record = services.learner_record(request_session(), user_id)
+    record = services.learner_record(request_session(), get_db(), user_id, clock.today())
     if record is None:
         abort(404, description="There is no such learner.")
+    by_id = {c.id: c for c in record.certificates}
     return render_template(
         "admin/learner.html",
         user=record.user,
@@ -99,8 +116,10 @@ def learner(user_id: int) -> str:
         responses=record.responses,
         claims=record.claims,
         certificates=[(c, CertificateData.from_json(c.snapshot)) for c in record.certificates],
-        activities=record.activities,
-        grants=record.grants,
+        replaced_by={c.supersedes_id: c for c in record.certificates if c.supersedes_id},
+        replaces={c.id: by_id.get(c.supersedes_id or 0) for c in record.certificates},
+        limits=record.attempt_limits,
+        grantable=record.grantable,
         seen_letters=letters_seen_and_authored,
         form=EmptyForm(),
         max_reason=audit.MAX_REASON,
@@ -109,7 +128,7 @@ def learner(user_id: int) -> str:
 
 @blueprint.post("/learners/<int:user_id>/grants")
 @admin_required
-@fresh_login_required
+@fresh_login_required("grant extra attempts")
 def grant(user_id: int) -> Response:
     """Administrators, fresh login. One or more extra attempts, with a reason."""
     try:
@@ -135,6 +154,8 @@ def _certificate_action(certificate_id: int, action: str) -> Response:
     row = certificates.find(request_session(), certificate_id)
     if row is None:
         abort(404, description="There is no such certificate.")
+    was_revoked = row.status == "revoked"
+    back = safe_next(request.form.get("back")) or url_for("admin.learner", user_id=row.user_id)
     try:
         if action == "approve":
             certificates.approve(get_db(), certificate_id, actor(), clock.now())
@@ -152,24 +173,61 @@ def _certificate_action(certificate_id: int, action: str) -> Response:
                 clock.now(),
                 site_issuer(current_app.extensions),
             )
-            flash(f"Reissued as {new.code}; the old certificate is marked superseded.", "success")
+            flash(reissued_message(row.code, new.code, was_revoked=was_revoked), "success")
     except certificates.CertificateError as error:
         flash(error.message, "error")
-    back = safe_next(request.form.get("back"))
-    return redirect(back or url_for("admin.learner", user_id=row.user_id))
+        if action == "revoke" and row.status in REVOCABLE:
+            return redirect(url_for("admin.revoke_form", certificate_id=certificate_id))
+    return redirect(back)
+
+
+REVOCABLE = ("issued", "pending")
+
+
+def reissued_message(old: str, new: str, *, was_revoked: bool) -> str:
+    """What a reissue did to the old certificate: a revoked one stays revoked."""
+    if was_revoked:
+        return (
+            f"Reissued as {new}. The old certificate {old} stays revoked, with its reason; "
+            "its verification page now links to the new one."
+        )
+    return (
+        f"Reissued as {new}. The old certificate {old} is marked superseded; "
+        "its verification page now links to the new one."
+    )
 
 
 @blueprint.post("/certificates/<int:certificate_id>/approve")
 @admin_required
-@fresh_login_required
+@fresh_login_required("approve the certificate")
 def approve(certificate_id: int) -> Response:
     """Administrators, fresh login."""
     return _certificate_action(certificate_id, "approve")
 
 
+@blueprint.get("/certificates/<int:certificate_id>/revoke")
+@admin_required
+def revoke_form(certificate_id: int) -> str:
+    """Administrators. What revoking this certificate means, and the reason to give, before
+    anything is done."""
+    session = request_session()
+    certificate = certificates.find(session, certificate_id)
+    if certificate is None:
+        abort(404, description="There is no such certificate.")
+    return render_template(
+        "admin/revoke.html",
+        certificate=certificate,
+        data=CertificateData.from_json(certificate.snapshot),
+        learner=services.learner_name(session, certificate.user_id),
+        revocable=certificate.status in REVOCABLE,
+        form=EmptyForm(),
+        max_reason=audit.MAX_REASON,
+    )
+
+
 @blueprint.post("/certificates/<int:certificate_id>/revoke")
 @admin_required
-@fresh_login_required
+@fresh_login_required("revoke the certificate")
 def revoke(certificate_id: int) -> Response:
     """Administrators, fresh login. A reason is required."""
     return _certificate_action(certificate_id, "revoke")
@@ -177,42 +235,57 @@ def revoke(certificate_id: int) -> Response:
 
 @blueprint.post("/certificates/<int:certificate_id>/reissue")
 @admin_required
-@fresh_login_required
+@fresh_login_required("reissue the certificate")
 def reissue(certificate_id: int) -> Response:
     """Administrators, fresh login."""
     return _certificate_action(certificate_id, "reissue")
 
 
-@blueprint.get("/audit")
-@admin_required
-def audit_log() -> str:
-    """Administrators. Every admin action and certificate event, newest first."""
+def audit_filters() -> audit_log.AuditFilter:
+    """The audit log's filters from the address; a bad date is a 400 with a plain message."""
+    args = request.args
     try:
-        start = dt.date.fromisoformat(request.args["start"]) if request.args.get("start") else None
-        end = dt.date.fromisoformat(request.args["end"]) if request.args.get("end") else None
-        page = max(1, int(request.args.get("page", "1")))
+        start = dt.date.fromisoformat(args["start"]) if args.get("start") else None
+        end = dt.date.fromisoformat(args["end"]) if args.get("end") else None
     except ValueError:
-        abort(400, description="Dates must be written YYYY-MM-DD and the page must be a number.")
+        abort(400, description="Dates must be written YYYY-MM-DD.")
     if start and end and end < start:
         abort(400, description="The end date is before the start date.")
-    if page > MAX_ID:  # beyond any row, and an offset the database would refuse
-        abort(400, description="The audit log has no page with this number.")
-    filters = services.AuditFilter(
-        action=request.args.get("action", ""),
-        actor=request.args.get("actor", ""),
-        target_type=request.args.get("target_type", ""),
+    return audit_log.AuditFilter(
+        action=args.get("action", ""),
+        actor=args.get("actor", ""),
+        target_type=args.get("target_type", ""),
         start=start,
         end=end,
     )
+
+
+@blueprint.get("/audit", endpoint="audit_log")
+@admin_required
+def audit_events() -> str:
+    """Administrators. Every admin action and certificate event, newest first, in words."""
+    filters = audit_filters()
+    page = page_number("audit log")
     session = request_session()
-    events, more = services.audit_events(session, filters, page)
     return render_template(
         "admin/audit.html",
-        events=events,
-        more=more,
-        page=page,
+        log=audit_log.audit_page(session, filters, page),
         filters=filters,
-        actions=services.audit_actions(session),
+        actions=audit_log.actions(session),
+        target_types=audit_log.TARGET_TYPES,
+    )
+
+
+@blueprint.get("/audit.csv")
+@admin_required
+def audit_csv() -> Response:
+    """Administrators. The events the filters match, all of them, as CSV."""
+    filters = audit_filters()
+    return csv_response(
+        "audit-log.csv",
+        audit_log.CSV_COLUMNS,
+        lambda: audit_log.audit_csv_rows(request_session(), filters),
+        byte_order_mark=True,
     )
 
 

@@ -416,6 +416,13 @@ def superseded_by(session: Session, certificate: Certificate) -> Certificate | N
     return session.scalar(select(Certificate).where(Certificate.supersedes_id == certificate.id))
 
 
+def replaces(session: Session, certificate: Certificate) -> Certificate | None:
+    """The certificate ``certificate`` was reissued from, if it is a reissue."""
+    if certificate.supersedes_id is None:
+        return None
+    return session.get(Certificate, certificate.supersedes_id)
+
+
 def certificates_of(session: Session, user_id: int) -> list[Certificate]:
     return list(
         session.scalars(

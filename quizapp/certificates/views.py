@@ -94,6 +94,7 @@ def verify(code: str) -> BaseResponse | str:
         data=data,
         degree=printed_degree(data),
         replacement=services.superseded_by(session, certificate),
+        replaces=services.replaces(session, certificate),
     )
 
 

@@ -210,6 +210,9 @@ class TranscriptRow:
     certificate_status: str | None = None
     uan: str = ""
     """The activity's ACPE Universal Activity Number, for pharmacy credit."""
+    revoked_on: dt.date | None = None
+    revocation_reason: str = ""
+    """Why the certificate was revoked, as the administrator wrote it for the learner."""
 
 
 def transcript(
@@ -219,7 +222,14 @@ def transcript(
     when it was claimed, with its newest certificate."""
     versions = versions_for(db)
     query = (
-        select(CreditClaim, Activity.slug, Certificate.code, Certificate.status)
+        select(
+            CreditClaim,
+            Activity.slug,
+            Certificate.code,
+            Certificate.status,
+            Certificate.revoked_at,
+            Certificate.revocation_reason,
+        )
         .join(Activity, CreditClaim.activity_id == Activity.id)
         .outerjoin(Certificate, Certificate.id == latest_certificate_id())
         .where(CreditClaim.user_id == user_id)
@@ -229,7 +239,7 @@ def transcript(
         query = query.where(
             CreditClaim.claimed_at >= period.since, CreditClaim.claimed_at < period.until
         )
-    for claim, slug, code, status in session.execute(query):
+    for claim, slug, code, status, revoked_at, reason in session.execute(query):
         meta = versions.get(session, claim.activity_version_id).meta
         designated = meta.credit(claim.credit_type)
         yield TranscriptRow(
@@ -243,4 +253,6 @@ def transcript(
             certificate_code=code,
             certificate_status=status,
             uan=(designated.uan or "") if designated else "",
+            revoked_on=revoked_at.date() if status == "revoked" and revoked_at else None,
+            revocation_reason=(reason or "") if status == "revoked" else "",
         )

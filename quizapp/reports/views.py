@@ -14,7 +14,7 @@ from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import admin_required, current, fresh_login_required
 from quizapp.catalog.queries import activity_by_slug, published_activities
 from quizapp.csvstream import csv_response
-from quizapp.dates import DateRange, parse_range
+from quizapp.dates import DateRange, parse_open_range, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.errors import NotFound, Refused
 from quizapp.models import MAX_ID, Activity, ActivityVersion
@@ -183,7 +183,7 @@ def pars_file(slug: str, fmt: str) -> Response:
 
 @blueprint.post("/pars/<slug>/batches")
 @admin_required
-@fresh_login_required
+@fresh_login_required("record the next PARS batch")
 def pars_batch(slug: str) -> WerkzeugResponse:
     """Administrators, fresh login. Records the next PARS batch (audited), then downloads it."""
     return _record_batch(PARS, slug)
@@ -206,7 +206,7 @@ def cpe_monitor_csv(slug: str) -> Response:
 
 @blueprint.post("/cpe-monitor/<slug>/batches")
 @admin_required
-@fresh_login_required
+@fresh_login_required("record the next CPE Monitor batch")
 def cpe_monitor_batch(slug: str) -> WerkzeugResponse:
     """Administrators, fresh login. Records the next CPE Monitor batch (audited), then
     downloads it."""
@@ -319,22 +319,50 @@ def items_csv(slug: str) -> Response:
     return csv_response(f"item-analysis-{slug}-v{version.number}.csv", ITEM_COLUMNS, rows)
 
 
+def _evaluation_period() -> DateRange | None:
+    """``?start=&end=`` (YYYY-MM-DD, either may be left out); every evaluation when both are."""
+    try:
+        return parse_open_range(request.args.get("start"), request.args.get("end"))
+    except ValueError as error:
+        abort(400, description=str(error))
+
+
 @blueprint.get("/evaluations/<slug>")
 @admin_required
 def evaluations(slug: str) -> str:
-    """Administrators. Counts per answer and the free-text answers."""
+    """Administrators. Counts and percentages per answer, as bar charts too, and the
+    free-text answers, of the evaluations submitted in a date range (all by default)."""
     activity = _activity(slug)
-    summary = evaluation_summary(request_session(), activity)
-    return render_template("reports/evaluations.html", activity=activity, summary=summary)
+    period = _evaluation_period()
+    summary = evaluation_summary(request_session(), activity, period)
+    charts = {
+        item.id: option_bar_chart(
+            [(choice, count, None) for choice, count in item.counts],
+            title=f"Question {index}: how many chose each answer",
+            chart_id=f"answers-{index}",
+        )
+        for index, item in enumerate(summary.items, start=1)
+        if item.type != "text"
+    }
+    return render_template(
+        "reports/evaluations.html",
+        activity=activity,
+        summary=summary,
+        charts=charts,
+        start=request.args.get("start", "").strip(),
+        end=request.args.get("end", "").strip(),
+        period=period,
+    )
 
 
 @blueprint.get("/evaluations/<slug>.csv")
 @admin_required
 def evaluations_csv(slug: str) -> Response:
-    """Administrators."""
+    """Administrators. The same date range as the page."""
     activity = _activity(slug)
+    period = _evaluation_period()
     return csv_response(
         f"evaluations-{slug}.csv",
         EVALUATION_COLUMNS,
-        lambda: evaluation_rows(request_session(), activity),
+        lambda: evaluation_rows(request_session(), activity, period),
     )
