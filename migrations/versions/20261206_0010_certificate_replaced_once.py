@@ -11,7 +11,7 @@ at the same one; NULLs (certificates that replace nothing) do not collide in a u
 SQLite or PostgreSQL. Nothing is rewritten.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-06 06:00:00
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
