@@ -174,7 +174,8 @@ def test_a_revoked_certificate_on_the_transcript_says_whom_to_contact(
 
     transcript = text_of(page_of(client, "/my/transcript"))
 
-    assert f"Revoked. Questions? Write to {CONTACT}." in transcript
+    assert "Revoked on " in transcript
+    assert f": Attestation could not be confirmed. Questions? Write to {CONTACT}." in transcript
     assert "Download certificate" not in transcript
 
 

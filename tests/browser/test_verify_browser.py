@@ -82,6 +82,9 @@ def test_a_learner_searches_a_grown_catalog_and_sees_their_progress(
     page.get_by_label("Full name as it should appear on certificates").fill("Ann Lee")
     page.get_by_label("Degree").select_option("APRN")
     page.get_by_role("button", name="Create account").click()
+    page.get_by_label("Email").fill("ann.lee@example.org")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
     page.goto("/")
     cards = page.locator("li.card")
     assert cards.count() == 12
