@@ -40,6 +40,8 @@ def init_app(app: Flask) -> None:
     from quizapp.catalog.views import blueprint as catalog
     from quizapp.certificates.views import blueprint as certificates
     from quizapp.credit.views import blueprint as credit
+    from quizapp.followup import services as followup_services
+    from quizapp.followup.views import blueprint as followup
     from quizapp.health import blueprint as health
     from quizapp.learning.views import blueprint as learning
     from quizapp.mail import web as mail
@@ -69,8 +71,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(certificates)
     app.register_blueprint(admin)
     app.register_blueprint(reports)
+    app.register_blueprint(followup)
     app.register_blueprint(preview)
     mail.init_app(app)
+    mail.schedule(app, "follow-up survey(s)", followup_services.due_mail(app.config["SECRET_KEY"]))
     app.cli.add_command(content_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)

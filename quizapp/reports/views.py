@@ -17,6 +17,7 @@ from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.errors import NotFound, Refused
+from quizapp.followup.services import follow_up_summary
 from quizapp.models import MAX_ID, Activity, ActivityVersion
 from quizapp.reports import services
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
@@ -298,10 +299,16 @@ def items_csv(slug: str) -> Response:
 @blueprint.get("/evaluations/<slug>")
 @admin_required
 def evaluations(slug: str) -> str:
-    """Administrators. Counts per answer and the free-text answers."""
+    """Administrators. Counts per answer and the free-text answers; then the follow-ups, each
+    commitment beside what the learner answered later, with the response rate."""
     activity = _activity(slug)
-    summary = evaluation_summary(request_session(), activity)
-    return render_template("reports/evaluations.html", activity=activity, summary=summary)
+    session = request_session()
+    return render_template(
+        "reports/evaluations.html",
+        activity=activity,
+        summary=evaluation_summary(session, activity),
+        follow_up=follow_up_summary(session, activity),
+    )
 
 
 @blueprint.get("/evaluations/<slug>.csv")
