@@ -44,6 +44,9 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "FROZEN_NOW": FROZEN_NOW,
         # Still scrypt, at a cost that keeps the suite fast; production uses Werkzeug's default.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Registering is followed by a login (it signs no one in), so a test that signs up
+        # six learners makes twelve such POSTs from one address; the limit tests set theirs.
+        "LOGIN_RATE_LIMIT": "60 per minute",
     }
     config.update(overrides)
     return create_app(config)

@@ -167,8 +167,8 @@ def test_the_unique_constraint_alone_keeps_parallel_claims_to_one(
     unique (user, activity, credit type) constraint must refuse all but one, cleanly."""
     see_no_claims = credit.claim_options
 
-    def blind(*args: Any) -> credit.ClaimPage:
-        page = see_no_claims(*args)
+    def blind(*args: Any, **kwargs: Any) -> credit.ClaimPage:
+        page = see_no_claims(*args, **kwargs)
         return credit.ClaimPage(credits=page.credits, claimed={})
 
     monkeypatch.setattr(credit, "claim_options", blind)
