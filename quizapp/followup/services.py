@@ -27,6 +27,7 @@ from quizapp.content.evaluation import (
     EvaluationItem,
     clean_answers,
 )
+from quizapp.content.snapshot import VersionMeta
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
 from quizapp.followup import tokens
@@ -51,7 +52,10 @@ class FollowUpRefused(Refused):
     """A survey answer the rules refuse: already answered, or an answer out of range."""
 
 
-def _activities_with_follow_up(session: Session) -> list[tuple[Activity, ActivityVersion, int]]:
+def _activities_with_follow_up(
+    session: Session,
+) -> list[tuple[Activity, ActivityVersion, VersionMeta, int]]:
+    """Each activity whose current version sets ``follow_up_weeks``, with that version."""
     rows = session.execute(
         select(Activity, ActivityVersion).join(
             ActivityVersion, Activity.current_version_id == ActivityVersion.id
@@ -59,9 +63,9 @@ def _activities_with_follow_up(session: Session) -> list[tuple[Activity, Activit
     ).all()
     found = []
     for activity, version in rows:
-        weeks = version.meta().follow_up_weeks
-        if weeks:
-            found.append((activity, version, weeks))
+        meta = version.meta()
+        if meta.follow_up_weeks:
+            found.append((activity, version, meta, meta.follow_up_weeks))
     return found
 
 
@@ -76,9 +80,8 @@ def queue_due_follow_ups(db: Database, secret: str, *, now: dt.datetime) -> int:
     try:
         with db.transaction() as session:
             queued = 0
-            for activity, version, weeks in _activities_with_follow_up(session):
+            for activity, version, meta, weeks in _activities_with_follow_up(session):
                 due_by = now - dt.timedelta(weeks=weeks)
-                meta = version.meta()
                 rows = session.execute(
                     select(Evaluation, User)
                     .join(User, Evaluation.user_id == User.id)
