@@ -128,6 +128,10 @@ class User(Base):
         doc="when the owner followed the link mailed to this address; unset again "
         "when the address changes",
     )
+    locked_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(),
+        doc="set while an administrator has locked the account: it cannot sign in",
+    )
 
 
 class Asset(Base):
@@ -276,6 +280,36 @@ class Evaluation(Base):
     activity_version_id: Mapped[int] = mapped_column(ForeignKey("activity_versions.id"))
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FollowUp(Base):
+    """The commitment-to-change follow-up of one evaluation: written when its survey is
+    mailed, answered at most once through the signed link in that mail."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), index=True)
+    activity_version_id: Mapped[int] = mapped_column(
+        ForeignKey("activity_versions.id"), doc="whose follow-up questions the survey asks"
+    )
+    commitment: Mapped[str] = mapped_column(
+        Text, doc="the evaluation's answer the survey quotes, as it was when mailed"
+    )
+    mailed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowUpOptOut(Base):
+    """A learner who asked, from a follow-up mail, to get no more follow-ups."""
+
+    __tablename__ = "follow_up_opt_outs"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    opted_out_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class CreditClaim(Base):
@@ -429,6 +463,8 @@ __all__ = [
     "CertificateClaim",
     "CreditClaim",
     "Evaluation",
+    "FollowUp",
+    "FollowUpOptOut",
     "OutboxMessage",
     "ReportBatch",
     "ReportBatchRow",

@@ -45,6 +45,8 @@ def init_app(app: Flask) -> None:
     from quizapp.certificates.views import blueprint as certificates
     from quizapp.credit.views import blueprint as credit
     from quizapp.exchange.views import blueprint as exchange
+    from quizapp.followup import services as followup_services
+    from quizapp.followup.views import blueprint as followup
     from quizapp.health import blueprint as health
     from quizapp.learning.views import blueprint as learning
     from quizapp.mail import web as mail
@@ -74,9 +76,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(certificates)
     app.register_blueprint(admin)
     app.register_blueprint(reports)
+    app.register_blueprint(followup)
     app.register_blueprint(preview)
     app.register_blueprint(exchange)
     mail.init_app(app)
+    mail.schedule(app, "follow-up survey(s)", followup_services.due_mail(app.config["SECRET_KEY"]))
     app.cli.add_command(content_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(user_cli)

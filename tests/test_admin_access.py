@@ -85,6 +85,8 @@ class Action:
     form: dict[str, str]
     audit: str
     done: str
+    after: str | None = None
+    """The action that must come first for this one to have something to do."""
 
 
 ACTIONS = {
@@ -105,6 +107,34 @@ ACTIONS = {
     ),
     "reissue": Action(
         "/admin/certificates/{issued}/reissue", {}, "certificate.reissue", "Reissued as"
+    ),
+    "correct": Action(
+        "/admin/learners/{learner}/correct",
+        {"full_name": "Ann B. Lee", "degree": "DO", "reason": "Misspelt at registration."},
+        "user.correct",
+        "The name and degree are corrected; the learner is told by email.",
+    ),
+    "role": Action(
+        "/admin/learners/{learner}/role", {"role": "author"}, "user.role_change", "is now author."
+    ),
+    "reset-link": Action(
+        "/admin/learners/{learner}/reset-link",
+        {},
+        "user.password_reset_link",
+        "A password-reset link is mailed to ann.lee@example.org",
+    ),
+    "lock": Action(
+        "/admin/learners/{learner}/lock",
+        {"reason": "The account is shared by a whole practice."},
+        "user.lock",
+        "The account is locked: it cannot sign in, and its sessions ended.",
+    ),
+    "unlock": Action(
+        "/admin/learners/{learner}/unlock",
+        {},
+        "user.unlock",
+        "The account is unlocked: it can sign in again.",
+        after="lock",
     ),
 }
 
@@ -224,6 +254,7 @@ class State(NamedTuple):
 
     grants: list[int]
     certificates: list[tuple[int, str]]
+    accounts: list[tuple[object, ...]]
     audit: list[str]
 
 
@@ -235,6 +266,20 @@ def state(db: Database) -> State:
                 (row.id, row.status)
                 for row in session.execute(
                     select(Certificate.id, Certificate.status).order_by(Certificate.id)
+                )
+            ],
+            accounts=[
+                tuple(row)
+                for row in session.execute(
+                    select(
+                        User.id,
+                        User.full_name,
+                        User.degree,
+                        User.role,
+                        User.locked_at,
+                        User.session_version,
+                        User.password_hash,
+                    ).order_by(User.id)
                 )
             ],
             audit=audit_actions(session),
@@ -354,6 +399,12 @@ def test_an_administrator_with_a_fresh_login_acts_and_returns_to_the_learner(
 ) -> None:
     action = ACTIONS[name]
     admin = certified.admin.client
+    if action.after:
+        first = ACTIONS[action.after]
+        admin.post(
+            certified.fill(first.path),
+            data={"csrf_token": token_for(admin), **certified.form(first)},
+        )
     before = state(db)
     response = admin.post(
         certified.fill(action.path),

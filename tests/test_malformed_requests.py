@@ -52,6 +52,13 @@ ROUTE_USER = {
     "admin.approve": "admin",
     "admin.revoke": "admin",
     "admin.reissue": "admin",
+    "admin.correct_account": "admin",
+    "admin.change_role": "admin",
+    "admin.send_reset_link": "admin",
+    "admin.lock_account": "admin",
+    "admin.unlock_account": "admin",
+    "followup.survey": "anonymous",
+    "followup.opt_out": "anonymous",
     "reports.pars_batch": "admin",
     "reports.cpe_monitor_batch": "admin",
 }
@@ -89,6 +96,9 @@ FIELD_NAMES = [
     "extra",
     "reason",
     "back",
+    "role",
+    "made-change",
+    "barriers",
 ]
 
 NUMBERS = [

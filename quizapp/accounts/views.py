@@ -112,6 +112,15 @@ def register() -> ViewResult:
     return render_template("accounts/register.html", form=form), status
 
 
+def _locked_message() -> str:
+    contact = str(current_app.config.get("CONTACT_EMAIL") or "")
+    whom = f"write to {contact}" if contact else "contact the provider of this site"
+    return (
+        "This account is locked by an administrator and cannot sign in. "
+        f"To have it unlocked, {whom}."
+    )
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(
@@ -124,13 +133,18 @@ def login() -> ViewResult:
         user = services.authenticate(
             get_db(), form.email.data or "", form.password.data or "", hash_method=_hash_method()
         )
-        if user is not None:
+        if user is None:
+            g.login_failed = True
+            form.form_errors.append("Email or password is incorrect.")
+        elif user.locked_at is not None:
+            # Said only after the right password, so it tells nobody else which accounts
+            # exist or are locked.
+            form.form_errors.append(_locked_message())
+        else:
             sign_in(user)
             return redirect(
                 safe_next(request.args.get("next")) or url_for("learning.my_activities")
             )
-        g.login_failed = True
-        form.form_errors.append("Email or password is incorrect.")
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
 

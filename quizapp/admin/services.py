@@ -10,16 +10,21 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from quizapp import audit
+from quizapp.accounts import tokens
+from quizapp.accounts.tokens import LinkSettings
+from quizapp.accounts.validation import clean_text, name_problem
 from quizapp.catalog.queries import published_activities
 from quizapp.certificates.services import certificates_of
 from quizapp.dates import DateRange
 from quizapp.db import Database, retry_when_locked
-from quizapp.errors import Refused
+from quizapp.errors import NotFound, Refused
 from quizapp.learning.services import Standing, responses_for, standings
-from quizapp.mail.compose import AttemptGranted
+from quizapp.mail.compose import AccountCorrected, AttemptGranted, PasswordReset
 from quizapp.mail.services import queue_message
 from quizapp.models import (
+    DEGREES,
     MAX_ID,
+    ROLES,
     Activity,
     ActivityVersion,
     Attempt,
@@ -354,3 +359,169 @@ def learner_record(
             AttemptLimit(activity, title, found[activity.id]) for activity, title in activities
         ],
     )
+
+
+# --- accounts administered in the browser -------------------------------------------------------
+
+
+class AccountAdminError(Refused):
+    """An account change the rules refuse: no reason, nothing to change, or the last
+    administrator locking or demoting themself out."""
+
+
+def _account(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id) if 1 <= user_id <= MAX_ID else None
+    if user is None:
+        raise NotFound("There is no such account.")
+    return user
+
+
+def _reason(raw: str, missing: str) -> str:
+    reason = audit.clean_reason(raw)
+    if problem := audit.reason_problem(reason, missing=missing):
+        raise AccountAdminError(problem, "reason")
+    return reason
+
+
+def _keeps_an_admin(session: Session, user: User) -> None:
+    """Refuse to take away the last working administrator account. The administrators' rows
+    are locked, so two administrators demoting each other at once cannot both succeed."""
+    if user.role != "admin" or user.locked_at is not None:
+        return
+    others = session.scalars(
+        select(User.id)
+        .where(User.role == "admin", User.locked_at.is_(None), User.id != user.id)
+        .with_for_update()
+    ).all()
+    if not others:
+        raise AccountAdminError(
+            "This is the last administrator account that can sign in: make another account "
+            "an administrator first, or nobody could administer the site."
+        )
+
+
+@retry_when_locked
+def correct_account(
+    db: Database,
+    user_id: int,
+    full_name: str,
+    degree: str,
+    reason: str,
+    actor: audit.Actor,
+    now: dt.datetime,
+) -> list[str]:
+    """Correct the name or degree certificates print (a misspelling, a new degree), with a
+    reason kept in the audit log; the learner is told by email. Returns the fields changed."""
+    reason = _reason(reason, "Give the reason for the correction; it is kept in the audit log.")
+    name = clean_text(full_name)
+    if not name or len(name) > 200:
+        raise AccountAdminError(
+            "Enter the full name as it should appear on certificates.", "full_name"
+        )
+    if problem := name_problem(name):
+        raise AccountAdminError(problem, "full_name")
+    if degree not in DEGREES:
+        raise AccountAdminError("Choose one of the degrees offered.", "degree")
+    with db.transaction() as session:
+        user = _account(session, user_id)
+        old = {"full_name": user.full_name, "degree": user.degree}
+        new = {"full_name": name, "degree": degree}
+        changed = [key for key in old if old[key] != new[key]]
+        if not changed:
+            raise AccountAdminError("The name and degree are already these: nothing to correct.")
+        user.full_name, user.degree = name, degree
+        audit.record(
+            session,
+            actor,
+            "user.correct",
+            "user",
+            user.id,
+            now=now,
+            reason=reason,
+            **{f"old_{key}": old[key] for key in changed},
+            **{f"new_{key}": new[key] for key in changed},
+        )
+        labels = {"full_name": "Name", "degree": "Degree"}
+        queue_message(
+            session,
+            to=user.email,
+            mail=AccountCorrected(
+                name=name,
+                changes=tuple(f"{labels[key]}: {old[key]} → {new[key]}" for key in changed),
+                reason=reason,
+            ),
+            now=now,
+        )
+        return changed
+
+
+@retry_when_locked
+def change_role(
+    db: Database, user_id: int, role: str, actor: audit.Actor, now: dt.datetime
+) -> User:
+    if role not in ROLES:
+        raise AccountAdminError(f"Choose a role: {', '.join(ROLES)}.", "role")
+    with db.transaction() as session:
+        user = _account(session, user_id)
+        if user.role == role:
+            raise AccountAdminError(f"This account already has the role {role}.")
+        if role != "admin":
+            _keeps_an_admin(session, user)
+        previous, user.role = user.role, role
+        audit.record(
+            session, actor, "user.role_change", "user", user.id, now=now, old=previous, new=role
+        )
+        return user
+
+
+@retry_when_locked
+def send_reset_link(
+    db: Database, user_id: int, links: LinkSettings, actor: audit.Actor, now: dt.datetime
+) -> User:
+    """Mail the account's owner the same reset link "Forgot your password?" sends: the
+    administrator never sees or chooses the password."""
+    with db.transaction() as session:
+        user = _account(session, user_id)
+        token = tokens.reset_token(links, user.id, user.password_hash, now)
+        queue_message(
+            session,
+            to=user.email,
+            mail=PasswordReset(
+                name=user.full_name,
+                path=f"/password/reset/{token}",
+                minutes=links.reset_minutes,
+            ),
+            now=now,
+        )
+        audit.record(session, actor, "user.password_reset_link", "user", user.id, now=now)
+        return user
+
+
+@retry_when_locked
+def lock_account(
+    db: Database, user_id: int, reason: str, actor: audit.Actor, now: dt.datetime
+) -> User:
+    """Lock the account: it cannot sign in, and every session of it ends now."""
+    reason = _reason(
+        reason, "Give the reason for locking the account; it is kept in the audit log."
+    )
+    with db.transaction() as session:
+        user = _account(session, user_id)
+        if user.locked_at is not None:
+            raise AccountAdminError("This account is already locked.")
+        _keeps_an_admin(session, user)
+        user.locked_at = now
+        user.session_version += 1
+        audit.record(session, actor, "user.lock", "user", user.id, now=now, reason=reason)
+        return user
+
+
+@retry_when_locked
+def unlock_account(db: Database, user_id: int, actor: audit.Actor, now: dt.datetime) -> User:
+    with db.transaction() as session:
+        user = _account(session, user_id)
+        if user.locked_at is None:
+            raise AccountAdminError("This account is not locked.")
+        user.locked_at = None
+        audit.record(session, actor, "user.unlock", "user", user.id, now=now)
+        return user

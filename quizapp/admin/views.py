@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from quizapp import audit, clock
 from quizapp.accounts.forms import EmptyForm
 from quizapp.accounts.login import admin_required, current, fresh_login_required, safe_next
+from quizapp.accounts.tokens import LinkSettings
 from quizapp.admin import audit_log, services
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
@@ -29,12 +30,13 @@ from quizapp.certificates.issuer import site_issuer
 from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
+from quizapp.errors import NotFound
 from quizapp.grading.presentation import letters_seen_and_authored
 from quizapp.mail import services as mail_services
 from quizapp.mail.compose import Link, UnknownMessage
 from quizapp.mail.compose import stored as stored_mail
 from quizapp.mail.web import mail_site, smtp_of
-from quizapp.models import MAX_ID
+from quizapp.models import DEGREES, MAX_ID, ROLES
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -123,6 +125,8 @@ def learner(user_id: int) -> str:
         seen_letters=letters_seen_and_authored,
         form=EmptyForm(),
         max_reason=audit.MAX_REASON,
+        degrees=DEGREES,
+        roles=ROLES,
     )
 
 
@@ -148,6 +152,97 @@ def grant(user_id: int) -> Response:
     else:
         flash("Extra attempt granted.", "success")
     return redirect(url_for("admin.learner", user_id=user_id))
+
+
+def links() -> LinkSettings:
+    """The reset link's settings, as the account pages read them (views of one feature do not
+    import another's)."""
+    return LinkSettings(
+        secret=str(current_app.config["SECRET_KEY"]),
+        reset_minutes=int(current_app.config["PASSWORD_RESET_MINUTES"]),
+        verification_days=int(current_app.config["EMAIL_VERIFICATION_DAYS"]),
+    )
+
+
+def _account_action(user_id: int, action: str) -> Response:
+    """Run one account action on the learner page and come back to it with its outcome."""
+    form, who, now = request.form, actor(), clock.now()
+    try:
+        if action == "correct":
+            changed = services.correct_account(
+                get_db(),
+                user_id,
+                form.get("full_name", ""),
+                form.get("degree", ""),
+                form.get("reason", ""),
+                who,
+                now,
+            )
+            named = " and ".join("name" if key == "full_name" else key for key in changed)
+            verb = "are" if len(changed) > 1 else "is"
+            flash(f"The {named} {verb} corrected; the learner is told by email.", "success")
+        elif action == "role":
+            user = services.change_role(get_db(), user_id, form.get("role", ""), who, now)
+            flash(f"{user.email} is now {user.role}.", "success")
+        elif action == "reset":
+            user = services.send_reset_link(get_db(), user_id, links(), who, now)
+            flash(
+                f"A password-reset link is mailed to {user.email}; it works for "
+                f"{links().reset_minutes} minutes.",
+                "success",
+            )
+        elif action == "lock":
+            services.lock_account(get_db(), user_id, form.get("reason", ""), who, now)
+            flash("The account is locked: it cannot sign in, and its sessions ended.", "success")
+        else:
+            services.unlock_account(get_db(), user_id, who, now)
+            flash("The account is unlocked: it can sign in again.", "success")
+    except NotFound as missing:
+        abort(404, description=str(missing))
+    except services.AccountAdminError as error:
+        flash(error.message, "error")
+    return redirect(url_for("admin.learner", user_id=user_id))
+
+
+@blueprint.post("/learners/<int:user_id>/correct")
+@admin_required
+@fresh_login_required
+def correct_account(user_id: int) -> Response:
+    """Administrators, fresh login. A new name or degree, with a reason; the learner is
+    mailed."""
+    return _account_action(user_id, "correct")
+
+
+@blueprint.post("/learners/<int:user_id>/role")
+@admin_required
+@fresh_login_required
+def change_role(user_id: int) -> Response:
+    """Administrators, fresh login. Not the last administrator out of the role."""
+    return _account_action(user_id, "role")
+
+
+@blueprint.post("/learners/<int:user_id>/reset-link")
+@admin_required
+@fresh_login_required
+def send_reset_link(user_id: int) -> Response:
+    """Administrators, fresh login. Mails the owner a reset link; shows the admin nothing."""
+    return _account_action(user_id, "reset")
+
+
+@blueprint.post("/learners/<int:user_id>/lock")
+@admin_required
+@fresh_login_required
+def lock_account(user_id: int) -> Response:
+    """Administrators, fresh login. A reason is required; not the last administrator."""
+    return _account_action(user_id, "lock")
+
+
+@blueprint.post("/learners/<int:user_id>/unlock")
+@admin_required
+@fresh_login_required
+def unlock_account(user_id: int) -> Response:
+    """Administrators, fresh login."""
+    return _account_action(user_id, "unlock")
 
 
 def _certificate_action(certificate_id: int, action: str) -> Response:

@@ -76,6 +76,23 @@ DEFAULT_EVALUATION: tuple[EvaluationItem, ...] = (
 )  # fmt: skip
 
 
+COMMITMENT_ITEM = "planned-change"
+"""The evaluation question whose answer is the learner's commitment to change: the follow-up
+survey quotes it back to them."""
+
+DEFAULT_FOLLOW_UP: tuple[EvaluationItem, ...] = (
+    EvaluationItem("made-change", "Did you make the change you planned?", "choice",
+                   required=True,
+                   options=("Yes", "Partly", "Not yet", "No, I decided against it")),
+    EvaluationItem("barriers", "What got in the way, if anything?", "text", required=False),
+    EvaluationItem("comments", "Anything else you would like the provider to know?", "text",
+                   required=False),
+)  # fmt: skip
+"""The follow-up survey's questions when an activity sets ``follow_up_weeks`` and no
+``follow_up_questions`` of its own; answers are checked by :func:`clean_answers` like the
+evaluation's."""
+
+
 class EvaluationError(ValueError):
     """Answers the evaluation cannot record: ``problems`` says, per item id, what is wrong,
     every item at once; ``item_id`` is the first of them."""

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from quizapp.content.credits import CREDIT_TYPES, OFFERED_TYPES, format_amount
-from quizapp.content.evaluation import ITEM_KEYS, ITEM_TYPES, EvaluationItem
+from quizapp.content.evaluation import COMMITMENT_ITEM, ITEM_KEYS, ITEM_TYPES, EvaluationItem
 from quizapp.content.formats import LEARNING_FORMATS
 from quizapp.content.frontmatter import FrontMatter
 from quizapp.content.model import (
@@ -35,6 +35,7 @@ MAX_REVIEW_CYCLE_YEARS = 3
 CREDIT_STEP = Decimal("0.25")
 DEFAULT_ATTEMPTS = 3
 MAX_WAIT_HOURS = 8760
+MAX_FOLLOW_UP_WEEKS = 52
 UAN_RE = re.compile(r"^(\d{4}|JA\d{7})-\d{4}-\d{2}-\d{3}-[HLX]\d{2}-[PT]$")
 
 REQUIRED_KEYS = (
@@ -62,6 +63,8 @@ OPTIONAL_KEYS = (
     "partial_credit",
     "review",
     "evaluation",
+    "follow_up_weeks",
+    "follow_up_questions",
     "certificate_approval",
     "accme_activity_id",
     "citation",
@@ -172,7 +175,8 @@ class _MetaReader:
                 f"attempt_wait_hours must be between 0 and {MAX_WAIT_HOURS} (one year)",
             )
             wait = None
-        evaluation = self.evaluation()
+        evaluation = self.questions("evaluation")
+        follow_up_weeks, follow_up_questions = self.follow_up(evaluation)
         accme_id = self.accme_activity_id()
         signatory_name, signatory_title = self.signatory()
         approval = self.text("certificate_approval", required=False) or "automatic"
@@ -211,6 +215,8 @@ class _MetaReader:
             partial_credit=partial_credit,
             attempt_wait_hours=wait or Decimal(0),
             evaluation=evaluation,
+            follow_up_weeks=follow_up_weeks,
+            follow_up_questions=follow_up_questions,
             certificate_approval=approval,
             accme_activity_id=accme_id,
             certificate_signatory_name=signatory_name,
@@ -408,26 +414,26 @@ class _MetaReader:
                 policy[key] = moment
         return ReviewPolicy.from_json(policy)
 
-    def evaluation(self) -> tuple[EvaluationItem, ...] | None:
-        if "evaluation" not in self.data:
+    def questions(self, key: str) -> tuple[EvaluationItem, ...] | None:
+        """An ``evaluation`` or ``follow_up_questions`` list: the same shape of question."""
+        if key not in self.data:
             return None
         items: list[EvaluationItem] = []
         seen: set[str] = set()
-        for index, item in self.mapping_list("evaluation", EVALUATION_ITEM_KEYS):
-            path = ("evaluation", index)
+        for index, item in self.mapping_list(key, EVALUATION_ITEM_KEYS):
+            path = (key, index)
+            label = "evaluation" if key == "evaluation" else "follow-up"
             item_id = self.text(*path, "id")
             if item_id and not ID_RE.match(item_id):
                 self.report(
-                    (*path, "id"), "evaluation ids must be lower-case letters, digits and hyphens"
+                    (*path, "id"), f"{label} ids must be lower-case letters, digits and hyphens"
                 )
             elif item_id in seen:
-                self.report((*path, "id"), f"evaluation id '{item_id}' is used twice")
+                self.report((*path, "id"), f"{label} id '{item_id}' is used twice")
             seen.add(item_id)
             kind = self.text(*path, "type")
             if kind and kind not in EVALUATION_ITEM_TYPES:
-                self.report(
-                    (*path, "type"), _unknown("evaluation type", kind, EVALUATION_ITEM_TYPES)
-                )
+                self.report((*path, "type"), _unknown(f"{label} type", kind, EVALUATION_ITEM_TYPES))
             options = item.get("options")
             if kind == "choice":
                 if not (
@@ -436,11 +442,11 @@ class _MetaReader:
                     and all(isinstance(o, str) and o.strip() for o in options)
                 ):
                     self.report(
-                        path, "a 'choice' evaluation question needs 'options': two or more answers"
+                        path, f"a 'choice' {label} question needs 'options': two or more answers"
                     )
                     options = []
             elif options is not None:
-                self.report((*path, "options"), "only 'choice' evaluation questions take options")
+                self.report((*path, "options"), f"only 'choice' {label} questions take options")
             required = item.get("required", kind != "text")
             if not isinstance(required, bool):
                 self.report((*path, "required"), "required must be true or false")
@@ -456,6 +462,43 @@ class _MetaReader:
                 )
             )
         return tuple(items)
+
+    def follow_up(
+        self, evaluation: tuple[EvaluationItem, ...] | None
+    ) -> tuple[int | None, tuple[EvaluationItem, ...] | None]:
+        """``follow_up_weeks`` and ``follow_up_questions``. The follow-up quotes the learner's
+        answer to the evaluation's commitment question, so an activity's own evaluation must
+        keep that question for a follow-up to have something to ask about."""
+        questions = self.questions("follow_up_questions")
+        if "follow_up_weeks" not in self.data:
+            if questions is not None:
+                self.report(
+                    ("follow_up_questions",),
+                    "follow_up_questions needs follow_up_weeks: say how many weeks after the "
+                    "evaluation the follow-up is mailed",
+                )
+            return None, None
+        weeks = self.data["follow_up_weeks"]
+        if (
+            isinstance(weeks, bool)
+            or not isinstance(weeks, int)
+            or not 1 <= weeks <= MAX_FOLLOW_UP_WEEKS
+        ):
+            self.report(
+                ("follow_up_weeks",),
+                f"follow_up_weeks must be a whole number of weeks from 1 to {MAX_FOLLOW_UP_WEEKS}",
+            )
+            return None, None
+        if evaluation is not None and not any(
+            item.id == COMMITMENT_ITEM and item.type == "text" for item in evaluation
+        ):
+            self.report(
+                ("follow_up_weeks",),
+                f"follow_up_weeks quotes the learner's answer to the evaluation question "
+                f"'{COMMITMENT_ITEM}', so this activity's evaluation needs a text question "
+                f"with id '{COMMITMENT_ITEM}'",
+            )
+        return weeks, questions
 
     def faculty(self) -> list[FacultyMember]:
         members = []

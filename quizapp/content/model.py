@@ -97,6 +97,10 @@ class ActivityMeta:
     partial_credit: bool = False
     attempt_wait_hours: Decimal = Decimal(0)
     evaluation: tuple[EvaluationItem, ...] | None = None
+    follow_up_weeks: int | None = None
+    """Weeks after the evaluation that the commitment-to-change follow-up is mailed; None: never."""
+    follow_up_questions: tuple[EvaluationItem, ...] | None = None
+    """The follow-up survey's own questions; ``None`` for the default ones."""
     certificate_approval: str = "automatic"
     accme_activity_id: str = ""
     certificate_signatory_name: str = ""

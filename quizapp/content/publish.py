@@ -90,6 +90,8 @@ def version_meta(meta: ActivityMeta) -> VersionMeta:
         partial_credit=meta.partial_credit,
         attempt_wait_hours=meta.attempt_wait_hours,
         evaluation=meta.evaluation,
+        follow_up_weeks=meta.follow_up_weeks,
+        follow_up_questions=meta.follow_up_questions,
         certificate_signatory_name=meta.certificate_signatory_name,
         certificate_signatory_title=meta.certificate_signatory_title,
         provider_contact=meta.provider_contact,

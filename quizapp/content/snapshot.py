@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from quizapp.content.credits import CREDIT_TYPES, CreditType, credit_name
-from quizapp.content.evaluation import DEFAULT_EVALUATION, EvaluationItem
+from quizapp.content.evaluation import DEFAULT_EVALUATION, DEFAULT_FOLLOW_UP, EvaluationItem
 from quizapp.content.formats import LEARNING_FORMATS, LearningFormat
 from quizapp.content.review_policy import ReviewPolicy
 
@@ -164,6 +164,11 @@ class VersionMeta:
     certificate_signatory_title: str = ""
     provider_contact: str = ""
     """Printed under the provider's name instead of the site's contact; empty for the site's."""
+    follow_up_weeks: int | None = None
+    """Weeks after a learner's evaluation that the follow-up survey is mailed; ``None``: no
+    follow-up. Like the next, absent from versions published before it existed."""
+    follow_up_questions: tuple[EvaluationItem, ...] | None = None
+    """The activity's own follow-up questions; ``None`` for the default ones."""
 
     @property
     def learning_format_entry(self) -> LearningFormat:
@@ -176,6 +181,12 @@ class VersionMeta:
     @property
     def evaluation_items(self) -> tuple[EvaluationItem, ...]:
         return self.evaluation if self.evaluation is not None else DEFAULT_EVALUATION
+
+    @property
+    def follow_up_items(self) -> tuple[EvaluationItem, ...]:
+        return (
+            self.follow_up_questions if self.follow_up_questions is not None else DEFAULT_FOLLOW_UP
+        )
 
     @property
     def attempt_wait(self) -> dt.timedelta:
@@ -217,6 +228,10 @@ class VersionMeta:
             "certificate_signatory_name": self.certificate_signatory_name,
             "certificate_signatory_title": self.certificate_signatory_title,
             "provider_contact": self.provider_contact,
+            "follow_up_weeks": self.follow_up_weeks,
+            "follow_up_questions": [item.to_json() for item in self.follow_up_questions]
+            if self.follow_up_questions is not None
+            else None,
         }
 
     @classmethod
@@ -228,6 +243,7 @@ class VersionMeta:
                 f"{SNAPSHOT_FORMAT} (run 'quizapp db upgrade')"
             )
         evaluation = data.get("evaluation")
+        follow_up = data.get("follow_up_questions")
         return cls(
             id=data["id"],
             title=data["title"],
@@ -261,6 +277,10 @@ class VersionMeta:
             certificate_signatory_name=data.get("certificate_signatory_name", ""),
             certificate_signatory_title=data.get("certificate_signatory_title", ""),
             provider_contact=data.get("provider_contact", ""),
+            follow_up_weeks=data.get("follow_up_weeks"),
+            follow_up_questions=tuple(EvaluationItem.from_json(i) for i in follow_up)
+            if follow_up is not None
+            else None,
         )
 
 

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from quizapp import clock
 from quizapp.db import get_db
 from quizapp.mail import services
-from quizapp.mail.web import mail_site, smtp_of
+from quizapp.mail.web import mail_site, scheduled_mail, smtp_of
 
 
 @click.group("mail", help="Send the queued email; queue the daily approval digest.")
@@ -19,8 +19,9 @@ def mail_cli() -> None:
 
 @mail_cli.command(
     "send",
-    help="Queue the approval digest if one is due, then send every message that is due. "
-    "Run it every few minutes; exits 1 when a message could not be sent (it stays queued).",
+    help="Queue the approval digest and the follow-up surveys that are due, then send every "
+    "message that is due. Run it every few minutes; exits 1 when a message could not be sent "
+    "(it stays queued).",
 )
 @with_appcontext
 def send_command() -> None:
@@ -29,6 +30,9 @@ def send_command() -> None:
     digests = services.queue_approval_digest(get_db(), now=now)
     if digests:
         click.echo(f"Queued the approval digest for {digests} administrator(s).")
+    for what, queue_due in scheduled_mail(app):
+        if count := queue_due(get_db(), now):
+            click.echo(f"Queued {count} {what}.")
     if not smtp.configured:
         click.echo(
             "No MAIL_SERVER is set: messages stay in the outbox (read them at /admin/outbox)."

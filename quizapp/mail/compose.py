@@ -395,3 +395,63 @@ class ApprovalDigest(Mail):
             "\n".join(f"• {line}" for line in self.lines),
             Link("Review them", "/admin/certificates"),
         ]
+
+
+# --- follow-up and account administration -------------------------------------------------------
+
+
+@message(
+    "follow-up-survey",
+    "the learner, follow_up_weeks after their evaluation of an activity that sets it, "
+    "if they wrote what they would change and have not opted out",
+)
+@dataclass(frozen=True)
+class FollowUpSurvey(Mail):
+    name: str
+    activity_title: str
+    commitment: str
+    path: str
+    opt_out_path: str
+    days: int
+
+    def subject(self, site: Site) -> str:
+        return f"Did you make the change you planned? ({self.activity_title})"
+
+    def parts(self, site: Site) -> Sequence[Part]:
+        return [
+            _hello(self.name),
+            f"When you completed “{self.activity_title}”, you said you would change this in "
+            "your practice:",
+            f"“{self.commitment}”",
+            "Did you? Three short questions, no login needed; the link works for "
+            f"{self.days} days.",
+            Link("Answer the follow-up", self.path),
+            "To get no more follow-up questions from us:",
+            Link("Stop follow-up emails", self.opt_out_path),
+        ]
+
+
+@message(
+    "account-corrected",
+    "the account's address, when an administrator corrects its name or degree",
+)
+@dataclass(frozen=True)
+class AccountCorrected(Mail):
+    name: str
+    changes: tuple[str, ...]
+    """One line per corrected field: what it was and what it is now."""
+    reason: str
+
+    def subject(self, site: Site) -> str:
+        return "Your account details were corrected"
+
+    def parts(self, site: Site) -> Sequence[Part]:
+        return [
+            _hello(self.name),
+            f"An administrator of {site.name} corrected your account:",
+            "\n".join(f"• {line}" for line in self.changes),
+            f"The reason given: {self.reason}",
+            "Certificates issued from now on carry the corrected details. If this is wrong, "
+            "reply to the contact below.",
+            Link("Your profile", "/account/profile"),
+        ]

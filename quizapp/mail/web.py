@@ -3,13 +3,15 @@ mail has committed. (The outbox page is the administrators': quizapp.admin.views
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app, g
 from werkzeug.wrappers import Response
 
 from quizapp import clock
-from quizapp.db import committed_in_request, get_db
+from quizapp.db import Database, committed_in_request, get_db
 from quizapp.mail import services
 from quizapp.mail.compose import Site
 from quizapp.mail.settings import MAIL_EXTENSION, SmtpSettings
@@ -30,6 +32,25 @@ def mail_site(app: Flask) -> Site:
 def smtp_of(app: Flask) -> SmtpSettings:
     settings: SmtpSettings = app.extensions[MAIL_EXTENSION]
     return settings
+
+
+SCHEDULED_EXTENSION = "quizapp.mail.scheduled"
+
+QueueDue = Callable[[Database, dt.datetime], int]
+"""Queues the messages of one kind that are due at the given time; returns how many."""
+
+
+def schedule(app: Flask, what: str, queue_due: QueueDue) -> None:
+    """Have ``quizapp mail send`` queue what is due before sending: a feature whose mail falls
+    due with time (the follow-up survey) registers here, from the web shell, so that the mail
+    package need not know it."""
+    app.extensions.setdefault(SCHEDULED_EXTENSION, []).append((what, queue_due))
+
+
+def scheduled_mail(app: Flask) -> list[tuple[str, QueueDue]]:
+    """Each registered kind of scheduled mail, named as ``mail send`` reports it."""
+    registered: list[tuple[str, QueueDue]] = app.extensions.get(SCHEDULED_EXTENSION, [])
+    return registered
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,7 @@ from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_open_range, parse_range
 from quizapp.db import get_db, request_session
 from quizapp.errors import NotFound, Refused
+from quizapp.followup.services import follow_up_summary
 from quizapp.models import MAX_ID, Activity, ActivityVersion
 from quizapp.reports import services
 from quizapp.reports.completions import COMPLETION_COLUMNS, completion_rows, completions_count
@@ -331,10 +332,13 @@ def _evaluation_period() -> DateRange | None:
 @admin_required
 def evaluations(slug: str) -> str:
     """Administrators. Counts and percentages per answer, as bar charts too, and the
-    free-text answers, of the evaluations submitted in a date range (all by default)."""
+    free-text answers, of the evaluations submitted in a date range (all by default); then the
+    follow-ups, each commitment beside what the learner answered later, with the response
+    rate."""
     activity = _activity(slug)
     period = _evaluation_period()
-    summary = evaluation_summary(request_session(), activity, period)
+    session = request_session()
+    summary = evaluation_summary(session, activity, period)
     charts = {
         item.id: option_bar_chart(
             [(choice, count, None) for choice, count in item.counts],
@@ -348,6 +352,7 @@ def evaluations(slug: str) -> str:
         "reports/evaluations.html",
         activity=activity,
         summary=summary,
+        follow_up=follow_up_summary(session, activity),
         charts=charts,
         start=request.args.get("start", "").strip(),
         end=request.args.get("end", "").strip(),
