@@ -15,6 +15,7 @@ from quizapp.accounts.tokens import LinkSettings
 from quizapp.accounts.validation import clean_text, name_problem
 from quizapp.catalog.queries import published_activities
 from quizapp.certificates.services import certificates_of
+from quizapp.content.credits import DEGREES
 from quizapp.dates import DateRange
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
@@ -22,9 +23,7 @@ from quizapp.learning.services import Standing, responses_for, standings
 from quizapp.mail.compose import AccountCorrected, AttemptGranted, PasswordReset
 from quizapp.mail.services import queue_message
 from quizapp.models import (
-    DEGREES,
     MAX_ID,
-    ROLES,
     Activity,
     ActivityVersion,
     Attempt,
@@ -35,6 +34,7 @@ from quizapp.models import (
     Response,
     User,
 )
+from quizapp.roles import ROLES
 
 MAX_GRANT = 10
 

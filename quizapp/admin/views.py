@@ -27,6 +27,7 @@ from quizapp.admin import audit_log, services
 from quizapp.certificates import services as certificates
 from quizapp.certificates.document import CertificateData
 from quizapp.certificates.issuer import site_issuer
+from quizapp.content.credits import DEGREES
 from quizapp.csvstream import csv_response
 from quizapp.dates import DateRange, parse_range
 from quizapp.db import get_db, request_session
@@ -36,7 +37,8 @@ from quizapp.mail import services as mail_services
 from quizapp.mail.compose import Link, UnknownMessage
 from quizapp.mail.compose import stored as stored_mail
 from quizapp.mail.web import mail_site, smtp_of
-from quizapp.models import DEGREES, MAX_ID, ROLES
+from quizapp.models import MAX_ID
+from quizapp.roles import ROLES
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 

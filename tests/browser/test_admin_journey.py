@@ -155,7 +155,9 @@ def test_an_administrator_revokes_a_certificate_and_reads_the_item_analysis(  # 
     check(page, "confirm-its-you")
     page.get_by_label("Your password").fill("not the password")
     page.get_by_role("button", name="Confirm and revoke the certificate").click()
-    assert page.get_by_text("That is not your password. Nothing has been changed.").is_visible()
+    assert page.locator("#password-error").inner_text() == (
+        "That is not your password. Nothing has been changed."
+    )
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm and revoke the certificate").click()
 
