@@ -186,6 +186,11 @@ def fresh_login_required(label: str) -> Callable[[F], F]:
     there ("revoke the certificate"). Put it below the role check, so only someone the route
     serves has an action held.
     """
+    if not isinstance(label, str):
+        raise TypeError(
+            "fresh_login_required takes the action's name, as in "
+            '@fresh_login_required("revoke the certificate")'
+        )
 
     def decorator(view: F) -> F:
         @wraps(view)

@@ -44,6 +44,18 @@ ACTION_NAMES = {
     "content.restore": "Earlier activity version restored",
     "activity.rename": "Activity folder renamed",
     "report.batch": "Board report batch recorded",
+    "activity.withdraw": "Activity withdrawn",
+    "activity.reinstate": "Activity reinstated",
+    "user.register_existing": "Registration tried with an address in use",
+    "user.email_change": "Email address changed",
+    "user.email_verify": "Email address confirmed",
+    "user.password_reset_request": "Password reset link asked for",
+    "user.password_reset_by_email": "Password reset from an emailed link",
+    "user.password_reset_link": "Password reset link sent by an administrator",
+    "user.correct": "Name or degree corrected",
+    "user.lock": "Account locked",
+    "user.unlock": "Account unlocked",
+    "follow_up.opt_out": "Opted out of follow-up surveys",
 }
 
 TARGET_TYPES = {

@@ -208,7 +208,7 @@ def _account_action(user_id: int, action: str) -> Response:
 
 @blueprint.post("/learners/<int:user_id>/correct")
 @admin_required
-@fresh_login_required
+@fresh_login_required("correct the name or degree")
 def correct_account(user_id: int) -> Response:
     """Administrators, fresh login. A new name or degree, with a reason; the learner is
     mailed."""
@@ -217,7 +217,7 @@ def correct_account(user_id: int) -> Response:
 
 @blueprint.post("/learners/<int:user_id>/role")
 @admin_required
-@fresh_login_required
+@fresh_login_required("change the role")
 def change_role(user_id: int) -> Response:
     """Administrators, fresh login. Not the last administrator out of the role."""
     return _account_action(user_id, "role")
@@ -225,7 +225,7 @@ def change_role(user_id: int) -> Response:
 
 @blueprint.post("/learners/<int:user_id>/reset-link")
 @admin_required
-@fresh_login_required
+@fresh_login_required("send a password-reset link")
 def send_reset_link(user_id: int) -> Response:
     """Administrators, fresh login. Mails the owner a reset link; shows the admin nothing."""
     return _account_action(user_id, "reset")
@@ -233,7 +233,7 @@ def send_reset_link(user_id: int) -> Response:
 
 @blueprint.post("/learners/<int:user_id>/lock")
 @admin_required
-@fresh_login_required
+@fresh_login_required("lock the account")
 def lock_account(user_id: int) -> Response:
     """Administrators, fresh login. A reason is required; not the last administrator."""
     return _account_action(user_id, "lock")
@@ -241,7 +241,7 @@ def lock_account(user_id: int) -> Response:
 
 @blueprint.post("/learners/<int:user_id>/unlock")
 @admin_required
-@fresh_login_required
+@fresh_login_required("unlock the account")
 def unlock_account(user_id: int) -> Response:
     """Administrators, fresh login."""
     return _account_action(user_id, "unlock")
