@@ -27,9 +27,12 @@ def recorded_actions() -> set[str]:
                 continue
             values = node.args[2:3] + [k.value for k in node.keywords if k.arg == "action"]
             for value in values:
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    if ACTION.fullmatch(value.value):
-                        found.add(value.value)
+                if (
+                    isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                    and ACTION.fullmatch(value.value)
+                ):
+                    found.add(value.value)
     return found
 
 
