@@ -59,7 +59,7 @@ class LazyGroup(click.Group):
         module_name, _, attribute = COMMANDS[cmd_name][0].partition(":")
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
         if "flask.cli" in sys.modules:  # the command uses Flask's decorators: no cost to add it
-            ctx.obj = _script_info()
+            ctx.obj = _script_info(serving=cmd_name == "run")
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -85,19 +85,25 @@ def with_appcontext(command: F) -> F:
 
         root = click.get_current_context().find_root()
         if not isinstance(root.obj, ScriptInfo):  # run as `quizapp`, not through app.cli
-            root.obj = _script_info()
+            root.obj = _script_info(serving=False)
         return flask_with_appcontext(command)(*args, **kwargs)
 
     return run_in_app  # type: ignore[return-value]
 
 
-def _script_info() -> Any:
-    """How Flask's commands find the application: quizapp's factory, nothing to discover."""
+def _script_info(*, serving: bool) -> Any:
+    """How Flask's commands find the application: quizapp's factory, nothing to discover.
+
+    Only a server says at start-up how mail is delivered; an author's ``content check`` has no
+    use for it."""
     from flask.cli import ScriptInfo
 
     from quizapp import create_app
 
-    return ScriptInfo(create_app=lambda: create_app(), set_debug_flag=False)
+    return ScriptInfo(
+        create_app=lambda: create_app(None if serving else {"STARTUP_NOTICES": False}),
+        set_debug_flag=False,
+    )
 
 
 def main() -> None:

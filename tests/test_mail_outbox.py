@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -242,3 +243,23 @@ def test_the_outbox_migration_keeps_accounts_and_starts_them_unverified(database
         assert AuthActions(app.test_client()).login("old@example.org").status_code == 302
     finally:
         database.dispose()
+
+
+@pytest.mark.parametrize(("serving", "noticed"), [(True, True), (False, False)])
+def test_only_a_server_says_at_start_up_that_mail_stays_in_the_outbox(
+    serving: bool,
+    noticed: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`quizapp run` (and gunicorn's factory) says how mail is delivered; an author's
+    `quizapp content check` and the other commands do not repeat it."""
+    from quizapp.cli import _script_info
+
+    monkeypatch.setenv("QUIZAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'quizapp.sqlite'}")
+    monkeypatch.delenv("QUIZAPP_MAIL_SERVER", raising=False)
+    with caplog.at_level("WARNING", logger="quizapp.mail.web"):
+        _script_info(serving=serving).load_app()
+
+    assert ("No MAIL_SERVER is set" in caplog.text) is noticed

@@ -125,7 +125,17 @@ def _misaligned(lines: list[str], index: int, first_line: int) -> tuple[int, str
         what = "key"
     deeper = sorted(column for column in columns if column > spaces)
     if not deeper:
-        return index, f"this {what} is not lined up with the lines above it; check its indentation"
+        shallower = sorted(column for column in columns if column < spaces)
+        if not shallower:
+            return index, (
+                f"this {what} is not lined up with the lines above it; check its indentation"
+            )
+        model = columns[shallower[-1]]
+        return index, (
+            f"this {what} is indented by {spaces} space{'s' if spaces != 1 else ''}, more than "
+            f"the {what}s above it, and the line above already has its value; "
+            f"{_indent_by(shallower[-1])}, like line {first_line + model.number}"
+        )
     target = deeper[0]
     model = columns[target]
     return index, (

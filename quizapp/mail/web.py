@@ -56,7 +56,8 @@ def scheduled_mail(app: Flask) -> list[tuple[str, QueueDue]]:
 def init_app(app: Flask) -> None:
     app.before_request(_note_queued)
     app.after_request(_deliver_after_commit)
-    if not smtp_of(app).configured and not app.config.get("TESTING"):
+    notices = app.config.get("STARTUP_NOTICES", True) and not app.config.get("TESTING")
+    if not smtp_of(app).configured and notices:
         log.warning(
             "No MAIL_SERVER is set: emails stay in the outbox, and administrators read them "
             "at /admin/outbox. Set QUIZAPP_MAIL_SERVER to send them."

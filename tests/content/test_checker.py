@@ -677,8 +677,20 @@ def test_a_misspelt_required_key_is_reported_once_as_unknown_and_not_also_as_mis
             "5: front matter is not valid YAML: this list entry is indented by 1 space, which "
             "lines it up with nothing above it; indent it by 2 spaces, like line 3",
         ),
+        (
+            'id: x\ntitle: "T"\n  provider: P\n',
+            "4: front matter is not valid YAML: this key is indented by 2 spaces, more than the "
+            "keys above it, and the line above already has its value; start it at the left "
+            "margin, like line 3",
+        ),
     ],
-    ids=["tab", "unclosed-quote", "indented-top-level-key", "list-entry-between-levels"],
+    ids=[
+        "tab",
+        "unclosed-quote",
+        "indented-top-level-key",
+        "list-entry-between-levels",
+        "key-indented-under-a-quoted-value",
+    ],
 )
 def test_yaml_syntax_errors_name_the_line_and_the_fix(yaml_text: str, expected: str) -> None:
     with pytest.raises(FrontMatterError) as raised:
