@@ -42,6 +42,7 @@ ACTION_NAMES = {
     "certificate.reissue": "Certificate reissued",
     "content.sync": "Activity version published",
     "content.restore": "Earlier activity version restored",
+    "content.check": "Published activity checked again by a new checker",
     "activity.rename": "Activity folder renamed",
     "report.batch": "Board report batch recorded",
 }
@@ -66,6 +67,7 @@ DETAIL_LABELS = {
     "slug": "Activity",
     "version": "Version",
     "content_hash": "Content hash",
+    "checker": "Checker version",
     "fields": "Fields changed",
     "old": "From",
     "new": "To",
