@@ -117,12 +117,10 @@ def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = No
 def _vouched_folders(
     folders: list[Path], accepted: Mapping[tuple[str, str], str]
 ) -> dict[Path, UnchangedFolder]:
-    vouched = {}
-    if not accepted:
-        return vouched
-    for folder in folders:
+    vouched: dict[Path, UnchangedFolder] = {}
+    for folder in folders if accepted else []:
         digest = folder_content_hash(folder)
-        activity_id = accepted.get((folder.name, digest)) if digest is not None else None
+        activity_id = None if digest is None else accepted.get((folder.name, digest))
         if digest is not None and activity_id is not None:
             vouched[folder] = UnchangedFolder(folder.name, folder, activity_id, digest)
     return vouched
