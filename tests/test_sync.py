@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from quizapp.authoring import services
 from quizapp.authoring.services import ContentRejected, sync_content
+from quizapp.content import CHECKER_VERSION, load_tree, loader
 from quizapp.db import Database
 from quizapp.models import Activity, ActivityVersion, Asset, AuditEvent
 from tests.conftest import NOW, SAMPLE_CONTENT, AuthActions
@@ -262,3 +263,162 @@ def test_keep_going_skips_a_folder_whose_slug_another_id_published(
         f"id '{IMATINIB}'; an activity's id must not change"
     ]
     assert [c.slug for c in report.changes] == ["weekly-methotrexate-safety"]
+
+
+@pytest.fixture
+def folders_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folder names the checker reads in full, in order, from the moment it is used."""
+    read: list[str] = []
+    load_activity = loader.load_activity
+
+    def counting(folder: Path) -> object:
+        read.append(folder.name)
+        return load_activity(folder)
+
+    monkeypatch.setattr(loader, "load_activity", counting)
+    return read
+
+
+def test_a_sync_with_nothing_changed_reads_no_folder_again(
+    db: Database, tree: Path, folders_read: list[str]
+) -> None:
+    first = sync_content(db, tree, now=NOW)
+    assert folders_read == [IMATINIB, "weekly-methotrexate-safety"]
+    folders_read.clear()
+    before = counts(db)
+
+    report = sync_content(db, tree, now=NOW)
+
+    assert folders_read == []
+    assert [(c.slug, c.action, c.version) for c in report.changes] == [
+        (c.slug, "unchanged", 1) for c in first.changes
+    ]
+    assert counts(db) == before
+
+
+def test_only_the_changed_folder_is_read_and_its_problems_are_reported(
+    db: Database, tree: Path, folders_read: list[str]
+) -> None:
+    sync_content(db, tree, now=NOW)
+    folders_read.clear()
+    edit(tree / IMATINIB / "posttest.md", "- [x] True", "- [ ] True")
+
+    with pytest.raises(ContentRejected) as rejected:
+        sync_content(db, tree, now=NOW)
+
+    assert folders_read == [IMATINIB]
+    assert [p.message for p in rejected.value.problems] == [
+        p.message for p in load_tree(tree).problems
+    ]
+    assert any("has no correct option" in p.message for p in rejected.value.problems)
+
+
+def test_a_changed_folder_is_published_and_the_others_are_left_unread(
+    db: Database, tree: Path, folders_read: list[str]
+) -> None:
+    sync_content(db, tree, now=NOW)
+    folders_read.clear()
+    edit(tree / IMATINIB / "posttest.md", "most common", "most often seen")
+
+    report = sync_content(db, tree, now=NOW)
+
+    assert folders_read == [IMATINIB]
+    assert [(c.slug, c.action, c.version) for c in report.changes] == [
+        (IMATINIB, "new version", 2),
+        ("weekly-methotrexate-safety", "unchanged", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "addition",
+    ["figures/notes.txt", "figures/huge.png", "link"],
+    ids=["a file that is not a figure", "a figure over 5 MB", "a link"],
+)
+def test_a_problem_outside_the_hashed_files_makes_the_folder_read_again(
+    db: Database, tree: Path, folders_read: list[str], addition: str
+) -> None:
+    sync_content(db, tree, now=NOW)
+    folders_read.clear()
+    path = tree / IMATINIB / addition
+    if addition == "link":
+        path.symlink_to(tree / IMATINIB / "article.md")
+    else:
+        path.write_bytes(b"x" * (6 * 1024 * 1024 if addition.endswith(".png") else 10))
+
+    with pytest.raises(ContentRejected) as rejected:
+        sync_content(db, tree, now=NOW)
+
+    assert folders_read == [IMATINIB]
+    assert [str(p.path) for p in rejected.value.problems] == [str(path)]
+
+
+def test_a_new_checker_version_reads_every_folder_again_once(
+    db: Database, tree: Path, folders_read: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync_content(db, tree, now=NOW)
+    before = counts(db)
+    folders_read.clear()
+    monkeypatch.setattr(services, "CHECKER_VERSION", CHECKER_VERSION + 1)
+
+    report = sync_content(db, tree, now=NOW)
+
+    assert folders_read == [IMATINIB, "weekly-methotrexate-safety"]
+    assert report.changed == []
+    with db.read_session() as session:
+        checks = session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "content.check")
+        ).all()
+    assert [(d["version"], d["checker"]) for d in checks] == [(1, CHECKER_VERSION + 1)] * 2
+    assert counts(db)["activity_versions"] == before["activity_versions"]
+
+    folders_read.clear()
+    sync_content(db, tree, now=NOW)
+    assert folders_read == []
+
+
+@pytest.mark.parametrize("copy_name", ["aaa-copy", "zzz-copy"])
+def test_an_id_taken_from_an_unchanged_folder_is_refused_as_a_full_check_refuses_it(
+    db: Database, tree: Path, copy_name: str
+) -> None:
+    sync_content(db, tree, now=NOW)
+    shutil.copytree(tree / IMATINIB, tree / copy_name)
+
+    with pytest.raises(ContentRejected) as rejected:
+        sync_content(db, tree, now=NOW)
+
+    assert rejected.value.problems == load_tree(tree).problems
+    assert any(
+        f"activity id '{IMATINIB}' is already used by" in p.message for p in rejected.value.problems
+    )
+
+
+def test_a_folder_published_by_another_sync_meanwhile_is_read_again(
+    db: Database, tree: Path, folders_read: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database may change between the look-up and the write: then nothing is taken on
+    trust and the sync starts over, reading every folder."""
+    sync_content(db, tree, now=NOW)
+    other = tree.parent / "other"
+    shutil.copytree(tree, other)
+    edit(other / IMATINIB / "posttest.md", "most common", "most often seen")
+    load = services.load_tree
+    calls = []
+
+    def racing(root: Path, **kwargs: object) -> object:
+        result = load(root, **kwargs)  # type: ignore[arg-type]
+        if not calls:
+            calls.append(root)
+            monkeypatch.setattr(services, "load_tree", load)
+            sync_content(db, other, now=NOW)
+        return result
+
+    monkeypatch.setattr(services, "load_tree", racing)
+    folders_read.clear()
+
+    report = sync_content(db, tree, now=NOW)
+
+    assert folders_read == [IMATINIB, IMATINIB, "weekly-methotrexate-safety"]
+    assert [(c.slug, c.action, c.version) for c in report.changes] == [
+        (IMATINIB, "restored an earlier version", 1),
+        ("weekly-methotrexate-safety", "unchanged", 1),
+    ]

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp import audit
+from quizapp.content import CHECKER_VERSION, Problem, load_tree
 from quizapp.content import Activity as ContentActivity
-from quizapp.content import Problem, load_tree
 from quizapp.content.folder import ARTICLE, FIGURE_TYPES, read_figure
 from quizapp.content.publish import build_snapshot
 from quizapp.content.render import LinkResolver, remembering
@@ -20,7 +20,7 @@ from quizapp.content.snapshot import VersionSnapshot
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
 from quizapp.links import activity_path, figure_path
-from quizapp.models import Activity, ActivityVersion, Asset
+from quizapp.models import Activity, ActivityVersion, Asset, AuditEvent
 
 
 class ContentRejected(Exception):
@@ -70,6 +70,15 @@ class PreparedActivity:
     snapshot: VersionSnapshot | None
 
 
+CHECKED_ACTIONS = ("content.sync", "content.restore", "content.check")
+"""The audit events that say the checker accepted an activity's files: each holds the
+``content_hash`` and the :data:`~quizapp.content.CHECKER_VERSION` (``checker``) that did."""
+
+
+class _PublishedChanged(Exception):
+    """A folder taken as unchanged is no longer what the database holds (another sync ran)."""
+
+
 @retry_when_locked
 def sync_content(
     db: Database,
@@ -89,24 +98,50 @@ def sync_content(
     Everything slow (reading the tree, rendering Markdown, reading and hashing figures) happens
     before the write transaction opens, so on SQLite the write lock is held only for the
     lookups and inserts, and learners' requests are not kept waiting by a large sync.
+
+    A folder whose bytes are those of its activity's current version, at the same folder name,
+    as accepted by this :data:`~quizapp.content.CHECKER_VERSION`, is not read again, so a sync
+    of a large tree in which little changed costs little more than hashing its files.
     """
+    try:
+        return _sync(db, root, actor, now=now, keep_going=keep_going, trust_checks=True)
+    except _PublishedChanged:
+        return _sync(db, root, actor, now=now, keep_going=keep_going, trust_checks=False)
+
+
+def _sync(
+    db: Database,
+    root: Path,
+    actor: audit.Actor,
+    *,
+    now: dt.datetime,
+    keep_going: bool,
+    trust_checks: bool,
+) -> SyncReport:
+    with db.read_session() as session:
+        published = _published_versions(session)
+        checked = _checked(session)
+        known = set(
+            session.execute(
+                select(Activity.content_id, ActivityVersion.content_hash).join(
+                    ActivityVersion, ActivityVersion.activity_id == Activity.id
+                )
+            ).tuples()
+        )
+        slug_holders = {
+            slug: content_id
+            for slug, content_id in session.execute(select(Activity.slug, Activity.content_id))
+        }
+    accepted = {
+        (version.slug, version.content_hash): version.content_id
+        for version in published.values()
+        if (str(version.activity_id), version.content_hash) in checked
+    }
     with remembering():  # the checker's conversions serve the new versions too
-        tree = load_tree(root)
+        tree = load_tree(root, accepted=accepted if trust_checks else None)
         if tree.problems and not keep_going:
             raise ContentRejected(tree.problems)
         report = SyncReport(problems=list(tree.problems))
-        with db.read_session() as session:
-            known = set(
-                session.execute(
-                    select(Activity.content_id, ActivityVersion.content_hash).join(
-                        ActivityVersion, ActivityVersion.activity_id == Activity.id
-                    )
-                ).tuples()
-            )
-            slug_holders = {
-                slug: content_id
-                for slug, content_id in session.execute(select(Activity.slug, Activity.content_id))
-            }
         publishable = []
         for activity in tree.activities:
             if activity.meta.draft:
@@ -124,9 +159,57 @@ def sync_content(
     report.problems.sort()
     report.skipped = sorted({_folder_of(problem, root) for problem in report.problems})
     with db.transaction() as session:
+        if tree.unchanged:
+            now_published = _published_versions(session)
+            for folder in tree.unchanged:
+                version = now_published.get(folder.id)
+                if version is None or (version.slug, version.content_hash) != (
+                    folder.slug,
+                    folder.content_hash,
+                ):
+                    raise _PublishedChanged(folder.slug)
+                report.changes.append(SyncChange(folder.slug, "unchanged", version.number))
         for item in prepared:
-            report.changes.append(_sync_activity(session, item, actor, now))
+            report.changes.append(_sync_activity(session, item, actor, now, checked))
+    report.changes.sort(key=lambda change: change.slug)
     return report
+
+
+@dataclass(frozen=True)
+class _Published:
+    activity_id: int
+    content_id: str
+    slug: str
+    content_hash: str
+    number: int
+
+
+def _published_versions(session: Session) -> dict[str, _Published]:
+    """Each activity's current version, by the activity's content id."""
+    rows = session.execute(
+        select(
+            Activity.id,
+            Activity.content_id,
+            Activity.slug,
+            ActivityVersion.content_hash,
+            ActivityVersion.number,
+        ).join(ActivityVersion, ActivityVersion.id == Activity.current_version_id)
+    ).tuples()
+    return {row[1]: _Published(*row) for row in rows}
+
+
+def _checked(session: Session) -> set[tuple[str, str]]:
+    """``(activity id, content hash)`` for the files this checker version accepted."""
+    rows = session.execute(
+        select(AuditEvent.target_id, AuditEvent.details).where(
+            AuditEvent.target_type == "activity", AuditEvent.action.in_(CHECKED_ACTIONS)
+        )
+    ).tuples()
+    return {
+        (target_id, details["content_hash"])
+        for target_id, details in rows
+        if details.get("checker") == CHECKER_VERSION and "content_hash" in details
+    }
 
 
 def prepare(content: ContentActivity, *, render: bool = True) -> PreparedActivity:
@@ -139,7 +222,11 @@ def prepare(content: ContentActivity, *, render: bool = True) -> PreparedActivit
 
 
 def _sync_activity(
-    session: Session, item: PreparedActivity, actor: audit.Actor, now: dt.datetime
+    session: Session,
+    item: PreparedActivity,
+    actor: audit.Actor,
+    now: dt.datetime,
+    checked: set[tuple[str, str]],
 ) -> SyncChange:
     content = item.content
     row = session.scalar(select(Activity).where(Activity.content_id == content.meta.id))
@@ -172,10 +259,30 @@ def _sync_activity(
     )
     if known is not None:
         if row.current_version_id == known.id:
+            if (str(row.id), content.content_hash) not in checked:
+                audit.record(
+                    session,
+                    actor,
+                    "content.check",
+                    "activity",
+                    row.id,
+                    now=now,
+                    version=known.number,
+                    content_hash=content.content_hash,
+                    checker=CHECKER_VERSION,
+                )
             return SyncChange(row.slug, "unchanged" + moved, known.number)
         row.current_version_id = known.id
         audit.record(
-            session, actor, "content.restore", "activity", row.id, now=now, version=known.number
+            session,
+            actor,
+            "content.restore",
+            "activity",
+            row.id,
+            now=now,
+            version=known.number,
+            content_hash=content.content_hash,
+            checker=CHECKER_VERSION,
         )
         return SyncChange(row.slug, "restored an earlier version" + moved, known.number)
 
@@ -207,6 +314,7 @@ def _sync_activity(
         slug=row.slug,
         version=number,
         content_hash=content.content_hash,
+        checker=CHECKER_VERSION,
     )
     return SyncChange(row.slug, action, number)
 

@@ -371,10 +371,43 @@ def read_figure(path: Path) -> bytes:
 
 
 def content_hash(article: str, posttest: str, figures: dict[str, Path]) -> str:
+    return _hash_files(article.encode(), posttest.encode(), figures)
+
+
+def _hash_files(article: bytes, posttest: bytes, figures: dict[str, Path]) -> str:
     digest = hashlib.sha256()
-    for name, data in ((ARTICLE, article.encode()), (POSTTEST, posttest.encode())):
+    for name, data in ((ARTICLE, article), (POSTTEST, posttest)):
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     for name, path in sorted(figures.items()):
         digest.update(f"{name}\0{hashlib.sha256(read_figure(path)).hexdigest()}\0".encode())
     return digest.hexdigest()
+
+
+def folder_content_hash(folder: Path) -> str | None:
+    """The :func:`content_hash` the checker would give ``folder``, from its bytes alone, or
+    ``None`` when the folder holds anything the checker reports that the hash does not cover.
+
+    The hash covers the bytes of the two texts and of the figures found, so a match with a
+    version the checker accepted proves those bytes were accepted. What else the checker reads
+    in a folder is looked at here too, without parsing anything: a link anywhere, a text that
+    is not a regular file, and a file under figures/ that is not a figure (a wrong type, an
+    unprintable name, too large). Each of these gives ``None``, and the folder is checked in
+    full. Text that is not UTF-8 or is over its limit cannot match an accepted version.
+    """
+    problems: list[Problem] = []
+    if folder.is_symlink() or _report_links(folder, problems):
+        return None
+    texts = []
+    for name in (ARTICLE, POSTTEST):
+        data = _read_regular_file(folder / name, MAX_TEXT_BYTES[name], problems)
+        if data is None:
+            return None
+        texts.append(data)
+    figures = find_figures(folder, problems)
+    if problems:
+        return None
+    try:
+        return _hash_files(texts[0], texts[1], figures)
+    except OSError:
+        return None

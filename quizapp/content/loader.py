@@ -8,6 +8,7 @@ the questions, links.py for link targets); this module puts their results togeth
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from quizapp.content.folder import (
     POSTTEST,
     activity_folders,
     content_hash,
+    folder_content_hash,
     has_article,
     read_folder,
 )
@@ -29,6 +31,24 @@ from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import ID_RE, parse_posttest
 from quizapp.content.render import RenderError, heading_ids, render_inline, render_markdown
 
+CHECKER_VERSION = 1
+"""The version of the checking rules. Bump it in any change that makes the checker refuse
+something it accepted before (a new rule, a stricter limit, a new reading of the front matter,
+a Markdown change that makes a text fail to render): a sync skips a folder only when its bytes
+are those of a published version that this version of the checker accepted, so after a bump
+the next sync checks every folder again. The sync records the version with each version it
+publishes and each published version it checks again (the audit log's ``checker``)."""
+
+
+@dataclass(frozen=True)
+class UnchangedFolder:
+    """A folder left unread because its bytes are those of a version the checker accepted."""
+
+    slug: str
+    folder: Path
+    id: str
+    content_hash: str
+
 
 @dataclass
 class TreeResult:
@@ -36,10 +56,20 @@ class TreeResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     """Allowed but unwise (:mod:`quizapp.content.advice`): printed, never refused."""
+    unchanged: list[UnchangedFolder] = field(default_factory=list)
+    """The folders that ``accepted`` vouched for, not read (so no warnings of theirs either)."""
 
 
-def load_tree(path: Path) -> TreeResult:
-    """Load ``path``: a content root of activity folders, one activity folder, or a file in one."""
+def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = None) -> TreeResult:
+    """Load ``path``: a content root of activity folders, one activity folder, or a file in one.
+
+    ``accepted`` maps ``(folder name, content hash)`` to the activity id for the versions that
+    a sync published, that are current at that folder name, and that this
+    :data:`CHECKER_VERSION` accepted. A folder whose bytes hash to one of them is not read
+    again: the checker would find what it found then. The checks across folders still see it
+    by its id, and when a folder that is read has the same id, it is read too, so every
+    problem is reported exactly as a full check reports it.
+    """
     result = TreeResult()
     if path.is_file():
         path = path.parent
@@ -51,9 +81,20 @@ def load_tree(path: Path) -> TreeResult:
         result.problems.append(
             Problem(str(path), 1, "no activities found (an activity is a folder with article.md)")
         )
+    vouched = _vouched_folders(folders, accepted or {})
+    loaded = {folder: load_activity(folder) for folder in folders if folder not in vouched}
+    ids_read = {activity.meta.id for activity, _ in loaded.values() if activity is not None}
+    for folder, unchanged in list(vouched.items()):
+        if unchanged.id in ids_read:
+            loaded[folder] = load_activity(folder)
+            del vouched[folder]
     first_folder_of: dict[str, Path] = {}
     for folder in folders:
-        activity, problems = load_activity(folder)
+        if folder in vouched:
+            first_folder_of.setdefault(vouched[folder].id, folder)
+            result.unchanged.append(vouched[folder])
+            continue
+        activity, problems = loaded[folder]
         result.problems.extend(problems)
         if activity is None:
             continue
@@ -71,6 +112,18 @@ def load_tree(path: Path) -> TreeResult:
         result.warnings.extend(review_warnings(activity))
     result.problems.sort()
     return result
+
+
+def _vouched_folders(
+    folders: list[Path], accepted: Mapping[tuple[str, str], str]
+) -> dict[Path, UnchangedFolder]:
+    vouched: dict[Path, UnchangedFolder] = {}
+    for folder in folders if accepted else []:
+        digest = folder_content_hash(folder)
+        activity_id = None if digest is None else accepted.get((folder.name, digest))
+        if digest is not None and activity_id is not None:
+            vouched[folder] = UnchangedFolder(folder.name, folder, activity_id, digest)
+    return vouched
 
 
 @dataclass(frozen=True)
@@ -239,4 +292,13 @@ def _renders(questions: list[Question], path: str, problems: list[Problem]) -> b
     return ok
 
 
-__all__ = ["Draft", "FrontMatterEntry", "TreeResult", "load_activity", "load_draft", "load_tree"]
+__all__ = [
+    "CHECKER_VERSION",
+    "Draft",
+    "FrontMatterEntry",
+    "TreeResult",
+    "UnchangedFolder",
+    "load_activity",
+    "load_draft",
+    "load_tree",
+]

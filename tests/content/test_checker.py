@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.content import load_activity, load_tree
+from quizapp.content.folder import folder_content_hash
 from quizapp.content.formats import LEARNING_FORMATS
 from quizapp.content.frontmatter import FrontMatterError, split
 from quizapp.content.metadata import read_meta
@@ -1044,3 +1045,45 @@ def test_draft_must_be_true_or_false() -> None:
     problems: list = []
     read_meta(front, "article.md", problems)
     assert "article.md:2: draft must be true or false" in [str(problem) for problem in problems]
+
+
+@pytest.mark.parametrize("case", sorted(str(p.relative_to(CORPUS)) for p in CORPUS.glob("good/*")))
+def test_a_clean_folder_hashed_from_its_bytes_has_the_checkers_content_hash(case: str) -> None:
+    """A sync skips a folder whose bytes hash to a version the checker accepted, so the
+    cheap hash of a clean folder is the checker's own."""
+    activity, problems = load_activity(Path(case))
+    assert activity is not None, problems
+    assert folder_content_hash(Path(case)) == activity.content_hash
+
+
+@pytest.mark.parametrize(
+    "addition",
+    [
+        "figures/notes.txt",
+        "figures/huge.svg",
+        "figures/bad\x01name.svg",
+        "figures/link.svg",
+        "notes/link.md",
+        "article.md as a folder",
+    ],
+)
+def test_a_problem_outside_the_hashed_bytes_leaves_the_folder_without_a_cheap_hash(
+    tmp_path: Path, addition: str
+) -> None:
+    """What the checker reports beyond the bytes the hash covers (a stray or oversized file
+    in figures/, a link anywhere, a text that is not a file) must make a sync check the folder
+    in full, so the cheap hash is refused for it."""
+    folder = tmp_path / "heart-failure-update"
+    shutil.copytree(HF, folder)
+    if addition.endswith("link.svg") or addition.endswith("link.md"):
+        (folder / addition).parent.mkdir(exist_ok=True)
+        (folder / addition).symlink_to(folder / "posttest.md")
+    elif addition == "article.md as a folder":
+        (folder / "article.md").unlink()
+        (folder / "article.md").mkdir()
+    else:
+        name = addition.replace("\\x01", "\x01")
+        (folder / name).write_bytes(b"<svg/>" * (1024 * 1024 if "huge" in name else 1))
+    activity, problems = load_activity(folder)
+    assert activity is None and problems
+    assert folder_content_hash(folder) is None
