@@ -152,7 +152,7 @@ def test_content_sync_keep_going_publishes_the_good_folders_and_names_the_skippe
         f"{article}:1: the file must start with YAML front matter between '---' lines",
         f"{broken}: skipped because of the problems above; nothing of it changed.",
         *(f"{slug}: created (version 1)" for slug in others),
-        f"{len(others)} of {len(others)} activities changed.",
+        f"{len(others)} of {len(others)} activities changed; 1 folder(s) skipped.",
     ]
     strict = runner.invoke(args=["content", "sync", str(root)])
     assert strict.exit_code == 1

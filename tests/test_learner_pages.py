@@ -176,6 +176,9 @@ def test_a_revoked_certificate_on_the_transcript_says_whom_to_contact(
 
     assert "Revoked on " in transcript
     assert f": Attestation could not be confirmed. Questions? Write to {CONTACT}." in transcript
+    assert "No credit counts yet: none of these completions has an issued certificate." in (
+        transcript
+    )
     assert "Download certificate" not in transcript
 
 

@@ -100,7 +100,8 @@ def sync_command(path: Path | None, keep_going: bool) -> None:
         click.echo(str(change))
     for slug in report.drafts:
         click.echo(f"{slug}: draft, not synced (delete 'draft: true' to publish it)")
-    click.echo(f"{len(report.changed)} of {len(report.changes)} activities changed.")
+    skipped = f"; {len(report.skipped)} folder(s) skipped" if report.skipped else ""
+    click.echo(f"{len(report.changed)} of {len(report.changes)} activities changed{skipped}.")
 
 
 @content_cli.command("new", help="Create content/SLUG with an article and posttest to edit.")
