@@ -3,8 +3,10 @@ PostgreSQL schema and one Redis, as docs/deployment.md describes.
 
 nginx balances round-robin, and every response names the node that served it, so the test
 can show that a learner's requests really alternate: a form fetched from one node is posted
-to the other (session and CSRF token hold), failed logins on both nodes add up to one rate
-limit (counted in Redis), and the attempt limit holds whichever node starts the attempt.
+to the other (session and CSRF token hold), failed logins for one account on both nodes add
+up to one rate limit (counted in Redis), and the attempt limit holds whichever node starts the
+attempt. (The per-account limit of failed logins, not the per-address one: every request here
+comes from 127.0.0.1, and the learners' own successful logins would count against that.)
 
 Everything runs on free loopback ports with its files in the test's temporary folder, and is
 stopped at teardown. Without nginx, PostgreSQL (``QUIZAPP_TEST_DATABASE_URL``) or Redis the
@@ -160,7 +162,8 @@ def nodes(shared_database: str, redis_prefix: str, tmp_path: Path) -> Iterator[l
         "RATELIMIT_STORAGE_URI": f"redis://{REDIS[0]}:{REDIS[1]}/0",
         "RATELIMIT_KEY_PREFIX": redis_prefix,
         "TRUSTED_PROXIES": "1",
-        "LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute",
+        "LOGIN_RATE_LIMIT": "100 per minute",
+        "FAILED_LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per 15 minutes",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "FROZEN_NOW": FROZEN_NOW,
     }
@@ -306,6 +309,12 @@ def location(reply: Reply) -> str:
     return urllib.parse.urlsplit(reply.headers["Location"]).path
 
 
+def log_in(browser: Browser, email: str) -> None:
+    """Sign in with the password the person registered with, on whichever node answers."""
+    signed_in = browser.post_form("/login", {"email": email, "password": PASSWORD})
+    assert location(signed_in) != "/login", signed_in.body[:500]
+
+
 def take_attempt(browser: Browser, database: Database, chosen: dict[str, str]) -> Reply:
     attempt = location(browser.post_form(f"/activities/{IMATINIB}/posttest", {}))
     attempt_id = int(attempt.rsplit("/", 1)[1])
@@ -336,7 +345,8 @@ def run_journey(port: int, database: Database, redis_prefix: str) -> None:
         {"email": "ann.lee@example.org", "password": PASSWORD, "full_name": "Ann Lee",
          "degree": "MD"},
     )  # fmt: skip
-    assert location(registered) == "/"
+    assert location(registered) == "/login"  # registration tells no one which addresses exist
+    log_in(ann, "ann.lee@example.org")
     for _ in range(2):  # the session cookie one node set is honoured by both
         mine = ann.request("GET", "/my/activities")
         assert mine.status == 200 and "Log out" in mine.body
@@ -355,6 +365,7 @@ def run_journey(port: int, database: Database, redis_prefix: str) -> None:
         {"email": "ben.okafor@example.org", "password": PASSWORD, "full_name": "Ben Okafor",
          "degree": "MD"},
     ).status == 302  # fmt: skip
+    log_in(ben, "ben.okafor@example.org")
     assert take_attempt(ben, database, RIGHT).status == 302
     evaluated = ben.post_form(
         f"/activities/{IMATINIB}/evaluation",
