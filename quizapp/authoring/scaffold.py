@@ -10,37 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from quizapp.content.metadata import add_years
+from quizapp.content.placeholders import draft_front_matter
 
-ARTICLE_TEMPLATE = """\
----
-id: {slug}
-draft: true  # delete this line when the activity is ready to publish
-title: {title}
-summary: One or two sentences for the catalog.
-provider: Your Accredited Provider
-learning_format: journal-based
-faculty:
-  - name: Firstname Lastname
-    credentials: MD
-    role: Author
-    affiliation: Department, Institution
-    disclosures: none
-accreditation_statement: >-
-  Your Accredited Provider is accredited by the Accreditation Council for Continuing Medical
-  Education (ACCME) to provide continuing medical education for physicians.
-credits:
-  - type: ama-pra-1
-    amount: 1.0
-release_date: {release}
-expiration_date: {expiration}
-estimated_minutes: 60
-objectives:
-  - Describe the first thing a learner will be able to do.
-passing_score: 70
-attempts_allowed: 3
-citation: Author A, Author B. Title of the source article. Journal. Year;Volume:Pages.
----
+ARTICLE_BODY = """\
 # Introduction
 
 Write the article here in Markdown. Put images in `figures/` and show them with
@@ -88,12 +60,7 @@ def scaffold_activity(root: Path, slug: str, today: dt.date) -> Path:
     title = slug.replace("-", " ").capitalize()
     (folder / "figures").mkdir(parents=True)
     (folder / "article.md").write_text(
-        ARTICLE_TEMPLATE.format(
-            slug=slug,
-            title=title,
-            release=today.isoformat(),
-            expiration=(add_years(today, 3) - dt.timedelta(days=1)).isoformat(),
-        ),
+        draft_front_matter(slug=slug, title=title, release=today) + ARTICLE_BODY,
         encoding="utf-8",
     )
     (folder / "posttest.md").write_text(POSTTEST_TEMPLATE, encoding="utf-8")

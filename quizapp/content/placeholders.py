@@ -7,8 +7,10 @@ holding one of these texts is a problem at its file and line until it is rewritt
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from quizapp.content.metadata import add_years
 from quizapp.content.model import Problem
 
 PLACEHOLDERS = (
@@ -55,3 +57,59 @@ def find_placeholders(text: str, path: str, first_line: int = 1) -> list[Problem
                 )
             )
     return problems
+
+
+DRAFT_FRONT_MATTER = """\
+---
+id: {slug}
+draft: true  # delete this line when the activity is ready to publish
+title: {title}
+summary: One or two sentences for the catalog.
+provider: Your Accredited Provider
+learning_format: journal-based
+faculty:
+  - name: Firstname Lastname
+    credentials: MD
+    role: Author
+    affiliation: Department, Institution
+    disclosures: none
+accreditation_statement: >-
+  Your Accredited Provider is accredited by the Accreditation Council for Continuing Medical
+  Education (ACCME) to provide continuing medical education for physicians.
+credits:
+  - type: ama-pra-1
+    amount: 1.0
+release_date: {release}
+expiration_date: {expiration}
+estimated_minutes: 60
+objectives:
+  - Describe the first thing a learner will be able to do.
+passing_score: {passing}
+{partial}attempts_allowed: 3
+citation: Author A, Author B. Title of the source article. Journal. Year;Volume:Pages.
+---
+"""
+
+
+def draft_front_matter(
+    *,
+    slug: str,
+    title: str,
+    release: dt.date,
+    passing_score: str = "70",
+    partial_credit: bool | None = None,
+) -> str:
+    """The front matter a new activity starts from, whether ``quizapp content new`` made it or
+    an importer did: a draft, valid as it stands, whose texts are the placeholders above, so
+    the checker names each one until the author has written the activity's own. ``title`` is
+    written as given (YAML-quoted by a caller whose title may need it); the activity runs
+    three years less a day from ``release``."""
+    partial = "" if partial_credit is None else f"partial_credit: {str(partial_credit).lower()}\n"
+    return DRAFT_FRONT_MATTER.format(
+        slug=slug,
+        title=title,
+        release=release.isoformat(),
+        expiration=(add_years(release, 3) - dt.timedelta(days=1)).isoformat(),
+        passing=passing_score,
+        partial=partial,
+    )

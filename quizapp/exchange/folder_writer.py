@@ -18,42 +18,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from quizapp.content.metadata import add_years
 from quizapp.content.model import Question
+from quizapp.content.placeholders import draft_front_matter
 from quizapp.content.posttest import ID_RE
 from quizapp.exchange.bank import ExchangeError
 from quizapp.exchange.posttest_writer import posttest_markdown
 
-ARTICLE_STUB = """\
----
-id: {slug}
-title: {title}
-draft: true
-summary: Imported from {origin}; replace this with one or two sentences for the catalog.
-provider: Your Accredited Provider
-learning_format: journal-based
-faculty:
-  - name: Firstname Lastname
-    credentials: MD
-    role: Author
-    affiliation: Department, Institution
-    disclosures: none
-accreditation_statement: >-
-  Your Accredited Provider is accredited by the Accreditation Council for Continuing Medical
-  Education (ACCME) to provide continuing medical education for physicians.
-credits:
-  - type: ama-pra-1
-    amount: 1.0
-release_date: {release}
-expiration_date: {expiration}
-estimated_minutes: 60
-objectives:
-  - Describe the first thing a learner will be able to do.
-passing_score: {passing}
-partial_credit: {partial}
-attempts_allowed: 3
-citation: Author A, Author B. Title of the source article. Journal. Year;Volume:Pages.
----
+ARTICLE_BODY = """\
 # Article
 
 The posttest of this activity was imported from {origin}. Write or paste the article here.
@@ -84,15 +55,13 @@ def write_activity_folder(
     staging = into.parent / f".{slug}.importing-{secrets.token_hex(4)}"
     try:
         (staging / "figures").mkdir(parents=True)
-        article = ARTICLE_STUB.format(
+        article = draft_front_matter(
             slug=slug,
             title=json.dumps(" ".join(title.split()) or slug, ensure_ascii=False),
-            origin=origin,
-            release=today.isoformat(),
-            expiration=(add_years(today, 3) - dt.timedelta(days=1)).isoformat(),
-            passing=f"{(passing_score if passing_score is not None else Decimal(70)):f}",
-            partial="true" if partial_credit else "false",
-        )
+            release=today,
+            passing_score=f"{(passing_score if passing_score is not None else Decimal(70)):f}",
+            partial_credit=partial_credit,
+        ) + ARTICLE_BODY.format(origin=origin)
         (staging / "article.md").write_text(article, encoding="utf-8")
         (staging / "posttest.md").write_text(
             posttest_markdown(questions, note=note), encoding="utf-8"
