@@ -223,6 +223,20 @@ def sign_up(
         raise
 
 
+def queue_reset_link(session: Session, user: User, links: LinkSettings, now: dt.datetime) -> None:
+    """Mail ``user`` a link to choose a new password, in the caller's transaction: the link
+    dies once used, since it is bound to the password hash it replaces."""
+    token = tokens.reset_token(links, user.id, user.password_hash, now)
+    queue_message(
+        session,
+        to=user.email,
+        mail=PasswordReset(
+            name=user.full_name, path=f"/password/reset/{token}", minutes=links.reset_minutes
+        ),
+        now=now,
+    )
+
+
 def _queue_verification(
     session: Session, user: User, links: LinkSettings, now: dt.datetime
 ) -> None:
@@ -358,17 +372,7 @@ def request_password_reset(
         user = session.scalar(select(User).where(User.email == address))
         if user is None:
             return
-        token = tokens.reset_token(links, user.id, user.password_hash, now)
-        queue_message(
-            session,
-            to=user.email,
-            mail=PasswordReset(
-                name=user.full_name,
-                path=f"/password/reset/{token}",
-                minutes=links.reset_minutes,
-            ),
-            now=now,
-        )
+        queue_reset_link(session, user, links, now)
         audit.record(
             session,
             audit.Actor(user.email, user.id),

@@ -10,7 +10,7 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from quizapp import audit
-from quizapp.accounts import tokens
+from quizapp.accounts.services import queue_reset_link
 from quizapp.accounts.tokens import LinkSettings
 from quizapp.accounts.validation import clean_text, name_problem
 from quizapp.catalog.queries import published_activities
@@ -20,7 +20,7 @@ from quizapp.dates import DateRange
 from quizapp.db import Database, retry_when_locked
 from quizapp.errors import NotFound, Refused
 from quizapp.learning.services import Standing, responses_for, standings
-from quizapp.mail.compose import AccountCorrected, AttemptGranted, PasswordReset
+from quizapp.mail.compose import AccountCorrected, AttemptGranted
 from quizapp.mail.services import queue_message
 from quizapp.models import (
     MAX_ID,
@@ -482,17 +482,7 @@ def send_reset_link(
     administrator never sees or chooses the password."""
     with db.transaction() as session:
         user = _account(session, user_id)
-        token = tokens.reset_token(links, user.id, user.password_hash, now)
-        queue_message(
-            session,
-            to=user.email,
-            mail=PasswordReset(
-                name=user.full_name,
-                path=f"/password/reset/{token}",
-                minutes=links.reset_minutes,
-            ),
-            now=now,
-        )
+        queue_reset_link(session, user, links, now)
         audit.record(session, actor, "user.password_reset_link", "user", user.id, now=now)
         return user
 
