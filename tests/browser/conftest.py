@@ -88,7 +88,9 @@ def page(request: pytest.FixtureRequest, browser: object, live_server: str) -> I
 
 def check_page(page: object, name: str) -> None:
     """What every page of a journey must be, at the width the test runs at: kept as a
-    screenshot, free of any violation axe-core finds, and no wider than the screen."""
+    screenshot, free of any violation axe-core finds, and no wider than the screen. A click
+    that navigates returns before the new page has loaded, so this waits for it first."""
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
     width = page.viewport_size["width"]  # type: ignore[attr-defined]
     screenshot(page, f"{name}-{width}")
     assert axe_violations(page) == [], name

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from quizapp.accounts.services import Registration, register
 from quizapp.credit.services import claim_credit
@@ -103,7 +104,7 @@ def test_an_administrator_revokes_a_certificate_and_reads_the_item_analysis(  # 
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Admin", exact=True).click()
 
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     row = page.get_by_role("row", name=re.compile(TITLE))
     cells = row.get_by_role("cell").all_inner_texts()
     # learners started, attempts, pass rate, completions, credits, evaluations
@@ -116,11 +117,11 @@ def test_an_administrator_revokes_a_certificate_and_reads_the_item_analysis(  # 
     nav.get_by_role("link", name="Learners").click()
     page.get_by_label("Name, email or NPI").fill("Zoë")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("row").count() == 2  # the header and Zoë
+    expect(page.get_by_role("row")).to_have_count(2)  # the header and Zoë
     check(page, "learners")
     page.get_by_role("link", name=LEARNER).click()
 
-    assert page.get_by_role("heading", name=f"{LEARNER}, MD").is_visible()
+    expect(page.get_by_role("heading", name=f"{LEARNER}, MD")).to_be_visible()
     certificates = page.locator("table").filter(
         has=page.get_by_role("columnheader", name="Code", exact=True)
     )
@@ -142,12 +143,12 @@ def test_an_administrator_revokes_a_certificate_and_reads_the_item_analysis(  # 
         NOW + dt.timedelta(minutes=live_app.config["ADMIN_FRESH_MINUTES"] + 1)
     ).isoformat()
     certificate.get_by_role("link", name=re.compile("Revoke")).click()
-    assert page.get_by_role("heading", name="Revoke this certificate?").is_visible()
+    expect(page.get_by_role("heading", name="Revoke this certificate?")).to_be_visible()
     check(page, "revoke")
     page.get_by_label(re.compile("Reason for revoking")).fill(REASON)
     page.get_by_role("button", name="Revoke certificate").click()
 
-    assert page.get_by_role("heading", name="Confirm it’s you").is_visible()
+    expect(page.get_by_role("heading", name="Confirm it’s you")).to_be_visible()
     main = page.locator("main").inner_text()
     assert "You asked to revoke the certificate. Nothing has been changed yet." in main
     assert REASON in main
@@ -161,10 +162,12 @@ def test_an_administrator_revokes_a_certificate_and_reads_the_item_analysis(  # 
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm and revoke the certificate").click()
 
-    assert page.get_by_text("Certificate revoked. Its verification page now says so.").is_visible()
+    expect(
+        page.get_by_text("Certificate revoked. Its verification page now says so.")
+    ).to_be_visible()
     revoked = certificates.get_by_role("row", name=re.compile(TITLE))
     assert f"revoked on January 15, 2027: {REASON}" in revoked.inner_text()
-    assert revoked.get_by_role("link", name=re.compile("Revoke")).count() == 0
+    expect(revoked.get_by_role("link", name=re.compile("Revoke"))).to_have_count(0)
     check(page, "learner-revoked")
 
     # What the public sees: a browser with nobody signed in.
@@ -200,14 +203,14 @@ def test_an_administrator_revokes_a_certificate_and_reads_the_item_analysis(  # 
     nav.get_by_role("link", name="Reports").click()
     check(page, "reports")
     page.get_by_role("link", name="Completions by date range").click()
-    assert page.get_by_role("row", name=re.compile(LEARNER)).count() == 1
+    expect(page.get_by_role("row", name=re.compile(LEARNER))).to_have_count(1)
     check(page, "completions")
     page.go_back()
     page.get_by_role("link", name=f"PARS for {TITLE}").click()
     check(page, "pars")
     page.go_back()
     page.get_by_role("link", name=f"Evaluations for {TITLE}").click()
-    assert page.locator("svg[role=img]").count() == 4
+    expect(page.locator("svg[role=img]")).to_have_count(4)
     objectives = page.locator("section[aria-labelledby='eval-objectives-met']")
     assert objectives.get_by_role("row", name=re.compile("Agree")).first.inner_text().split(
         "\t"
@@ -216,14 +219,14 @@ def test_an_administrator_revokes_a_certificate_and_reads_the_item_analysis(  # 
     page.go_back()
     page.get_by_role("link", name=f"Items for {TITLE}").click()
 
-    assert page.get_by_role("heading", name="Item analysis").is_visible()
+    expect(page.get_by_role("heading", name="Item analysis")).to_be_visible()
     assert "4 attempts" in page.locator("main").inner_text()
     for index, question in enumerate(RIGHT, start=1):
         section = page.locator(f"section[aria-labelledby='item-{question}']")
-        assert section.get_by_role("heading", name=f"Question {index}: {question}").is_visible()
+        expect(section.get_by_role("heading", name=f"Question {index}: {question}")).to_be_visible()
         chart = section.locator("svg[role=img]")
-        assert chart.count() == 1, question
-        assert chart.is_visible()
+        expect(chart).to_have_count(1)
+        expect(chart).to_be_visible()
         assert chart.get_attribute("aria-labelledby") == f"options-{question}-title"
-    assert page.locator("svg[role=img]").count() == 4  # the facility overview and 3 items
+    expect(page.locator("svg[role=img]")).to_have_count(4)  # the facility overview and 3 items
     check(page, "items")

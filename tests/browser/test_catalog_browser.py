@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from quizapp.db import Database
 from tests.browser.conftest import check_page, screenshot
@@ -32,8 +33,8 @@ def test_a_learner_finds_the_imatinib_activity_and_reads_what_comes_before_the_a
         "Accreditation and credit designation",
         "Discussion",
     ):
-        assert page.get_by_role("heading", name=heading).first.is_visible(), heading
-    assert page.get_by_text("Physicians should claim only the credit").first.is_visible()
+        expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+    expect(page.get_by_text("Physicians should claim only the credit").first).to_be_visible()
     screenshot(page, "activity")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from quizapp.db import Database
@@ -58,18 +59,18 @@ def test_a_learner_answers_the_follow_up_and_opts_out_without_logging_in(  # typ
 ) -> None:
     mail = mailed_follow_up(live_app, db, tmp_path)
     page.goto(str(mail["path"]))
-    assert page.get_by_text("Order MRI before assuming metastasis.").is_visible()
+    expect(page.get_by_text("Order MRI before assuming metastasis.")).to_be_visible()
     check(page, "survey")
     page.get_by_label("Partly").check()
     page.get_by_label("What got in the way, if anything?").fill("No MRI slots that month.")
     page.get_by_role("button", name="Send my answers").click()
-    assert page.get_by_text("Thank you: your answers are recorded.").is_visible()
+    expect(page.get_by_text("Thank you: your answers are recorded.")).to_be_visible()
     check(page, "answered")
 
     page.goto(str(mail["opt_out_path"]))
     check(page, "opt-out")
     page.get_by_role("button", name="Stop follow-up emails").click()
-    assert page.get_by_text("you will get no more follow-up emails").first.is_visible()
+    expect(page.get_by_text("you will get no more follow-up emails").first).to_be_visible()
     check(page, "opted-out")
 
 
@@ -86,7 +87,7 @@ def test_an_administrator_reads_the_follow_up_and_locks_the_account(  # type: ig
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.goto(f"/admin/reports/evaluations/{SLUG}")
-    assert page.get_by_text("1 (100% response rate)").is_visible()
+    expect(page.get_by_text("1 (100% response rate)")).to_be_visible()
     check(page, "report")
 
     page.goto("/admin/learners")
@@ -95,5 +96,5 @@ def test_an_administrator_reads_the_follow_up_and_locks_the_account(  # type: ig
     check(page, "account-actions")
     page.get_by_label("Reason for locking").fill("The account is shared by a whole practice.")
     page.get_by_role("button", name="Lock the account").click()
-    assert page.get_by_text("The account is locked").first.is_visible()
+    expect(page.get_by_text("The account is locked").first).to_be_visible()
     check(page, "locked")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_page
 from tests.conftest import PASSWORD
@@ -44,14 +45,16 @@ def test_a_clinician_goes_from_the_catalog_to_recorded_credit(page) -> None:  # 
     page.get_by_label("Full name as it should appear on certificates").fill("Ann Lee")
     page.get_by_label("Degree").select_option("MD")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_text(
-        "Thank you. We sent a message to dr.ann.lee@example.org: follow its link to confirm "
-        "your address. Log in with your password now."
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "Thank you. We sent a message to dr.ann.lee@example.org: follow its link to confirm "
+            "your address. Log in with your password now."
+        )
+    ).to_be_visible()
     page.get_by_label("Email").fill("dr.ann.lee@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", name="My activities").is_visible()
+    expect(page.get_by_role("heading", name="My activities")).to_be_visible()
     page.goto("/")
 
     page.get_by_role("link", name="Reversible Bone Marrow Edema During Adjuvant Imatinib").click()
@@ -68,36 +71,38 @@ def test_a_clinician_goes_from_the_catalog_to_recorded_credit(page) -> None:  # 
     first = page.locator("#question-bone-events-cml-gist")
     first.get_by_role("radio", name=re.compile(r"^[a-e]\. True$")).check()
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_role("alert").get_by_text("Questions 2 and 3 are unanswered.").is_visible()
-    assert page.locator("fieldset.field-invalid").count() == 2
-    assert first.get_by_role("radio", name=re.compile(r"^[a-e]\. True$")).is_checked()
+    expect(
+        page.get_by_role("alert").get_by_text("Questions 2 and 3 are unanswered.")
+    ).to_be_visible()
+    expect(page.locator("fieldset.field-invalid")).to_have_count(2)
+    expect(first.get_by_role("radio", name=re.compile(r"^[a-e]\. True$"))).to_be_checked()
     check(page, "attempt-1-unanswered")
     answer(page, right=1)
     page.get_by_role("button", name="Submit answers").click()
 
-    assert page.get_by_role("heading", name="Attempt 1: not passed").is_visible()
+    expect(page.get_by_role("heading", name="Attempt 1: not passed")).to_be_visible()
     # Passed or not is said in words, not by colour alone.
     assert page.locator(".result-state").inner_text() == "✗ Not passed"
-    assert page.get_by_text("You scored 1 of 3 (33%); 66% passes.").is_visible()
+    expect(page.get_by_text("You scored 1 of 3 (33%); 66% passes.")).to_be_visible()
     # By default a failed attempt shows the score only: marking the missed items would give
     # away the true/false answers for the next try.
-    assert page.get_by_text("Incorrect").count() == 0
-    assert page.get_by_text("Rationale.").count() == 0
+    expect(page.get_by_text("Incorrect")).to_have_count(0)
+    expect(page.get_by_text("Rationale.")).to_have_count(0)
     check(page, "review-1")
 
     page.get_by_role("button", name="Try again").click()
-    assert page.get_by_role("heading", name="Posttest — attempt 2").is_visible()
+    expect(page.get_by_role("heading", name="Posttest — attempt 2")).to_be_visible()
     page.get_by_role("link", name="Reversible Bone Marrow Edema During Adjuvant Imatinib").click()
     page.get_by_role("link", name="Go to the posttest").first.click()
-    assert page.get_by_text("In progress").is_visible()
-    assert page.get_by_role("cell", name="1 of 3 (33%) — not passed").is_visible()
+    expect(page.get_by_text("In progress")).to_be_visible()
+    expect(page.get_by_role("cell", name="1 of 3 (33%) — not passed")).to_be_visible()
     check(page, "posttest-after-failing")
     page.get_by_role("link", name="Continue attempt 2").click()
     check(page, "attempt-2")
     answer(page, right=2)
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_role("heading", name="Attempt 2: passed").is_visible()
-    assert page.get_by_text("Rationale.").count() == 3
+    expect(page.get_by_role("heading", name="Attempt 2: passed")).to_be_visible()
+    expect(page.get_by_text("Rationale.")).to_have_count(3)
     check(page, "review-2")
 
     page.get_by_role("link", name="Continue to the evaluation").click()
@@ -106,8 +111,8 @@ def test_a_clinician_goes_from_the_catalog_to_recorded_credit(page) -> None:  # 
     page.get_by_label("What, if anything, will you change in your practice?").fill("Ask first.")
     page.get_by_role("button", name="Submit evaluation").click()
     alert = page.get_by_role("alert")
-    assert alert.get_by_text("4 questions below need your attention").is_visible()
-    assert page.locator("fieldset.field-invalid").count() == 4
+    expect(alert.get_by_text("4 questions below need your attention")).to_be_visible()
+    expect(page.locator("fieldset.field-invalid")).to_have_count(4)
     change = page.get_by_label("What, if anything, will you change in your practice?")
     assert change.input_value() == "Ask first."
     check(page, "evaluation-unanswered")
@@ -130,17 +135,17 @@ def test_a_clinician_goes_from_the_catalog_to_recorded_credit(page) -> None:  # 
     page.get_by_label(re.compile("I attest that I completed this activity")).check()
     page.get_by_role("button", name="Claim credit").click()
 
-    assert page.get_by_role("heading", name="Transcript").is_visible()
+    expect(page.get_by_role("heading", name="Transcript")).to_be_visible()
     card = page.get_by_role("listitem").filter(
         has=page.get_by_role("heading", name=re.compile("Reversible Bone Marrow Edema"))
     )
     assert "1.0 AMA PRA Category 1 Credit™" in card.inner_text()
     assert "January 15, 2027" in card.inner_text()
     certificate = card.get_by_role("link", name=re.compile("^Download certificate"))
-    assert certificate.is_visible()
+    expect(certificate).to_be_visible()
     assert certificate.bounding_box()["width"] >= 100  # type: ignore[index]
     check(page, "transcript")
 
     page.get_by_role("link", name="My activities").click()
-    assert page.get_by_role("row", name=re.compile("Completed")).count() == 1
+    expect(page.get_by_role("row", name=re.compile("Completed"))).to_have_count(1)
     check(page, "my-activities")

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from quizapp.db import Database
 from tests.browser.conftest import axe_violations, screenshot
@@ -33,7 +34,7 @@ def test_a_learner_resets_a_forgotten_password_from_the_mailed_link(  # type: ig
     check(page, "forgot")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_text(f"If an account uses {EMAIL}, we have sent it a link").is_visible()
+    expect(page.get_by_text(f"If an account uses {EMAIL}, we have sent it a link")).to_be_visible()
 
     # Sent by the server right after the request, with no `quizapp mail send`.
     [message] = smtp.wait_for(1)
@@ -44,12 +45,12 @@ def test_a_learner_resets_a_forgotten_password_from_the_mailed_link(  # type: ig
     check(page, "choose")
     page.get_by_label("New password (at least 10 characters)").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()
-    assert page.get_by_text("Your password is changed").is_visible()
+    expect(page.get_by_text("Your password is changed")).to_be_visible()
     check(page, "changed")
 
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", name="My activities").is_visible()
+    expect(page.get_by_role("heading", name="My activities")).to_be_visible()
     page.goto(urlsplit(link).path)  # used once: dead
-    assert page.get_by_text("This link has expired or was already used").is_visible()
+    expect(page.get_by_text("This link has expired or was already used")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from quizapp.db import Database
@@ -40,7 +41,7 @@ def test_a_clerk_types_a_code_in_small_letters_with_o_and_i_and_finds_the_certif
     certificate_printed_as(synced, db, PRINTED)
     page.goto("/verify")
     field = page.get_by_label("Verification code")
-    assert field.is_visible()
+    expect(field).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "verify-form")
 
@@ -64,7 +65,7 @@ def test_a_code_mistyped_stays_in_the_field_with_what_to_check(
     field = page.get_by_label("Verification code")
     assert field.input_value() == "7k3qx m2d9a ofhrt w5inx"
     assert field.get_attribute("aria-invalid") == "true"
-    assert page.get_by_text("No certificate has this verification code.").is_visible()
+    expect(page.get_by_text("No certificate has this verification code.")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "verify-unknown")
 
@@ -87,17 +88,17 @@ def test_a_learner_searches_a_grown_catalog_and_sees_their_progress(
     page.get_by_role("button", name="Log in").click()
     page.goto("/")
     cards = page.locator("li.card")
-    assert cards.count() == 12
+    expect(cards).to_have_count(12)
     assert cards.first.locator(".progress").inner_text() == "Your progress: Not started"
-    assert page.get_by_role("link", name="Next page").is_visible()
+    expect(page.get_by_role("link", name="Next page")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "catalog-search")
 
     page.get_by_label("Title, topic or objective").fill("methotrexate")
     page.get_by_label("Credit").select_option(label="ACPE pharmacy contact hours")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_text("5 activities match.").is_visible()
-    assert page.locator("li.card").count() == 5
+    expect(page.get_by_text("5 activities match.")).to_be_visible()
+    expect(page.locator("li.card")).to_have_count(5)
     screenshot(page, "catalog-searched")
 
 
