@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -689,20 +689,23 @@ def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+_users = User.__table__
+_SESSION_ROW = select(
+    _users.c.id,
+    _users.c.email,
+    _users.c.full_name,
+    _users.c.degree,
+    _users.c.role,
+    _users.c.session_version,
+).where(_users.c.id == bindparam("user_id"))
+"""Built once: every request of a signed-in user runs it, and building a statement (and its
+cache key) cost more than SQLite spends running it."""
+
+
 def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, int]] | None:
     """What the login session needs of a user (id, email, full name, degree, role, session
     version), read on every request: only those columns."""
-    users = User.__table__
-    return session.execute(
-        select(
-            users.c.id,
-            users.c.email,
-            users.c.full_name,
-            users.c.degree,
-            users.c.role,
-            users.c.session_version,
-        ).where(users.c.id == user_id)
-    ).first()
+    return session.execute(_SESSION_ROW, {"user_id": user_id}).first()
 
 
 def an_admin_email(session: Session) -> str | None:

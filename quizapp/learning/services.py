@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -318,6 +318,52 @@ def start_attempt(
     raise AttemptRefused("Too many requests at once. Please try again.")
 
 
+_activities, _attempts, _grants = Activity.__table__, Attempt.__table__, AttemptGrant.__table__
+_START_ACTIVITY = select(
+    _activities.c.id,
+    _activities.c.current_version_id,
+    _activities.c.withdrawn_at,
+    select(func.coalesce(func.sum(_grants.c.extra), 0))
+    .where(_grants.c.user_id == bindparam("user_id"), _grants.c.activity_id == _activities.c.id)
+    .scalar_subquery(),
+).where(_activities.c.slug == bindparam("slug"))
+_START_ATTEMPTS = (
+    select(
+        _attempts.c.id,
+        _attempts.c.number,
+        _attempts.c.activity_version_id,
+        _attempts.c.submitted_at,
+        _attempts.c.passed,
+    )
+    .where(
+        _attempts.c.user_id == bindparam("user_id"),
+        _attempts.c.activity_id == bindparam("activity_id"),
+    )
+    .order_by(_attempts.c.number)
+)
+_START_INSERT = _attempts.insert().returning(_attempts.c.id)
+_SUBMIT_ATTEMPT = select(
+    _attempts.c.user_id,
+    _attempts.c.activity_version_id,
+    _attempts.c.submitted_at,
+    _attempts.c.option_order,
+    _attempts.c.option_values,
+).where(_attempts.c.id == bindparam("attempt_id"))
+_SUBMIT_UPDATE = (
+    _attempts.update()
+    .where(_attempts.c.id == bindparam("attempt_id"), _attempts.c.submitted_at.is_(None))
+    .values(
+        submitted_at=bindparam("now"),
+        score_percent=bindparam("percent"),
+        passed=bindparam("has_passed"),
+    )
+)
+_SUBMIT_RESPONSES = Response.__table__.insert()
+"""The posttest's statements are built once, with parameters: a start and a submit run them on
+every request of a deadline, and building a statement and its cache key cost as much as
+SQLite spent running it."""
+
+
 def _start(
     session: Session,
     db: Database,
@@ -329,21 +375,7 @@ def _start(
 ) -> int:
     """Three statements: the activity with the learner's granted attempts, the columns of their
     attempts the rules read (never the option orders of past attempts), and the insert."""
-    activities, attempts, grants = (
-        Activity.__table__,
-        Attempt.__table__,
-        AttemptGrant.__table__,
-    )
-    granted = (
-        select(func.coalesce(func.sum(grants.c.extra), 0))
-        .where(grants.c.user_id == user_id, grants.c.activity_id == activities.c.id)
-        .scalar_subquery()
-    )
-    found = session.execute(
-        select(
-            activities.c.id, activities.c.current_version_id, activities.c.withdrawn_at, granted
-        ).where(activities.c.slug == slug)
-    ).first()
+    found = session.execute(_START_ACTIVITY, {"user_id": user_id, "slug": slug}).first()
     if found is None or found.current_version_id is None:
         raise NotFound(slug)
     activity_id, version_id, withdrawn_at, extra = found
@@ -352,17 +384,7 @@ def _start(
     if not version.released(today):
         raise NotFound(slug)
     rows: list[AttemptFacts] = list(
-        session.execute(
-            select(
-                attempts.c.id,
-                attempts.c.number,
-                attempts.c.activity_version_id,
-                attempts.c.submitted_at,
-                attempts.c.passed,
-            )
-            .where(attempts.c.user_id == user_id, attempts.c.activity_id == activity_id)
-            .order_by(attempts.c.number)
-        )
+        session.execute(_START_ATTEMPTS, {"user_id": user_id, "activity_id": activity_id})
     )
     pinned = {row.activity_version_id for row in rows} - {version.id}
     learner: Standing[AttemptFacts] = Standing(
@@ -398,17 +420,16 @@ def _start(
             )
     order = option_order(version.questions, rng)
     inserted = session.execute(
-        attempts.insert()
-        .values(
-            user_id=user_id,
-            activity_id=activity_id,
-            activity_version_id=version.id,
-            number=max((a.number for a in rows), default=0) + 1,
-            option_order=order,
-            option_values=option_values(order, rng),
-            started_at=now,
-        )
-        .returning(attempts.c.id)
+        _START_INSERT,
+        {
+            "user_id": user_id,
+            "activity_id": activity_id,
+            "activity_version_id": version.id,
+            "number": max((a.number for a in rows), default=0) + 1,
+            "option_order": order,
+            "option_values": option_values(order, rng),
+            "started_at": now,
+        },
     )
     return int(inserted.scalar_one())
 
@@ -436,17 +457,8 @@ def submit_attempt(
     the attempt, update it if still open, insert its responses in one statement); the pinned
     version comes from the process cache.
     """
-    attempts = Attempt.__table__
     with db.transaction() as session:
-        attempt = session.execute(
-            select(
-                attempts.c.user_id,
-                attempts.c.activity_version_id,
-                attempts.c.submitted_at,
-                attempts.c.option_order,
-                attempts.c.option_values,
-            ).where(attempts.c.id == attempt_id)
-        ).first()
+        attempt = session.execute(_SUBMIT_ATTEMPT, {"attempt_id": attempt_id}).first()
         if attempt is None or attempt.user_id != user_id:
             raise NotFound(str(attempt_id))
         if attempt.submitted_at is not None:
@@ -467,14 +479,18 @@ def submit_attempt(
             version.questions, chosen, version.passing_score, partial_credit=version.partial_credit
         )
         updated = session.execute(
-            attempts.update()
-            .where(attempts.c.id == attempt_id, attempts.c.submitted_at.is_(None))
-            .values(submitted_at=now, score_percent=result.percent, passed=result.passed)
+            _SUBMIT_UPDATE,
+            {
+                "attempt_id": attempt_id,
+                "now": now,
+                "percent": result.percent,
+                "has_passed": result.passed,
+            },
         )
         if updated.rowcount != 1:  # type: ignore[attr-defined]
             raise AlreadySubmitted()
         session.execute(
-            Response.__table__.insert(),
+            _SUBMIT_RESPONSES,
             [
                 {
                     "attempt_id": attempt_id,
