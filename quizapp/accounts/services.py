@@ -705,7 +705,7 @@ cache key) cost more than SQLite spends running it."""
 def session_row(session: Session, user_id: int) -> Row[tuple[int, str, str, str, str, int]] | None:
     """What the login session needs of a user (id, email, full name, degree, role, session
     version), read on every request: only those columns."""
-    return session.execute(_SESSION_ROW, {"user_id": user_id}).first()
+    return session.connection().execute(_SESSION_ROW, {"user_id": user_id}).first()
 
 
 def an_admin_email(session: Session) -> str | None:
