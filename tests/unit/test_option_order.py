@@ -5,7 +5,13 @@ from __future__ import annotations
 import random
 
 from quizapp.content.snapshot import VersionQuestion
-from quizapp.grading.order import decode_answers, option_order, option_values
+from quizapp.grading.order import (
+    VALUE_ALPHABET,
+    VALUE_LENGTH,
+    decode_answers,
+    option_order,
+    option_values,
+)
 from tests.snapshots import question as make_question
 
 SEEDS = range(200)
@@ -112,6 +118,16 @@ def test_each_option_gets_an_opaque_value_unique_within_its_question() -> None:
     assert [len(values[q]) for q in ("q1", "q2")] == [5, 2]
     assert len(set(values["q1"])) == 5
     assert all(len(v) == 10 and v.isalnum() and v.islower() for v in values["q1"])
+
+
+def test_every_character_of_a_value_is_drawn_from_the_whole_alphabet() -> None:
+    """One draw per value, written in the alphabet's digits, still reaches every character
+    in every position (a draw too small would leave the last positions at the first letter)."""
+    rng = random.Random(7)
+    values = [v for _ in range(400) for v in option_values({"q": list("abcde")}, rng)["q"]]
+
+    for position in range(VALUE_LENGTH):
+        assert {v[position] for v in values} == set(VALUE_ALPHABET), position
 
 
 def test_posted_values_map_back_to_option_ids_and_unknown_ones_stay_unknown() -> None:
