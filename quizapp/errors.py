@@ -21,3 +21,10 @@ class Refused(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class SignedOut(Exception):
+    """The session a request came with was ended (signed out elsewhere, the password changed,
+    the account locked) since its cookie was signed. Raised by a service that checks the
+    session in its own transaction; the view sends the person to log in, as
+    ``login_required`` does."""

@@ -14,7 +14,7 @@ from quizapp.authoring.services import sync_content
 from quizapp.db import Database
 from quizapp.learning import services
 from quizapp.models import Attempt, Response, User
-from tests.conftest import FROZEN_NOW, NOW, AuthActions, make_app
+from tests.conftest import FROZEN_NOW, NOW, AuthActions, csrf_token, make_app
 from tests.learner_helpers import (
     IMATINIB,
     METHOTREXATE,
@@ -505,6 +505,38 @@ def test_a_start_issues_three_statements_whatever_the_number_of_past_attempts(
     assert second != first
     with db.read_session() as session:
         assert session.get(Attempt, second).number == 2  # type: ignore[union-attr]
+
+
+def test_a_posttest_start_and_submit_request_read_no_user_before_their_three_statements(
+    learner: AuthActions, client: FlaskClient, db: Database
+) -> None:
+    """The whole request, not only the service: the session is checked in the first statement
+    of the write, so a start and a submit at a deadline cost three statements each."""
+    warm = start_id(client)
+    services.submit_attempt(db, attempts_of(db)[0].user_id, warm, posted(db, warm, WRONG), _now())
+    page = client.get(f"/activities/{IMATINIB}/posttest").get_data(as_text=True)
+    token = csrf_token(page)
+    statements: list[str] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0].upper())
+
+    started = client.post(f"/activities/{IMATINIB}/posttest", data={"csrf_token": token})
+    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    start_statements, statements[:] = list(statements), []
+    event.remove(db.engine, "before_cursor_execute", count)
+    version = str(attempts_of(db)[-1].activity_version_id)
+    form = {"csrf_token": token, "version_id": version}
+    form |= {f"q-{q}": sorted(v) for q, v in posted(db, attempt_id, RIGHT).items()}
+    event.listen(db.engine, "before_cursor_execute", count)
+    submitted = client.post(f"/attempts/{attempt_id}", data=form)
+    event.remove(db.engine, "before_cursor_execute", count)
+
+    assert started.status_code == submitted.status_code == 302
+    transaction = ("BEGIN", "COMMIT", "ROLLBACK")
+    assert [s for s in start_statements if s not in transaction] == ["SELECT", "SELECT", "INSERT"]
+    assert [s for s in statements if s not in transaction] == ["SELECT", "UPDATE", "INSERT"]
 
 
 def test_a_write_ends_the_requests_read_transaction_and_later_reads_see_it(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from quizapp.authoring.services import sync_content
 from quizapp.config import ConfigurationError
 from quizapp.db import Database
 from quizapp.migrate import alembic_config, upgrade
-from quizapp.models import User
+from quizapp.models import Attempt, User
 from tests.conftest import (
     NOW,
     PASSWORD,
@@ -38,7 +39,7 @@ from tests.conftest import (
     csrf_token,
     make_app,
 )
-from tests.learner_helpers import IMATINIB, take
+from tests.learner_helpers import IMATINIB, RIGHT, posted, start_id, take
 from tests.migration_helpers import revision_before
 from tests.staff_helpers import sign_in_as
 
@@ -82,6 +83,33 @@ def test_a_copied_session_cookie_stops_working_at_logout(
 
     assert not signed_in(copied, page)
     assert not signed_in(auth.client, page)
+
+
+def test_a_copied_cookie_can_neither_start_nor_submit_a_posttest_after_logout(
+    synced: Flask, db: Database, client: FlaskClient, auth: AuthActions
+) -> None:
+    """A posttest's start and submit check the session in their own transaction instead of
+    reading the user first: an ended session is still sent to log in, and writes nothing."""
+    auth.register()
+    open_attempt = start_id(client)
+    copied = copy_of(synced, client)
+    page = copied.get(f"/attempts/{open_attempt}").get_data(as_text=True)
+    token = csrf_token(page)
+    version = re.search(r'name="version_id" value="(\d+)"', page)
+    assert version is not None
+    form = {"csrf_token": token, "version_id": version.group(1)}
+    form |= {f"q-{q}": sorted(v) for q, v in posted(db, open_attempt, RIGHT).items()}
+
+    auth.logout()
+    submitted = copied.post(f"/attempts/{open_attempt}", data=form)
+    started = copied.post(f"/activities/{IMATINIB}/posttest", data={"csrf_token": token})
+
+    for response in (submitted, started):
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    with db.read_session() as session:
+        attempts = session.execute(select(Attempt.id, Attempt.submitted_at)).all()
+    assert attempts == [(open_attempt, None)]
 
 
 def test_logging_out_ends_the_sessions_of_the_account_in_every_browser(

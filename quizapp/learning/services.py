@@ -24,12 +24,20 @@ from quizapp.catalog.queries import ActivityListing, list_activities
 from quizapp.content.evaluation import EvaluationError, clean_answers
 from quizapp.dates import date_and_time, long_date
 from quizapp.db import Database, retry_when_locked
-from quizapp.errors import NotFound, Refused
+from quizapp.errors import NotFound, Refused, SignedOut
 from quizapp.grading.order import decode_answers, option_order, option_values
 from quizapp.grading.review import Visibility, visibility
 from quizapp.grading.scoring import Answers, Score, SubmissionError, score, to_decimal
 from quizapp.learning.versions import PinnedVersion, versions_for
-from quizapp.models import Activity, Attempt, AttemptGrant, CreditClaim, Evaluation, Response
+from quizapp.models import (
+    Activity,
+    Attempt,
+    AttemptGrant,
+    CreditClaim,
+    Evaluation,
+    Response,
+    User,
+)
 
 _system_random = random.SystemRandom()
 ANSWERS_AT_THE_LAST_ATTEMPT = (
@@ -306,27 +314,35 @@ def start_attempt(
     rng: random.Random = _system_random,
     *,
     zone: dt.tzinfo = dt.UTC,
+    session_version: int | None = None,
 ) -> int:
     """The id of the learner's open attempt, or of a new one if the rules allow it; a refusal
-    names its times in ``zone``, the site's."""
+    names its times in ``zone``, the site's. With ``session_version`` (the request's cookie
+    claim) the learner's session is checked in the same transaction: SignedOut if it ended."""
     for _ in range(3):
         try:
             with db.transaction() as session:
-                return _start(session, db, user_id, slug, now, rng, zone)
+                return _start(session, db, user_id, slug, now, rng, zone, session_version)
         except IntegrityError:
             continue  # a parallel request took this attempt number; look again
     raise AttemptRefused("Too many requests at once. Please try again.")
 
 
 _activities, _attempts, _grants = Activity.__table__, Attempt.__table__, AttemptGrant.__table__
-_START_ACTIVITY = select(
-    _activities.c.id,
-    _activities.c.current_version_id,
-    _activities.c.withdrawn_at,
-    select(func.coalesce(func.sum(_grants.c.extra), 0))
-    .where(_grants.c.user_id == bindparam("user_id"), _grants.c.activity_id == _activities.c.id)
-    .scalar_subquery(),
-).where(_activities.c.slug == bindparam("slug"))
+_users = User.__table__
+_START_ACTIVITY = (
+    select(
+        _users.c.session_version,
+        _activities.c.id,
+        _activities.c.current_version_id,
+        _activities.c.withdrawn_at,
+        select(func.coalesce(func.sum(_grants.c.extra), 0))
+        .where(_grants.c.user_id == _users.c.id, _grants.c.activity_id == _activities.c.id)
+        .scalar_subquery(),
+    )
+    .select_from(_users.outerjoin(_activities, _activities.c.slug == bindparam("slug")))
+    .where(_users.c.id == bindparam("user_id"))
+)
 _START_ATTEMPTS = (
     select(
         _attempts.c.id,
@@ -342,13 +358,18 @@ _START_ATTEMPTS = (
     .order_by(_attempts.c.number)
 )
 _START_INSERT = _attempts.insert().returning(_attempts.c.id)
-_SUBMIT_ATTEMPT = select(
-    _attempts.c.user_id,
-    _attempts.c.activity_version_id,
-    _attempts.c.submitted_at,
-    _attempts.c.option_order,
-    _attempts.c.option_values,
-).where(_attempts.c.id == bindparam("attempt_id"))
+_SUBMIT_ATTEMPT = (
+    select(
+        _users.c.session_version,
+        _attempts.c.user_id,
+        _attempts.c.activity_version_id,
+        _attempts.c.submitted_at,
+        _attempts.c.option_order,
+        _attempts.c.option_values,
+    )
+    .select_from(_users.outerjoin(_attempts, _attempts.c.id == bindparam("attempt_id")))
+    .where(_users.c.id == bindparam("user_id"))
+)
 _SUBMIT_UPDATE = (
     _attempts.update()
     .where(_attempts.c.id == bindparam("attempt_id"), _attempts.c.submitted_at.is_(None))
@@ -361,7 +382,16 @@ _SUBMIT_UPDATE = (
 _SUBMIT_RESPONSES = Response.__table__.insert()
 """The posttest's statements are built once, with parameters: a start and a submit run them on
 every request of a deadline, and building a statement and its cache key cost as much as
-SQLite spent running it."""
+SQLite spent running it. The first statement of each reads the learner's session version
+too, so that a request checked only by its cookie's claim is refused here if its session
+ended (:func:`_check_session`)."""
+
+
+def _check_session(found: int | None, claimed: int | None) -> None:
+    """``found`` is the account's session version (None: no such account); ``claimed`` the
+    one the request's cookie carries, or None when the caller already checked the session."""
+    if claimed is not None and found != claimed:
+        raise SignedOut()
 
 
 def _start(
@@ -372,6 +402,7 @@ def _start(
     now: dt.datetime,
     rng: random.Random,
     zone: dt.tzinfo,
+    session_version: int | None,
 ) -> int:
     """Three statements: the activity with the learner's granted attempts, the columns of their
     attempts the rules read (never the option orders of past attempts), and the insert. They
@@ -379,9 +410,10 @@ def _start(
     path, which cost more than running them."""
     connection = session.connection()
     found = connection.execute(_START_ACTIVITY, {"user_id": user_id, "slug": slug}).first()
+    _check_session(found.session_version if found else None, session_version)
     if found is None or found.current_version_id is None:
         raise NotFound(slug)
-    activity_id, version_id, withdrawn_at, extra = found
+    _, activity_id, version_id, withdrawn_at, extra = found
     version = versions_for(db).get(session, version_id)
     today = now.date()
     if not version.released(today):
@@ -452,17 +484,22 @@ def submit_attempt(
     now: dt.datetime,
     *,
     form_version_id: int | None = None,
+    session_version: int | None = None,
 ) -> Submitted:
     """Score on the server from the pinned version; one result per attempt, whatever the race.
 
     ``answers`` are the values the form posted, which the attempt's own option values map back
     to option ids. The hot path of the application: one transaction of three statements (load
-    the attempt, update it if still open, insert its responses in one statement); the pinned
-    version comes from the process cache.
+    the attempt with the learner's session version, update it if still open, insert its
+    responses in one statement); the pinned version comes from the process cache. With
+    ``session_version`` (the request's cookie claim) an ended session raises SignedOut.
     """
     with db.transaction() as session:
         connection = session.connection()
-        attempt = connection.execute(_SUBMIT_ATTEMPT, {"attempt_id": attempt_id}).first()
+        attempt = connection.execute(
+            _SUBMIT_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id}
+        ).first()
+        _check_session(attempt.session_version if attempt else None, session_version)
         if attempt is None or attempt.user_id != user_id:
             raise NotFound(str(attempt_id))
         if attempt.submitted_at is not None:

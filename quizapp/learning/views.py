@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from quizapp import clock
 from quizapp.accounts.forms import EmptyForm
-from quizapp.accounts.login import current
+from quizapp.accounts.login import current, login_checked_by_service, session_claim
 from quizapp.catalog.progress import EXTENSION as PROGRESS_EXTENSION
 from quizapp.content.evaluation import EvaluationError
 from quizapp.db import get_db, request_session
@@ -73,12 +73,19 @@ def posttest(slug: str) -> str:
 
 
 @blueprint.post("/activities/<slug>/posttest")
-@login_required
+@login_checked_by_service
 def start(slug: str) -> Response:
-    """Signed-in learners. Start an attempt, or return to the one already open."""
+    """Signed-in learners. Start an attempt, or return to the one already open. The service
+    checks the session in its own transaction (no user read before it)."""
+    claim = session_claim()
     try:
         attempt_id = services.start_attempt(
-            get_db(), current().id, slug, clock.now(), zone=clock.zone()
+            get_db(),
+            claim.user_id,
+            slug,
+            clock.now(),
+            zone=clock.zone(),
+            session_version=claim.session_version,
         )
     except NotFound:
         abort(404, description="There is no activity at this address.")
@@ -108,14 +115,16 @@ def attempt(attempt_id: int) -> ViewResult:
 
 
 @blueprint.post("/attempts/<int:attempt_id>")
-@login_required
+@login_checked_by_service
 @limiter.limit(_submit_limit)
 def submit(attempt_id: int) -> ViewResult:
     """Signed-in learners, their own open attempts only. Scored on the server.
 
-    The hot path: the view hands the form to the service and redirects; the learner's
-    standing is only computed when the form has to be shown again.
+    The hot path: the view hands the form to the service, which checks the session in its own
+    transaction, and redirects; the learner's standing is only computed when the form has to
+    be shown again.
     """
+    claim = session_claim()
     answers = {
         key[2:]: frozenset(request.form.getlist(key))
         for key in request.form
@@ -125,11 +134,12 @@ def submit(attempt_id: int) -> ViewResult:
     try:
         services.submit_attempt(
             get_db(),
-            current().id,
+            claim.user_id,
             attempt_id,
             answers,
             clock.now(),
             form_version_id=_posted_id(version_field),
+            session_version=claim.session_version,
         )
     except NotFound:
         abort(404, description="There is no attempt at this address.")
