@@ -50,13 +50,21 @@ def _echo_problem(problem: Problem) -> None:
     click.echo(str(problem).encode(encoding, "backslashreplace").decode(encoding))
 
 
+@with_appcontext
+def _configured_content_dir() -> Path:
+    return _content_path(None)
+
+
 @content_cli.command("check", help="Report every problem as path:line: message (exit 1 if any).")
 @PATH_ARGUMENT
-@with_appcontext
 def check_command(path: Path | None) -> None:
+    """The application (its configuration, the database, every blueprint: about a second) is
+    built only to find the configured content folder: checking a given PATH needs nothing of
+    it."""
     from quizapp.content import load_tree
 
-    tree = load_tree(_content_path(path))
+    root = path if path is not None else _configured_content_dir()
+    tree = load_tree(root)
     for problem in sorted(tree.problems + tree.warnings):
         _echo_problem(problem)
     if tree.problems:

@@ -8,6 +8,7 @@ the questions, links.py for link targets); this module puts their results togeth
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from quizapp.content.metadata import read_meta
 from quizapp.content.model import Activity, ActivityMeta, Problem, Question
 from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import ID_RE, parse_posttest
-from quizapp.content.render import RenderError, heading_ids, render_inline, render_markdown
+from quizapp.content.render import RenderError, check_renders, heading_ids
 
 CHECKER_VERSION = 1
 """The version of the checking rules. Bump it in any change that makes the checker refuse
@@ -267,23 +268,31 @@ def _meta_renders(meta: ActivityMeta, path: str, line: int, problems: list[Probl
     texts = [meta.accreditation_statement, meta.citation, *(c.statement for c in meta.credits)]
     try:
         for text in texts:
-            render_inline(text)
+            _check_statement_renders(text)
     except RenderError as error:
         problems.append(Problem(path, line, f"the front matter cannot be shown: {error}"))
         return False
     return True
 
 
+@functools.lru_cache(maxsize=256)
+def _check_statement_renders(text: str) -> None:
+    """:func:`check_renders` for the front matter's statements, remembering the ones that
+    render: a provider's activities share their accreditation and credit statements, so a tree
+    holds few distinct ones (a text that cannot be rendered raises, and is not remembered)."""
+    check_renders(text)
+
+
 def _renders(questions: list[Question], path: str, problems: list[Problem]) -> bool:
-    """Render every part of every question as a sync would, reporting the ones that cannot be
+    """Convert every part of every question as a sync would, reporting the ones that cannot be
     rendered, so that what the checker accepts never fails in a sync or a page."""
     ok = True
     for question in questions:
         try:
-            render_markdown(question.stem)
-            render_markdown(question.rationale)
+            check_renders(question.stem)
+            check_renders(question.rationale)
             for option in question.options:
-                render_inline(option.text)
+                check_renders(option.text)
         except RenderError as error:
             problems.append(
                 Problem(path, question.line, f"question '{question.id}' cannot be shown: {error}")

@@ -211,6 +211,16 @@ def heading_ids(text: str) -> frozenset[str]:
     return _converted(text)[1]
 
 
+def check_renders(text: str) -> None:
+    """Raise :class:`RenderError` when ``text`` cannot be rendered by :func:`render_markdown`
+    or :func:`render_inline`.
+
+    The checker proves that every text it accepts can be shown; only the conversion can fail,
+    so it is done here and the sanitizing that would follow (a sixth of the check of a large
+    tree) is left to whoever shows the text."""
+    _converted(text)
+
+
 def render_inline(text: str) -> str:
     """Render one line of Markdown (a statement, an option) without the wrapping paragraph."""
     html = render_markdown(text)
