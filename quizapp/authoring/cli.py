@@ -7,6 +7,7 @@ The checker, the sync service and Flask are imported inside the commands, so tha
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,11 +61,11 @@ def _configured_content_dir() -> Path:
 def check_command(path: Path | None) -> None:
     """The application (its configuration, the database, every blueprint: about a second) is
     built only to find the configured content folder: checking a given PATH needs nothing of
-    it."""
+    it. A large tree is read by a process per core (see :func:`load_tree`)."""
     from quizapp.content import load_tree
 
     root = path if path is not None else _configured_content_dir()
-    tree = load_tree(root)
+    tree = load_tree(root, processes=os.cpu_count() or 1)
     for problem in sorted(tree.problems + tree.warnings):
         _echo_problem(problem)
     if tree.problems:

@@ -9,7 +9,9 @@ the questions, links.py for link targets); this module puts their results togeth
 from __future__ import annotations
 
 import functools
+import multiprocessing
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,8 +63,23 @@ class TreeResult:
     """The folders that ``accepted`` vouched for, not read (so no warnings of theirs either)."""
 
 
-def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = None) -> TreeResult:
+PARALLEL_FOLDERS = 50
+"""Folders to read before :func:`load_tree` shares them among processes: starting a worker (a
+new interpreter importing the checker) costs about what reading twenty activities does, so a
+pool pays only on a large tree."""
+
+
+def load_tree(
+    path: Path,
+    *,
+    accepted: Mapping[tuple[str, str], str] | None = None,
+    processes: int = 1,
+) -> TreeResult:
     """Load ``path``: a content root of activity folders, one activity folder, or a file in one.
+
+    With ``processes`` above 1 and at least :data:`PARALLEL_FOLDERS` folders to read, this
+    process and ``processes - 1`` workers share the folders (see :func:`_load_folders`); the
+    result is the same as reading them one after the other here.
 
     ``accepted`` maps ``(folder name, content hash)`` to the activity id for the versions that
     a sync published, that are current at that folder name, and that this
@@ -83,7 +100,8 @@ def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = No
             Problem(str(path), 1, "no activities found (an activity is a folder with article.md)")
         )
     vouched = _vouched_folders(folders, accepted or {})
-    loaded = {folder: load_activity(folder) for folder in folders if folder not in vouched}
+    unread = [folder for folder in folders if folder not in vouched]
+    loaded = dict(zip(unread, _load_folders(unread, processes), strict=True))
     ids_read = {activity.meta.id for activity, _ in loaded.values() if activity is not None}
     for folder, unchanged in list(vouched.items()):
         if unchanged.id in ids_read:
@@ -113,6 +131,44 @@ def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = No
         result.warnings.extend(review_warnings(activity))
     result.problems.sort()
     return result
+
+
+def _load_folders(
+    folders: list[Path], processes: int
+) -> list[tuple[Activity | None, list[Problem]]]:
+    """:func:`load_activity` of each folder, in order, shared by this process and up to
+    ``processes - 1`` workers when there are enough folders to pay for starting them (each
+    process gets at least half of :data:`PARALLEL_FOLDERS`).
+
+    This process reads the first share while the workers read the rest. A worker reads a
+    folder with the same code as this process, so its problems, the hostile files' refusals and
+    their bounds included, are the same. When a worker raises, or dies (killed, out of memory),
+    the folders from that one on are read here, in order: whatever went wrong then happens
+    here, with the traceback and the exit status it has without a pool, and a worker lost for a
+    reason of its own costs only time.
+    """
+    shares = min(processes, len(folders) // (PARALLEL_FOLDERS // 2))
+    if shares < 2 or len(folders) < PARALLEL_FOLDERS:
+        return [load_activity(folder) for folder in folders]
+    own = len(folders) // shares
+    loaded: list[tuple[Activity | None, list[Problem]]] = []
+    pool: ProcessPoolExecutor | None = None
+    try:
+        # "spawn": a new interpreter holds no copy of the caller's threads, locks or database
+        # connections, as a forked one would.
+        pool = ProcessPoolExecutor(shares - 1, mp_context=multiprocessing.get_context("spawn"))
+        chunk = max(1, (len(folders) - own) // ((shares - 1) * 8))
+        theirs = pool.map(load_activity, folders[own:], chunksize=chunk)
+        for folder in folders[:own]:
+            loaded.append(load_activity(folder))
+        for result in theirs:
+            loaded.append(result)
+    except Exception:  # the rest is read below, as without a pool: see the docstring
+        pass
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return loaded + [load_activity(folder) for folder in folders[len(loaded) :]]
 
 
 def _vouched_folders(
