@@ -61,7 +61,7 @@ def _configured_content_dir() -> Path:
 def check_command(path: Path | None) -> None:
     """The application (its configuration, the database, every blueprint: about a second) is
     built only to find the configured content folder: checking a given PATH needs nothing of
-    it. A large tree is read by a process per core (see :func:`load_tree`)."""
+    it. A large tree is read on every core (see :func:`load_tree`)."""
     from quizapp.content import load_tree
 
     root = path if path is not None else _configured_content_dir()

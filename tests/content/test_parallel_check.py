@@ -1,4 +1,4 @@
-"""A large tree is read by worker processes, and its report is the one a single process makes.
+"""A large tree is shared with worker processes, and its report is the one a single process makes.
 
 ``quizapp content check`` passes ``processes=os.cpu_count()``; ``load_tree`` starts a pool only
 for :data:`PARALLEL_FOLDERS` folders or more. The tree here is that many copies of the good
