@@ -141,10 +141,11 @@ def _load_folders(
     process gets at least half of :data:`PARALLEL_FOLDERS`).
 
     This process reads the first share while the workers read the rest. A worker reads a
-    folder with the same code as this process, so its problems, the hostile files' refusals and
-    their bounds included, are the same. When a worker raises, or dies (killed, out of memory),
-    the folders from that one on are read here, in order: whatever went wrong then happens
-    here, with the traceback and the exit status it has without a pool, and a worker lost for a
+    folder with the same code as this process, as deep in the call stack (see
+    :func:`_load_at_headroom`), so its problems, the hostile files' refusals and their bounds
+    included, are the same. When a worker raises, or dies (killed, out of memory), the
+    folders from that one on are read here, in order: whatever went wrong then happens here,
+    with the traceback and the exit status it has without a pool, and a worker lost for a
     reason of its own costs only time.
     """
     shares = min(processes, len(folders) // (PARALLEL_FOLDERS // 2))
@@ -158,9 +159,11 @@ def _load_folders(
         # connections, as a forked one would.
         pool = ProcessPoolExecutor(shares - 1, mp_context=multiprocessing.get_context("spawn"))
         chunk = max(1, (len(folders) - own) // ((shares - 1) * 8))
-        theirs = pool.map(load_activity, folders[own:], chunksize=chunk)
-        for folder in folders[:own]:
-            loaded.append(load_activity(folder))
+        headroom = _headroom() - 2  # load_activity's, called from a comprehension here
+        theirs = pool.map(
+            functools.partial(_load_at_headroom, headroom=headroom), folders[own:], chunksize=chunk
+        )
+        loaded = [load_activity(folder) for folder in folders[:own]]
         for result in theirs:
             loaded.append(result)
     except Exception:  # the rest is read below, as without a pool: see the docstring
@@ -169,6 +172,37 @@ def _load_folders(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return loaded + [load_activity(folder) for folder in folders[len(loaded) :]]
+
+
+def _headroom() -> int:
+    """How many more frames the caller could push before Python raises RecursionError.
+
+    Counted by recursing to the limit, because the limit counts more than the frames on the
+    stack (some calls through C count too), and another process's stack holds other frames."""
+    return _down(0)
+
+
+def _down(frames: int) -> int:
+    try:
+        return _down(frames + 1)
+    except RecursionError:
+        return frames
+
+
+def _load_at_headroom(folder: Path, headroom: int) -> tuple[Activity | None, list[Problem]]:
+    """:func:`load_activity` called with ``headroom`` frames left below it before the recursion
+    limit, as it is in the process that shared the work (a worker's stack is shallower).
+
+    Python-Markdown recurses once per level of nesting, so where it stops depends on how much
+    of the stack is left: a text nested within a few levels of that point is refused as nested
+    "too deeply" with it and as nested "more than 100 levels" without. Read with the same
+    headroom, it gets the same message from a worker as without one."""
+    extra = _headroom() - 1 - headroom
+    return _padded(folder, extra) if extra > 0 else load_activity(folder)
+
+
+def _padded(folder: Path, frames: int) -> tuple[Activity | None, list[Problem]]:
+    return _padded(folder, frames - 1) if frames > 1 else load_activity(folder)
 
 
 def _vouched_folders(

@@ -164,3 +164,46 @@ def test_a_small_tree_is_read_without_starting_a_process(
     monkeypatch.setattr(loader_module, "ProcessPoolExecutor", refuse)
 
     assert len(load_tree(root, processes=os.cpu_count() or 2).activities) == PARALLEL_FOLDERS - 1
+
+
+def _nested(root: Path, slug: str, levels: int) -> Path:
+    folder = _copy(root, slug)
+    edit(folder / "article.md", "## The four pillars", "*" * levels + "a" + "*" * levels)
+    return folder
+
+
+def _refused_as(folder: Path) -> str:
+    return " ".join(str(problem) for problem in load_tree(folder).problems)
+
+
+def test_a_worker_refuses_text_nested_near_pythons_limit_as_this_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past 100 levels of emphasis the article is refused; where Python's recursion limit
+    # stops Markdown first, the message says "too deeply" without "(more than 100 levels)",
+    # and that point depends on how deep the call stack is. Find it here, then put the texts
+    # around it in the share of the folders that a worker reads.
+    monkeypatch.chdir(tmp_path)
+    probe = Path("probe")
+    probe.mkdir()
+    shallow, deep = 101, 4000
+    while deep - shallow > 1:
+        middle = (shallow + deep) // 2
+        folder = _nested(probe, f"probe-{middle}", middle)
+        if "more than 100 levels" in _refused_as(folder):
+            shallow = middle
+        else:
+            deep = middle
+    root = Path("content")
+    root.mkdir()
+    for number in range(PARALLEL_FOLDERS):
+        _copy(root, f"activity-{number:02d}")
+    for levels in range(deep - 6, deep + 6):
+        _nested(root, f"zz-nested-{levels}", levels)
+
+    alone = load_tree(root)
+    shared = load_tree(root, processes=2)
+
+    assert shared.problems == alone.problems
+    messages = {str(problem).split(": ", 1)[1] for problem in alone.problems}
+    assert len(messages) == 2  # both kinds of refusal are among the texts a worker read
