@@ -95,7 +95,13 @@ def sync_command(path: Path | None, keep_going: bool) -> None:
     from quizapp.db import get_db
 
     try:
-        report = sync_content(get_db(), _content_path(path), now=clock.now(), keep_going=keep_going)
+        report = sync_content(
+            get_db(),
+            _content_path(path),
+            now=clock.now(),
+            keep_going=keep_going,
+            processes=os.cpu_count() or 1,
+        )
     except ContentRejected as rejected:
         for problem in rejected.problems:
             _echo_problem(problem)

@@ -32,7 +32,13 @@ from quizapp.content.metadata import read_meta
 from quizapp.content.model import Activity, ActivityMeta, Problem, Question
 from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import ID_RE, parse_posttest
-from quizapp.content.render import RenderError, check_renders, heading_ids
+from quizapp.content.render import (
+    RenderError,
+    check_renders,
+    heading_ids,
+    remembered,
+    remembering,
+)
 
 CHECKER_VERSION = 1
 """The version of the checking rules. Bump it in any change that makes the checker refuse
@@ -160,11 +166,15 @@ def _load_folders(
         pool = ProcessPoolExecutor(shares - 1, mp_context=multiprocessing.get_context("spawn"))
         chunk = max(1, (len(folders) - own) // ((shares - 1) * 8))
         headroom = _headroom() - 2  # load_activity's, called from a comprehension here
-        theirs = pool.map(
-            functools.partial(_load_at_headroom, headroom=headroom), folders[own:], chunksize=chunk
+        conversions = remembered()
+        read = functools.partial(
+            _read_in_worker, headroom=headroom, remember=conversions is not None
         )
+        theirs = pool.map(read, folders[own:], chunksize=chunk)
         loaded = [load_activity(folder) for folder in folders[:own]]
-        for result in theirs:
+        for result, converted in theirs:
+            if conversions is not None:
+                conversions.update(converted)
             loaded.append(result)
     except Exception:  # the rest is read below, as without a pool: see the docstring
         pass
@@ -172,6 +182,17 @@ def _load_folders(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return loaded + [load_activity(folder) for folder in folders[len(loaded) :]]
+
+
+def _read_in_worker(
+    folder: Path, headroom: int, remember: bool
+) -> tuple[tuple[Activity | None, list[Problem]], dict[str, tuple[str, frozenset[str]]]]:
+    """What a worker sends back for ``folder``: what it read, and when the caller keeps the
+    checker's conversions (a sync renders its new versions from them), the folder's."""
+    if not remember:
+        return _load_at_headroom(folder, headroom), {}
+    with remembering():
+        return _load_at_headroom(folder, headroom), remembered() or {}
 
 
 def _headroom() -> int:

@@ -101,6 +101,13 @@ def remembering() -> Iterator[None]:
         _remembered.reset(token)
 
 
+def remembered() -> dict[str, tuple[str, frozenset[str]]] | None:
+    """The conversions the innermost :func:`remembering` block keeps, by text (``None``
+    outside one): the checker's worker processes send theirs back to the sync that started
+    them, which adds them to its own."""
+    return _remembered.get()
+
+
 PLAIN_TEXT_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:()'\"?%/+=-]*(?<! )")
 """A line Markdown leaves as it is: it starts with a letter (no list, heading or quote
 marker), ends without a space, and holds no character Markdown or HTML gives a meaning to.
