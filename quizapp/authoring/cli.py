@@ -51,6 +51,14 @@ def _echo_problem(problem: Problem) -> None:
     click.echo(str(problem).encode(encoding, "backslashreplace").decode(encoding))
 
 
+def _cores() -> int:
+    """The processors this command may run on: its CPU affinity where the system has one (a
+    container limited to some of the machine's cores), else every core."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 @with_appcontext
 def _configured_content_dir() -> Path:
     return _content_path(None)
@@ -65,7 +73,7 @@ def check_command(path: Path | None) -> None:
     from quizapp.content import load_tree
 
     root = path if path is not None else _configured_content_dir()
-    tree = load_tree(root, processes=os.cpu_count() or 1)
+    tree = load_tree(root, processes=_cores())
     for problem in sorted(tree.problems + tree.warnings):
         _echo_problem(problem)
     if tree.problems:
@@ -100,7 +108,7 @@ def sync_command(path: Path | None, keep_going: bool) -> None:
             _content_path(path),
             now=clock.now(),
             keep_going=keep_going,
-            processes=os.cpu_count() or 1,
+            processes=_cores(),
         )
     except ContentRejected as rejected:
         for problem in rejected.problems:
