@@ -5,6 +5,13 @@ interpreter's start is included), in CPU seconds (user + system, which another p
 on the machine changes little) and in wall seconds: the check; a first sync into an empty
 database; a sync with nothing changed; and a sync after one posttest file changed.
 
+The CPU seconds are the command's and those of the worker processes it starts: the check of a
+large tree reads it with one worker per core, so its wall time can be below its CPU time.
+``RUSAGE_CHILDREN`` counts every descendant that its parent waited for, and the command waits
+for its workers; only multiprocessing's resource tracker, an idle process that exits with the
+command, is left out (a few hundredths of a second). The load average is printed before and
+after: on a shared machine the wall time of a check measures the other programs too.
+
     .venv/bin/python benchmarks/content_scale.py [--activities 1000] [--repeat 3]
         [--json FILE]
 
@@ -35,9 +42,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     figures = run(args.activities, args.repeat)
     for name, values in figures.items():
         print(f"{name}: {', '.join(f'{v:.2f}' for v in values)} s")
+    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 

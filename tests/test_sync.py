@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -422,3 +423,39 @@ def test_a_folder_published_by_another_sync_meanwhile_is_read_again(
         (IMATINIB, "restored an earlier version", 1),
         ("weekly-methotrexate-safety", "unchanged", 1),
     ]
+
+
+def test_a_large_tree_read_by_worker_processes_publishes_what_one_process_would(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "content"
+    for number in range(loader.PARALLEL_FOLDERS):
+        slug = f"imatinib-copy-{number:02d}"
+        shutil.copytree(SAMPLE_CONTENT / IMATINIB, root / slug)
+        edit(root / slug / "article.md", f"id: {IMATINIB}", f"id: {slug}")
+    expected = {
+        activity.slug: services.prepare(activity).snapshot
+        for activity in load_tree(root).activities
+    }
+    pools: list[object] = []
+
+    class CountedPool(loader.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", CountedPool)
+
+    report = sync_content(db, root, now=NOW, processes=2)
+
+    assert len(pools) == 1
+    assert {(c.slug, c.action, c.version) for c in report.changes} == {
+        (slug, "created", 1) for slug in expected
+    }
+    with db.read_session() as session:
+        stored = {
+            activity.slug: activity.current_version.snapshot()
+            for activity in session.scalars(select(Activity))
+            if activity.current_version is not None
+        }
+    assert stored == expected

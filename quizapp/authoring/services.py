@@ -87,6 +87,7 @@ def sync_content(
     *,
     now: dt.datetime,
     keep_going: bool = False,
+    processes: int = 1,
 ) -> SyncReport:
     """Create activities and versions for what changed under ``root``; refuse on any problem,
     or with ``keep_going`` skip the folders that have one and sync the rest.
@@ -102,11 +103,17 @@ def sync_content(
     A folder whose bytes are those of its activity's current version, at the same folder name,
     as accepted by this :data:`~quizapp.content.CHECKER_VERSION`, is not read again, so a sync
     of a large tree in which little changed costs little more than hashing its files.
+    ``processes`` is how many processes may read the folders that are read (see
+    :func:`~quizapp.content.load_tree`).
     """
     try:
-        return _sync(db, root, actor, now=now, keep_going=keep_going, trust_checks=True)
+        return _sync(
+            db, root, actor, now=now, keep_going=keep_going, trust_checks=True, processes=processes
+        )
     except _PublishedChanged:
-        return _sync(db, root, actor, now=now, keep_going=keep_going, trust_checks=False)
+        return _sync(
+            db, root, actor, now=now, keep_going=keep_going, trust_checks=False, processes=processes
+        )
 
 
 def _sync(
@@ -117,6 +124,7 @@ def _sync(
     now: dt.datetime,
     keep_going: bool,
     trust_checks: bool,
+    processes: int,
 ) -> SyncReport:
     with db.read_session() as session:
         published = _published_versions(session)
@@ -138,7 +146,7 @@ def _sync(
         if (str(version.activity_id), version.content_hash) in checked
     }
     with remembering():  # the checker's conversions serve the new versions too
-        tree = load_tree(root, accepted=accepted if trust_checks else None)
+        tree = load_tree(root, accepted=accepted if trust_checks else None, processes=processes)
         if tree.problems and not keep_going:
             raise ContentRejected(tree.problems)
         report = SyncReport(problems=list(tree.problems))

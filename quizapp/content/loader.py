@@ -8,7 +8,10 @@ the questions, links.py for link targets); this module puts their results togeth
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,13 @@ from quizapp.content.metadata import read_meta
 from quizapp.content.model import Activity, ActivityMeta, Problem, Question
 from quizapp.content.placeholders import find_placeholders
 from quizapp.content.posttest import ID_RE, parse_posttest
-from quizapp.content.render import RenderError, heading_ids, render_inline, render_markdown
+from quizapp.content.render import (
+    RenderError,
+    check_renders,
+    heading_ids,
+    remembered,
+    remembering,
+)
 
 CHECKER_VERSION = 1
 """The version of the checking rules. Bump it in any change that makes the checker refuse
@@ -60,8 +69,23 @@ class TreeResult:
     """The folders that ``accepted`` vouched for, not read (so no warnings of theirs either)."""
 
 
-def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = None) -> TreeResult:
+PARALLEL_FOLDERS = 50
+"""Folders to read before :func:`load_tree` shares them among processes: starting a worker (a
+new interpreter importing the checker) costs about what reading twenty activities does, so a
+pool pays only on a large tree."""
+
+
+def load_tree(
+    path: Path,
+    *,
+    accepted: Mapping[tuple[str, str], str] | None = None,
+    processes: int = 1,
+) -> TreeResult:
     """Load ``path``: a content root of activity folders, one activity folder, or a file in one.
+
+    With ``processes`` above 1 and at least :data:`PARALLEL_FOLDERS` folders to read, this
+    process and ``processes - 1`` workers share the folders (see :func:`_load_folders`); the
+    result is the same as reading them one after the other here.
 
     ``accepted`` maps ``(folder name, content hash)`` to the activity id for the versions that
     a sync published, that are current at that folder name, and that this
@@ -82,7 +106,8 @@ def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = No
             Problem(str(path), 1, "no activities found (an activity is a folder with article.md)")
         )
     vouched = _vouched_folders(folders, accepted or {})
-    loaded = {folder: load_activity(folder) for folder in folders if folder not in vouched}
+    unread = [folder for folder in folders if folder not in vouched]
+    loaded = dict(zip(unread, _load_folders(unread, processes), strict=True))
     ids_read = {activity.meta.id for activity, _ in loaded.values() if activity is not None}
     for folder, unchanged in list(vouched.items()):
         if unchanged.id in ids_read:
@@ -112,6 +137,93 @@ def load_tree(path: Path, *, accepted: Mapping[tuple[str, str], str] | None = No
         result.warnings.extend(review_warnings(activity))
     result.problems.sort()
     return result
+
+
+def _load_folders(
+    folders: list[Path], processes: int
+) -> list[tuple[Activity | None, list[Problem]]]:
+    """:func:`load_activity` of each folder, in order, shared by this process and up to
+    ``processes - 1`` workers when there are enough folders to pay for starting them (each
+    process gets at least half of :data:`PARALLEL_FOLDERS`).
+
+    This process reads the first share while the workers read the rest. A worker reads a
+    folder with the same code as this process, as deep in the call stack (see
+    :func:`_load_at_headroom`), so its problems, the hostile files' refusals and their bounds
+    included, are the same. When a worker raises, or dies (killed, out of memory), the
+    folders from that one on are read here, in order: whatever went wrong then happens here,
+    with the traceback and the exit status it has without a pool, and a worker lost for a
+    reason of its own costs only time.
+    """
+    shares = min(processes, len(folders) // (PARALLEL_FOLDERS // 2))
+    if shares < 2 or len(folders) < PARALLEL_FOLDERS:
+        return [load_activity(folder) for folder in folders]
+    own = len(folders) // shares
+    loaded: list[tuple[Activity | None, list[Problem]]] = []
+    pool: ProcessPoolExecutor | None = None
+    try:
+        # "spawn": a new interpreter holds no copy of the caller's threads, locks or database
+        # connections, as a forked one would.
+        pool = ProcessPoolExecutor(shares - 1, mp_context=multiprocessing.get_context("spawn"))
+        chunk = max(1, (len(folders) - own) // ((shares - 1) * 8))
+        headroom = _headroom() - 2  # load_activity's, called from a comprehension here
+        conversions = remembered()
+        read = functools.partial(
+            _read_in_worker, headroom=headroom, remember=conversions is not None
+        )
+        theirs = pool.map(read, folders[own:], chunksize=chunk)
+        loaded = [load_activity(folder) for folder in folders[:own]]
+        for result, converted in theirs:
+            if conversions is not None:
+                conversions.update(converted)
+            loaded.append(result)
+    except Exception:  # the rest is read below, as without a pool: see the docstring
+        pass
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return loaded + [load_activity(folder) for folder in folders[len(loaded) :]]
+
+
+def _read_in_worker(
+    folder: Path, headroom: int, remember: bool
+) -> tuple[tuple[Activity | None, list[Problem]], dict[str, tuple[str, frozenset[str]]]]:
+    """What a worker sends back for ``folder``: what it read, and when the caller keeps the
+    checker's conversions (a sync renders its new versions from them), the folder's."""
+    if not remember:
+        return _load_at_headroom(folder, headroom), {}
+    with remembering():
+        return _load_at_headroom(folder, headroom), remembered() or {}
+
+
+def _headroom() -> int:
+    """How many more frames the caller could push before Python raises RecursionError.
+
+    Counted by recursing to the limit, because the limit counts more than the frames on the
+    stack (some calls through C count too), and another process's stack holds other frames."""
+    return _down(0)
+
+
+def _down(frames: int) -> int:
+    try:
+        return _down(frames + 1)
+    except RecursionError:
+        return frames
+
+
+def _load_at_headroom(folder: Path, headroom: int) -> tuple[Activity | None, list[Problem]]:
+    """:func:`load_activity` called with ``headroom`` frames left below it before the recursion
+    limit, as it is in the process that shared the work (a worker's stack is shallower).
+
+    Python-Markdown recurses once per level of nesting, so where it stops depends on how much
+    of the stack is left: a text nested within a few levels of that point is refused as nested
+    "too deeply" with it and as nested "more than 100 levels" without. Read with the same
+    headroom, it gets the same message from a worker as without one."""
+    extra = _headroom() - 1 - headroom
+    return _padded(folder, extra) if extra > 0 else load_activity(folder)
+
+
+def _padded(folder: Path, frames: int) -> tuple[Activity | None, list[Problem]]:
+    return _padded(folder, frames - 1) if frames > 1 else load_activity(folder)
 
 
 def _vouched_folders(
@@ -267,23 +379,31 @@ def _meta_renders(meta: ActivityMeta, path: str, line: int, problems: list[Probl
     texts = [meta.accreditation_statement, meta.citation, *(c.statement for c in meta.credits)]
     try:
         for text in texts:
-            render_inline(text)
+            _check_statement_renders(text)
     except RenderError as error:
         problems.append(Problem(path, line, f"the front matter cannot be shown: {error}"))
         return False
     return True
 
 
+@functools.lru_cache(maxsize=256)
+def _check_statement_renders(text: str) -> None:
+    """:func:`check_renders` for the front matter's statements, remembering the ones that
+    render: a provider's activities share their accreditation and credit statements, so a tree
+    holds few distinct ones (a text that cannot be rendered raises, and is not remembered)."""
+    check_renders(text)
+
+
 def _renders(questions: list[Question], path: str, problems: list[Problem]) -> bool:
-    """Render every part of every question as a sync would, reporting the ones that cannot be
+    """Convert every part of every question as a sync would, reporting the ones that cannot be
     rendered, so that what the checker accepts never fails in a sync or a page."""
     ok = True
     for question in questions:
         try:
-            render_markdown(question.stem)
-            render_markdown(question.rationale)
+            check_renders(question.stem)
+            check_renders(question.rationale)
             for option in question.options:
-                render_inline(option.text)
+                check_renders(option.text)
         except RenderError as error:
             problems.append(
                 Problem(path, question.line, f"question '{question.id}' cannot be shown: {error}")

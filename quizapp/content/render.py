@@ -101,6 +101,13 @@ def remembering() -> Iterator[None]:
         _remembered.reset(token)
 
 
+def remembered() -> dict[str, tuple[str, frozenset[str]]] | None:
+    """The conversions the innermost :func:`remembering` block keeps, by text (``None``
+    outside one): the checker's worker processes send theirs back to the sync that started
+    them, which adds them to its own."""
+    return _remembered.get()
+
+
 PLAIN_TEXT_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:()'\"?%/+=-]*(?<! )")
 """A line Markdown leaves as it is: it starts with a letter (no list, heading or quote
 marker), ends without a space, and holds no character Markdown or HTML gives a meaning to.
@@ -209,6 +216,16 @@ def heading_ids(text: str) -> frozenset[str]:
     cannot be rendered raises :class:`RenderError` here, in the checker, and never in a sync.
     """
     return _converted(text)[1]
+
+
+def check_renders(text: str) -> None:
+    """Raise :class:`RenderError` when ``text`` cannot be rendered by :func:`render_markdown`
+    or :func:`render_inline`.
+
+    The checker proves that every text it accepts can be shown; only the conversion can fail,
+    so it is done here and the sanitizing that would follow (a sixth of the check of a large
+    tree) is left to whoever shows the text."""
+    _converted(text)
 
 
 def render_inline(text: str) -> str:
