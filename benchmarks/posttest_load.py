@@ -83,9 +83,7 @@ def run(
         settings = prepare(workdir, database_url, seats * accounts)
         server = Server.start(settings)
         try:
-            signed_in = [
-                server.sign_in(f"learner{n}@example.org") for n in range(seats * accounts)
-            ]
+            signed_in = [server.sign_in(f"learner{n}@example.org") for n in range(seats * accounts)]
             sessions = [signed_in[seat::seats] for seat in range(seats)]
             figures: dict[str, Any] = {
                 "engine": settings["engine"],
