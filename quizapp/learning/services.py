@@ -330,33 +330,33 @@ def start_attempt(
 
 _activities, _attempts, _grants = Activity.__table__, Attempt.__table__, AttemptGrant.__table__
 _users = User.__table__
-_START_ACTIVITY = (
+_START_FACTS = (
     select(
         _users.c.session_version,
-        _activities.c.id,
+        _activities.c.id.label("activity_id"),
         _activities.c.current_version_id,
         _activities.c.withdrawn_at,
         select(func.coalesce(func.sum(_grants.c.extra), 0))
         .where(_grants.c.user_id == _users.c.id, _grants.c.activity_id == _activities.c.id)
-        .scalar_subquery(),
-    )
-    .select_from(_users.outerjoin(_activities, _activities.c.slug == bindparam("slug")))
-    .where(_users.c.id == bindparam("user_id"))
-)
-_START_ATTEMPTS = (
-    select(
+        .scalar_subquery()
+        .label("extra_attempts"),
         _attempts.c.id,
         _attempts.c.number,
         _attempts.c.activity_version_id,
         _attempts.c.submitted_at,
         _attempts.c.passed,
     )
-    .where(
-        _attempts.c.user_id == bindparam("user_id"),
-        _attempts.c.activity_id == bindparam("activity_id"),
+    .select_from(
+        _users.outerjoin(_activities, _activities.c.slug == bindparam("slug")).outerjoin(
+            _attempts,
+            (_attempts.c.user_id == _users.c.id) & (_attempts.c.activity_id == _activities.c.id),
+        )
     )
+    .where(_users.c.id == bindparam("user_id"))
     .order_by(_attempts.c.number)
 )
+"""One row per attempt of the learner in the activity (one row with no attempt if there is
+none), each carrying the learner's session version, the activity and the attempts granted."""
 _START_INSERT = _attempts.insert().returning(_attempts.c.id)
 _SUBMIT_ATTEMPT = (
     select(
@@ -404,23 +404,27 @@ def _start(
     zone: dt.tzinfo,
     session_version: int | None,
 ) -> int:
-    """Three statements: the activity with the learner's granted attempts, the columns of their
-    attempts the rules read (never the option orders of past attempts), and the insert. They
-    run on the session's connection: Core statements gain nothing from the ORM's execution
-    path, which cost more than running them."""
+    """Two statements: the activity with the learner's session version, granted attempts and
+    the columns of their attempts the rules read (never the option orders of past attempts),
+    then the insert. They run on the session's connection: Core statements gain nothing from
+    the ORM's execution path, which cost more than running them."""
     connection = session.connection()
-    found = connection.execute(_START_ACTIVITY, {"user_id": user_id, "slug": slug}).first()
+    facts = connection.execute(_START_FACTS, {"user_id": user_id, "slug": slug}).all()
+    found = facts[0] if facts else None
     _check_session(found.session_version if found else None, session_version)
     if found is None or found.current_version_id is None:
         raise NotFound(slug)
-    _, activity_id, version_id, withdrawn_at, extra = found
+    activity_id, version_id, withdrawn_at = (
+        found.activity_id,
+        found.current_version_id,
+        found.withdrawn_at,
+    )
+    extra = found.extra_attempts
     version = versions_for(db).get(session, version_id)
     today = now.date()
     if not version.released(today):
         raise NotFound(slug)
-    rows: list[AttemptFacts] = list(
-        connection.execute(_START_ATTEMPTS, {"user_id": user_id, "activity_id": activity_id})
-    )
+    rows: list[AttemptFacts] = [row for row in facts if row.id is not None]
     pinned = {row.activity_version_id for row in rows} - {version.id}
     learner: Standing[AttemptFacts] = Standing(
         version=version,
