@@ -73,6 +73,10 @@ def test_sqlite_write_transactions_begin_immediate(tmp_path) -> None:
             session.execute(text("SELECT 1"))
         assert "BEGIN IMMEDIATE" in statements
         statements.clear()
+        with database.write_connection() as connection:  # the posttest's, without the ORM
+            connection.execute(text("SELECT 1"))
+        assert statements[0] == "BEGIN IMMEDIATE"
+        statements.clear()
         with database.read_session() as session:
             session.execute(text("SELECT 1"))
         assert "BEGIN" in statements and "BEGIN IMMEDIATE" not in statements

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -321,8 +321,8 @@ def start_attempt(
     claim) the learner's session is checked in the same transaction: SignedOut if it ended."""
     for _ in range(3):
         try:
-            with db.transaction() as session:
-                return _start(session, db, user_id, slug, now, rng, zone, session_version)
+            with db.write_connection() as connection:
+                return _start(connection, db, user_id, slug, now, rng, zone, session_version)
         except IntegrityError:
             continue  # a parallel request took this attempt number; look again
     raise AttemptRefused("Too many requests at once. Please try again.")
@@ -395,7 +395,7 @@ def _check_session(found: int | None, claimed: int | None) -> None:
 
 
 def _start(
-    session: Session,
+    connection: Connection,
     db: Database,
     user_id: int,
     slug: str,
@@ -406,9 +406,8 @@ def _start(
 ) -> int:
     """Two statements: the activity with the learner's session version, granted attempts and
     the columns of their attempts the rules read (never the option orders of past attempts),
-    then the insert. They run on the session's connection: Core statements gain nothing from
-    the ORM's execution path, which cost more than running them."""
-    connection = session.connection()
+    then the insert, on a Core connection (the ORM's bookkeeping cost more than running
+    them)."""
     facts = connection.execute(_START_FACTS, {"user_id": user_id, "slug": slug}).all()
     found = facts[0] if facts else None
     _check_session(found.session_version if found else None, session_version)
@@ -420,7 +419,7 @@ def _start(
         found.withdrawn_at,
     )
     extra = found.extra_attempts
-    version = versions_for(db).get(session, version_id)
+    version = versions_for(db).get(connection, version_id)
     today = now.date()
     if not version.released(today):
         raise NotFound(slug)
@@ -433,7 +432,7 @@ def _start(
         claims=[],
         extra_attempts=int(extra),
         today=today,
-        attempt_versions={version.id: version, **versions_for(db).get_many(session, pinned)},
+        attempt_versions={version.id: version, **versions_for(db).get_many(connection, pinned)},
     )
     if learner.open_attempt is not None:
         return learner.open_attempt.id
@@ -498,8 +497,7 @@ def submit_attempt(
     responses in one statement); the pinned version comes from the process cache. With
     ``session_version`` (the request's cookie claim) an ended session raises SignedOut.
     """
-    with db.transaction() as session:
-        connection = session.connection()
+    with db.write_connection() as connection:
         attempt = connection.execute(
             _SUBMIT_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id}
         ).first()
@@ -513,7 +511,7 @@ def submit_attempt(
                 "This form belongs to another version of the posttest. Reload the page and "
                 "answer again."
             )
-        version = versions_for(db).get(session, attempt.activity_version_id)
+        version = versions_for(db).get(connection, attempt.activity_version_id)
         if version.expired(now.date()):
             raise SubmissionError(
                 f"This activity expired on {long_date(version.expiration_date)}; it no longer "

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from quizapp.content.evaluation import EvaluationItem
@@ -82,11 +82,16 @@ class VersionCache:
         self._versions: dict[int, PinnedVersion] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session, version_id: int) -> PinnedVersion:
+    def get(self, source: Session | Connection, version_id: int) -> PinnedVersion:
+        """The version, read on ``source`` (a session, or a connection in a transaction of the
+        caller's, which a session joins only when the version is not cached yet)."""
         cached = self._versions.get(version_id)
         if cached is not None:
             return cached
-        row = session.get(ActivityVersion, version_id)
+        if isinstance(source, Connection):
+            with Session(bind=source) as session:
+                return self.get(session, version_id)
+        row = source.get(ActivityVersion, version_id)
         if row is None:
             raise LookupError(f"activity version {version_id} does not exist")
         pinned = PinnedVersion(
@@ -96,17 +101,20 @@ class VersionCache:
             self._versions[version_id] = pinned
         return pinned
 
-    def get_many(self, session: Session, version_ids: Iterable[int]) -> dict[int, PinnedVersion]:
+    def get_many(
+        self, source: Session | Connection, version_ids: Iterable[int]
+    ) -> dict[int, PinnedVersion]:
         """Several versions, the ones not cached yet read in one statement rather than one each:
         :meth:`get` then finds their rows in the session without asking the database."""
         wanted = set(version_ids)
         missing = [version_id for version_id in wanted if version_id not in self._versions]
-        rows = (
-            list(session.scalars(select(ActivityVersion).where(ActivityVersion.id.in_(missing))))
-            if missing
-            else []
-        )
-        pinned = {version_id: self.get(session, version_id) for version_id in wanted}
+        if not missing:
+            return {version_id: self._versions[version_id] for version_id in wanted}
+        if isinstance(source, Connection):
+            with Session(bind=source) as session:
+                return self.get_many(session, wanted)
+        rows = list(source.scalars(select(ActivityVersion).where(ActivityVersion.id.in_(missing))))
+        pinned = {version_id: self.get(source, version_id) for version_id in wanted}
         del rows  # held until here so that the session's identity map keeps them
         return pinned
 
