@@ -12,6 +12,11 @@ for its workers; only multiprocessing's resource tracker, an idle process that e
 command, is left out (a few hundredths of a second). The load average is printed before and
 after: on a shared machine the wall time of a check measures the other programs too.
 
+While a sync runs, a thread of this process tries SQLite's write lock every few milliseconds
+(``BEGIN IMMEDIATE`` with no busy timeout, then ``ROLLBACK``), as a learner's submit would,
+and keeps the longest stretch it found the lock taken: how long the sync kept every learner
+of the site from writing.
+
     .venv/bin/python benchmarks/content_scale.py [--activities 1000] [--repeat 3]
         [--json FILE]
 
@@ -21,14 +26,18 @@ On SQLite, a new database file each round.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -56,7 +65,8 @@ def run(activities: int, repeat: int) -> dict[str, list[float]]:
     figures: dict[str, list[float]] = {
         f"{name} {clock}": []
         for name in ("check", "first", "noop", "one")
-        for clock in ("cpu", "wall")
+        for clock in ("cpu", "wall", "lock")
+        if not (name == "check" and clock == "lock")
     }
     try:
         content = workdir / "content"
@@ -79,7 +89,12 @@ def run(activities: int, repeat: int) -> dict[str, list[float]]:
 def _timed(figures: dict[str, list[float]], name: str, args: list[str], url: str) -> None:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    output = _quizapp(args, url)
+    if args[1] == "sync":
+        with _write_lock_watch(url.removeprefix("sqlite:///")) as longest:
+            output = _quizapp(args, url)
+        figures[f"{name} lock"].append(longest[0])
+    else:
+        output = _quizapp(args, url)
     figures[f"{name} wall"].append(time.perf_counter() - started)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures[f"{name} cpu"].append(
@@ -87,6 +102,39 @@ def _timed(figures: dict[str, list[float]], name: str, args: list[str], url: str
     )
     if args[1] == "sync" and "activities changed" not in output:
         raise RuntimeError(output)
+
+
+@contextlib.contextmanager
+def _write_lock_watch(path: str) -> Iterator[list[float]]:
+    """The longest time, in seconds, that SQLite's write lock on ``path`` was found taken
+    while the block ran (``[0.0]`` until the block ends)."""
+    longest = [0.0]
+    stop = threading.Event()
+
+    def watch() -> None:
+        connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+        taken_since: float | None = None
+        try:
+            while not stop.is_set():
+                now = time.perf_counter()
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    connection.execute("ROLLBACK")
+                    taken_since = None
+                except sqlite3.OperationalError:
+                    taken_since = now if taken_since is None else taken_since
+                    longest[0] = max(longest[0], now - taken_since)
+                time.sleep(0.005)
+        finally:
+            connection.close()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield longest
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def _quizapp(args: list[str], url: str) -> str:

@@ -218,7 +218,12 @@ def _content_rows(figures: dict[str, list[float]]) -> list[Row]:
             "300 activities held the write lock 17–29 s" if name == "first" else "—",
             target,
             f"{spread(figures[f'{name} cpu'], 1, ' s')} CPU; "
-            f"{spread(figures[f'{name} wall'], 1, ' s')} wall",
+            f"{spread(figures[f'{name} wall'], 1, ' s')} wall"
+            + (
+                f"; write lock held at most {spread(figures[f'{name} lock'], 2, ' s')}"
+                if f"{name} lock" in figures
+                else ""
+            ),
         )
         for name, (what, target) in names.items()
     ]
