@@ -23,9 +23,11 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
+from quizapp import audit
+from quizapp.admin.services import lock_account
 from quizapp.authoring.services import sync_content
 from quizapp.config import ConfigurationError
 from quizapp.db import Database
@@ -110,6 +112,53 @@ def test_a_copied_cookie_can_neither_start_nor_submit_a_posttest_after_logout(
     with db.read_session() as session:
         attempts = session.execute(select(Attempt.id, Attempt.submitted_at)).all()
     assert attempts == [(open_attempt, None)]
+
+
+def test_a_locked_account_can_neither_start_nor_submit_and_unknown_ids_tell_it_nothing(
+    synced: Flask, db: Database, client: FlaskClient, auth: AuthActions
+) -> None:
+    """Locking ends the sessions the same way; and an ended session is sent to log in before
+    anything is looked up, so it cannot learn which activities or attempts exist."""
+    auth.register()
+    open_attempt = start_id(client)
+    token = csrf_token(client.get(f"/attempts/{open_attempt}").get_data(as_text=True))
+    with db.read_session() as session:
+        user_id = session.scalar(select(User.id))
+    assert user_id is not None
+    lock_account(db, user_id, "Shared account", audit.CLI, NOW)
+
+    for path in (
+        f"/attempts/{open_attempt}",
+        f"/activities/{IMATINIB}/posttest",
+        "/attempts/999999",
+        "/activities/no-such-activity/posttest",
+    ):
+        response = client.post(path, data={"csrf_token": token})
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith("/login"), path
+    with db.read_session() as session:
+        attempts = session.execute(select(Attempt.id, Attempt.submitted_at)).all()
+    assert attempts == [(open_attempt, None)]
+
+
+def test_strong_session_protection_holds_for_a_posttest_start(
+    synced: Flask, db: Database, client: FlaskClient, auth: AuthActions
+) -> None:
+    """The start reads no user, yet Flask-Login's ``strong`` protection (which an operator may
+    set) still ends a session that comes back from another browser."""
+    synced.config["SESSION_PROTECTION"] = "strong"
+    auth.register()
+    token = csrf_token(client.get(f"/activities/{IMATINIB}/posttest").get_data(as_text=True))
+
+    elsewhere = client.post(
+        f"/activities/{IMATINIB}/posttest",
+        data={"csrf_token": token},
+        headers={"User-Agent": "Another browser/1.0"},
+    )
+
+    assert elsewhere.headers["Location"].startswith("/login")
+    with db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(Attempt)) == 0
 
 
 def test_logging_out_ends_the_sessions_of_the_account_in_every_browser(

@@ -107,12 +107,18 @@ def login_checked_by_service(view: F) -> F:
     """``login_required`` for a view whose service checks the session in its own transaction:
     without a well-formed claim in the cookie the person goes to log in at once, and when the
     service finds the session ended (:class:`~quizapp.errors.SignedOut`) they go there too,
-    with nothing written. The view reads the claim with :func:`session_claim`."""
+    with nothing written. The view reads the claim with :func:`session_claim`.
+
+    Flask-Login's session protection runs as it does when it loads a user (``strong`` clears
+    a session whose address or browser changed). One difference from ``login_required``: a
+    well-formed claim of an ended session passes the decorators below this one before the
+    service refuses it, so a rate limit on the route may answer 429 where the login page
+    would have been; nothing is written either way."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         claim = _claim(str(session.get("_user_id", "")))
-        if claim is None:
+        if claim is None or login_manager._session_protection_failed():
             return login_manager.unauthorized()
         g.session_claim = claim
         try:

@@ -9,6 +9,7 @@ the questions, links.py for link targets); this module puts their results togeth
 from __future__ import annotations
 
 import functools
+import logging
 import multiprocessing
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -47,6 +48,8 @@ a Markdown change that makes a text fail to render): a sync skips a folder only 
 are those of a published version that this version of the checker accepted, so after a bump
 the next sync checks every folder again. The sync records the version with each version it
 publishes and each published version it checks again (the audit log's ``checker``)."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -176,8 +179,12 @@ def _load_folders(
             if conversions is not None:
                 conversions.update(converted)
             loaded.append(result)
-    except Exception:  # the rest is read below, as without a pool: see the docstring
-        pass
+    except Exception as error:  # the rest is read below, as without a pool: see the docstring
+        log.warning(
+            "The worker processes stopped (%s); reading the other %d folders in this process.",
+            type(error).__name__,
+            len(folders) - len(loaded),
+        )
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

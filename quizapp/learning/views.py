@@ -95,10 +95,18 @@ def start(slug: str) -> Response:
     return redirect(url_for("learning.attempt", attempt_id=attempt_id))
 
 
-def _load(attempt_id: int) -> tuple[Attempt, Activity, services.Standing]:
+def _load(
+    attempt_id: int, user_id: int | None = None
+) -> tuple[Attempt, Activity, services.Standing]:
+    """The signed-in learner's attempt; ``user_id`` is the session claim's, on a route whose
+    service already checked it (the user is then never loaded)."""
     try:
         return services.attempt_in(
-            request_session(), get_db(), current().id, attempt_id, clock.today()
+            request_session(),
+            get_db(),
+            current().id if user_id is None else user_id,
+            attempt_id,
+            clock.today(),
         )
     except NotFound:
         abort(404, description="There is no attempt at this address.")
@@ -146,7 +154,7 @@ def submit(attempt_id: int) -> ViewResult:
     except services.AlreadySubmitted:
         flash("This attempt was already submitted; here is its result.", "warning")
     except SubmissionError as error:
-        attempt_row, activity, _learner = _load(attempt_id)
+        attempt_row, activity, _learner = _load(attempt_id, claim.user_id)
         decoded = decode_answers(answers, attempt_row.option_order, attempt_row.option_values)
         chosen = {key: sorted(values) for key, values in decoded.items()}
         return _render_form(attempt_row, activity, chosen, error=error), 400

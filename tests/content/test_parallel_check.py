@@ -1,6 +1,6 @@
 """A large tree is shared with worker processes, and its report is the one a single process makes.
 
-``quizapp content check`` passes ``processes=os.cpu_count()``; ``load_tree`` starts a pool only
+``quizapp content check`` passes the number of cores it may run on; ``load_tree`` starts a pool only
 for :data:`PARALLEL_FOLDERS` folders or more. The tree here is that many copies of the good
 activity, two of them sharing an id (a check across folders), and the hostile cases of
 ``test_hostile_*.py`` among them: each is refused in a worker exactly as in one process, and
@@ -163,7 +163,7 @@ def test_a_small_tree_is_read_without_starting_a_process(
 
     monkeypatch.setattr(loader_module, "ProcessPoolExecutor", refuse)
 
-    assert len(load_tree(root, processes=os.cpu_count() or 2).activities) == PARALLEL_FOLDERS - 1
+    assert len(load_tree(root, processes=8).activities) == PARALLEL_FOLDERS - 1
 
 
 def _nested(root: Path, slug: str, levels: int) -> Path:
