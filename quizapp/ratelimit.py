@@ -27,3 +27,8 @@ def init_app(app: Flask) -> None:
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", REDIS_TIMEOUTS)
     limiter.init_app(app)
+    # One Limiter serves every app a process builds (the views' decorators are bound to it),
+    # and init_app keeps its "storage is dead" from an earlier app that lost its Redis: the new
+    # app would count in memory until a backoff let it look again, then in Redis, forgetting
+    # what it had counted. A new app starts with the storage it was just given.
+    limiter._storage_dead = False
