@@ -731,25 +731,25 @@ def test_item_analysis_of_a_version_that_does_not_exist_is_a_404(admin: FlaskCli
 # --- evaluation summary -------------------------------------------------------------------------
 
 EVALUATION_CSV = [
-    ["Question", "Answer", "Count"],
-    [OBJECTIVES, "Strongly agree", "1"],
-    [OBJECTIVES, "Agree", "2"],
-    [OBJECTIVES, "Neutral", "1"],
-    [OBJECTIVES, "Disagree", "0"],
-    [OBJECTIVES, "Strongly disagree", "0"],
-    [RELEVANCE, "Strongly agree", "2"],
-    [RELEVANCE, "Agree", "2"],
-    [RELEVANCE, "Neutral", "0"],
-    [RELEVANCE, "Disagree", "0"],
-    [RELEVANCE, "Strongly disagree", "0"],
-    [INTENT, "Yes", "3"],
-    [INTENT, "No, my practice already reflects this content", "1"],
-    [INTENT, "No, for another reason", "0"],
-    [PLANNED, "Order MRI before assuming metastasis.", ""],
-    [PLANNED, "Stop imatinib rather than reduce the dose.", ""],
-    [BIAS, "Yes", "1"],
-    [BIAS, "No", "3"],
-    [BIAS_DETAILS, "The figure names a brand of imatinib.", ""],
+    ["Question", "Answer", "Count", "Percent"],
+    [OBJECTIVES, "Strongly agree", "1", "25"],
+    [OBJECTIVES, "Agree", "2", "50"],
+    [OBJECTIVES, "Neutral", "1", "25"],
+    [OBJECTIVES, "Disagree", "0", "0"],
+    [OBJECTIVES, "Strongly disagree", "0", "0"],
+    [RELEVANCE, "Strongly agree", "2", "50"],
+    [RELEVANCE, "Agree", "2", "50"],
+    [RELEVANCE, "Neutral", "0", "0"],
+    [RELEVANCE, "Disagree", "0", "0"],
+    [RELEVANCE, "Strongly disagree", "0", "0"],
+    [INTENT, "Yes", "3", "75"],
+    [INTENT, "No, my practice already reflects this content", "1", "25"],
+    [INTENT, "No, for another reason", "0", "0"],
+    [PLANNED, "Order MRI before assuming metastasis.", "", ""],
+    [PLANNED, "Stop imatinib rather than reduce the dose.", "", ""],
+    [BIAS, "Yes", "1", "25"],
+    [BIAS, "No", "3", "75"],
+    [BIAS_DETAILS, "The figure names a brand of imatinib.", "", ""],
 ]
 
 
@@ -806,7 +806,8 @@ def test_the_evaluation_summary_takes_a_date_range(admin: FlaskClient) -> None:
     ]
     assert f"{url}.csv?start=2027-01-10&amp;end=2027-01-12" in page
     rows = csv_of(admin, f"{url}.csv?start=2027-01-10&end=2027-01-12")
-    assert [OBJECTIVES, "Strongly agree", "1"] in rows and [OBJECTIVES, "Neutral", "0"] in rows
+    assert [OBJECTIVES, "Strongly agree", "1", "50"] in rows  # of the 2 in the range
+    assert [OBJECTIVES, "Neutral", "0", "0"] in rows
     assert "1 evaluation for" in page_of(admin, f"{url}?start=2027-01-13")
     assert "3 evaluations for" in page_of(admin, f"{url}?end=2027-01-12")
 

@@ -19,7 +19,9 @@ from quizapp.dates import DateRange
 from quizapp.models import Activity, ActivityVersion, Evaluation
 from quizapp.reports.batching import BATCH
 
-EVALUATION_COLUMNS = ["Question", "Answer", "Count"]
+EVALUATION_COLUMNS = ["Question", "Answer", "Count", "Percent"]
+"""Percent is of the learners who answered the question, as the page prints it; empty for
+free text and for a question nobody answered."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,14 @@ def evaluation_rows(
     for item in items:
         if item.type == "text":
             for answer in _free_text(session, activity, item.id, period):
-                yield [item.prompt, answer, ""]
+                yield [item.prompt, answer, "", ""]
         else:
+            answered = sum(counts[item.id][choice] for choice in item.choices)
             for choice in item.choices:
-                yield [item.prompt, choice, str(counts[item.id][choice])]
+                share = percent(counts[item.id][choice], answered)
+                yield [
+                    item.prompt,
+                    choice,
+                    str(counts[item.id][choice]),
+                    "" if share is None else str(share),
+                ]
