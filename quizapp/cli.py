@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "mail": (
         "quizapp.mail.cli:mail_cli",
-        "Send the queued email; queue the daily approval digest.",
+        "Send the queued email; queue the daily approval digest; purge old sent mail.",
     ),
     "report": (
         "quizapp.reports.cli:report_cli",

@@ -19,7 +19,7 @@ from quizapp.mail import services
 from quizapp.mail.compose import PasswordReset, Site
 from quizapp.mail.settings import MAIL_EXTENSION, SmtpSettings
 from quizapp.migrate import alembic_config, upgrade
-from quizapp.models import OutboxMessage, User
+from quizapp.models import AuditEvent, OutboxMessage, User
 from tests.conftest import NOW, PASSWORD, POSTGRES_URL, AuthActions, make_app
 from tests.migration_helpers import revision_before
 from tests.smtp_server import SmtpServer
@@ -263,3 +263,46 @@ def test_only_a_server_says_at_start_up_that_mail_stays_in_the_outbox(
         _script_info(serving=serving).load_app()
 
     assert ("No MAIL_SERVER is set" in caplog.text) is noticed
+
+
+# --- purging old sent mail ----------------------------------------------------------------------
+
+
+def test_mail_purge_deletes_only_what_was_sent_before_the_retention_and_records_it(
+    app: Flask, db: Database, runner: FlaskCliRunner
+) -> None:
+    old_sent, recent_sent, old_queued = queue(db), queue(db), queue(db)
+    with db.transaction() as session:
+        for message_id, sent_at in (
+            (old_sent, NOW - dt.timedelta(days=91)),
+            (recent_sent, NOW - dt.timedelta(days=89)),
+        ):
+            session.get(OutboxMessage, message_id).sent_at = sent_at  # type: ignore[union-attr]
+        session.get(OutboxMessage, old_queued).created_at = NOW - dt.timedelta(days=400)  # type: ignore[union-attr]
+
+    result = runner.invoke(args=["mail", "purge", "--days", "90"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "Deleted 1 message(s) sent more than 90 day(s) ago.\n"
+    assert [row.id for row in outbox(db)] == [recent_sent, old_queued]
+    with db.read_session() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "mail.purge"))
+    assert (event.actor_label, event.details) == ("cli", {"count": 1, "days": 90})
+    again = runner.invoke(args=["mail", "purge", "--days", "90"])
+    assert again.output.startswith("Deleted 0 message(s)")
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "ninety", ""])
+def test_mail_purge_refuses_a_retention_under_a_day_and_deletes_nothing(
+    db: Database, runner: FlaskCliRunner, days: str
+) -> None:
+    queue(db)
+    with db.transaction() as session:
+        session.scalars(select(OutboxMessage)).one().sent_at = NOW - dt.timedelta(days=30)
+
+    result = runner.invoke(args=["mail", "purge", "--days", days])
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--days'" in result.output
+    assert "Traceback" not in result.output
+    assert len(outbox(db)) == 1

@@ -57,6 +57,7 @@ ACTION_NAMES = {
     "user.lock": "Account locked",
     "user.unlock": "Account unlocked",
     "follow_up.opt_out": "Opted out of follow-up surveys",
+    "mail.purge": "Old sent mail deleted",
 }
 
 TARGET_TYPES = {
@@ -65,6 +66,7 @@ TARGET_TYPES = {
     "credit_claim": "Credit claim",
     "activity": "Activity",
     "report_batch": "Board report batch",
+    "outbox": "Outbox",
 }
 
 DETAIL_LABELS = {
@@ -88,6 +90,8 @@ DETAIL_LABELS = {
     "report": "Report",
     "added": "Rows added",
     "deleted": "Rows deleted",
+    "count": "Messages",
+    "days": "Older than (days)",
 }
 
 CSV_COLUMNS = [

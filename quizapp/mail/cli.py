@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -12,7 +14,9 @@ from quizapp.mail import services
 from quizapp.mail.web import mail_site, scheduled_mail, smtp_of
 
 
-@click.group("mail", help="Send the queued email; queue the daily approval digest.")
+@click.group(
+    "mail", help="Send the queued email; queue the daily approval digest; purge old sent mail."
+)
 def mail_cli() -> None:
     pass
 
@@ -65,3 +69,24 @@ def digest_command() -> None:
         click.echo(f"Queued the approval digest for {digests} administrator(s).")
     else:
         click.echo("No digest queued: no certificate awaits approval, or one went out today.")
+
+
+@mail_cli.command(
+    "purge",
+    help="Delete the messages sent more than DAYS days ago (at least 1). Queued and failing "
+    "messages are kept. Run it from cron with the retention your privacy policy states.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Keep the messages sent in the last DAYS days.",
+)
+@with_appcontext
+def purge_command(days: int) -> None:
+    from quizapp import audit
+
+    deleted = services.purge_sent(
+        get_db(), older_than=dt.timedelta(days=days), now=clock.now(), actor=audit.CLI
+    )
+    click.echo(f"Deleted {deleted} message(s) sent more than {days} day(s) ago.")

@@ -25,9 +25,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from quizapp import audit
 from quizapp.db import Database, retry_when_locked
 from quizapp.mail.compose import ApprovalDigest, Composed, Mail, Site, UnknownMessage, compose
 from quizapp.mail.compose import stored as stored_mail
@@ -285,3 +286,41 @@ def outbox_rows(session: Session, *, page: int = 1) -> list[OutboxMessage]:
             .offset((page - 1) * OUTBOX_PAGE)
         )
     )
+
+
+PURGE_MINIMUM = dt.timedelta(days=1)
+"""A purge keeps at least the last day of sent mail: the approval digest's once-a-day rule reads
+the outbox for the last one it queued."""
+
+
+@retry_when_locked
+def purge_sent(
+    db: Database, *, older_than: dt.timedelta, now: dt.datetime, actor: audit.Actor
+) -> int:
+    """Delete the messages sent more than ``older_than`` before ``now``; returns how many.
+
+    A sent message holds a learner's name and address and the text they were sent (a reset
+    link has long expired by then, but the words stay), and the outbox page is where an
+    administrator reads recent mail, not an archive: a provider keeps it as long as its privacy
+    policy says. Queued and failing messages are never deleted, whatever their age.
+    """
+    if older_than < PURGE_MINIMUM:
+        raise ValueError("keep at least one day of sent mail")
+    with db.transaction() as session:
+        deleted = session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.sent_at.is_not(None), OutboxMessage.sent_at < now - older_than
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        if deleted:
+            audit.record(
+                session,
+                actor,
+                "mail.purge",
+                "outbox",
+                "sent",
+                now=now,
+                count=deleted,
+                days=older_than.days,
+            )
+        return int(deleted)
