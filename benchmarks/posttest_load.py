@@ -18,6 +18,10 @@ attempts over the run.
 
     .venv/bin/python benchmarks/posttest_load.py [--database-url URL] [--learners 16 32]
         [--rounds 3] [--seconds 4] [--accounts 25] [--json FILE]
+
+``--database-url`` is migrated and filled as it is: give it an empty scratch database, never
+one that holds anything (``make bench`` creates and drops one on the PostgreSQL server it is
+given).
 """
 
 from __future__ import annotations
