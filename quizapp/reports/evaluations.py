@@ -141,12 +141,15 @@ def evaluation_summary(
     summary = [
         EvaluationItemSummary(item, answers=tally.texts.get(item.id, []))
         if item.type == "text"
-        else EvaluationItemSummary(
-            item, counts=[(c, tally.counts[item.id][c]) for c in item.choices]
-        )
+        else _choices(item, tally.counts[item.id])
         for item in items
     ]
     return EvaluationSummary(tally.respondents, summary)
+
+
+def _choices(item: EvaluationItem, counts: Counter[str]) -> EvaluationItemSummary:
+    """A question with choices: each offered answer with its count, in the author's order."""
+    return EvaluationItemSummary(item, counts=[(choice, counts[choice]) for choice in item.choices])
 
 
 def evaluation_rows(
@@ -161,12 +164,5 @@ def evaluation_rows(
             for answer in _free_text(session, activity, item.id, period):
                 yield [item.prompt, answer, "", ""]
         else:
-            answered = sum(counts[item.id][choice] for choice in item.choices)
-            for choice in item.choices:
-                share = percent(counts[item.id][choice], answered)
-                yield [
-                    item.prompt,
-                    choice,
-                    str(counts[item.id][choice]),
-                    "" if share is None else str(share),
-                ]
+            for choice, count, share in _choices(item, counts[item.id]).shares:
+                yield [item.prompt, choice, str(count), "" if share is None else str(share)]
